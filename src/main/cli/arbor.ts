@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util'
+import { ArborCore } from '../core/ArborCore'
+import { defaultModelsFolder } from '../core/arborHome'
+import { runChat } from './runChat'
+import { runInspect } from './runInspect'
+import { runMeasure } from './runMeasure'
+
+const usage = `Usage: npm run arbor -- <command> [options]
+
+  inspect <file.gguf> [--context N] [--sequences N] [--gpu-layers N] [--json]
+      Header facts, the memory estimate and the fit verdict, without loading.
+  measure <file.gguf> [--context N] [--sequences N] [--gpu-layers N] [--threads N] [--json]
+      Loads the model, fills every sequence's KV cache and reports measured memory beside the estimate.
+  chat <file.gguf> --prompt "..." [--context N] [--threads N] [--json]
+      One turn with the model, streamed to stdout.
+  make-demo [--models DIR]
+      Writes the demo model into the models folder.
+`
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    context: { type: 'string' },
+    sequences: { type: 'string' },
+    'gpu-layers': { type: 'string' },
+    threads: { type: 'string' },
+    prompt: { type: 'string' },
+    models: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+})
+
+const int = (name: keyof typeof values): number | undefined => {
+  const raw = values[name]
+  if (raw === undefined || typeof raw !== 'string') return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`--${name} must be a whole number, got "${raw}".`)
+    process.exit(2)
+  }
+  return n
+}
+
+export type CliOptions = {
+  file: string
+  contextSize?: number
+  sequences?: number
+  gpuLayers?: number
+  threads?: number
+  prompt?: string
+  json: boolean
+}
+
+async function main(): Promise<number> {
+  const [command, file] = positionals
+  if (values.help || !command) {
+    console.log(usage)
+    return command ? 0 : 2
+  }
+  const core = await ArborCore.create({
+    modelsFolder: values.models ?? defaultModelsFolder(),
+    transport: 'headless',
+    watchModels: false,
+  })
+  try {
+    if (command === 'make-demo') {
+      const entry = await core.modelsFolder.createDemo()
+      console.log(`Demo model written: ${entry.path} (${entry.fileBytes} bytes)`)
+      return 0
+    }
+    if (!file) {
+      console.error(`${command} needs a model file.\n\n${usage}`)
+      return 2
+    }
+    const options: CliOptions = {
+      file,
+      contextSize: int('context'),
+      sequences: int('sequences'),
+      gpuLayers: int('gpu-layers'),
+      threads: int('threads'),
+      prompt: values.prompt,
+      json: values.json ?? false,
+    }
+    if (command === 'inspect') return await runInspect(core, options)
+    if (command === 'measure') return await runMeasure(core, options)
+    if (command === 'chat') return await runChat(core, options)
+    console.error(`Unknown command "${command}".\n\n${usage}`)
+    return 2
+  } finally {
+    await core.dispose()
+  }
+}
+
+process.exitCode = await main()

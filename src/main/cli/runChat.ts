@@ -1,0 +1,35 @@
+import type { ArborCore } from '../core/ArborCore'
+import type { CliOptions } from './arbor'
+import { printError, requestedSettings } from './print'
+
+/** `arbor chat`: load with the recommended settings, one turn streamed to stdout. */
+export async function runChat(core: ArborCore, options: CliOptions): Promise<number> {
+  if (!options.prompt) {
+    console.error('chat needs --prompt "...".')
+    return 2
+  }
+  const report = await core.request('model.estimate', { path: options.file, settings: requestedSettings(options) })
+  if (!report.ok) return printError(report.error, options.json)
+  const hardware = await core.request('hardware.get', undefined)
+  const threads = options.threads ?? (hardware.ok ? hardware.value.defaultThreads : 1)
+  const loaded = await core.request('model.load', { path: options.file, settings: { ...report.value.settings, threads } })
+  if (!loaded.ok) return printError(loaded.error, options.json)
+  const off = options.json ? () => {} : core.on((event) => {
+    if (event.type === 'chat.token') process.stdout.write(event.text)
+  })
+  const turn = await core.request('chat.send', { text: options.prompt })
+  off()
+  if (!turn.ok) return printError(turn.error, options.json)
+  const { assistant } = turn.value
+  if (options.json) console.log(JSON.stringify({ text: assistant.text, stats: assistant.stats }, null, 2))
+  else {
+    const s = assistant.stats
+    process.stdout.write('\n')
+    if (s)
+      console.error(
+        `\n[${s.promptTokens} prompt tokens, ${s.evaluatedTokens} evaluated, ${s.generatedTokens} generated, ` +
+          `first token ${s.timeToFirstTokenMs.toFixed(0)} ms, ${s.tokensPerSecond.toFixed(1)} tok/s, ${s.threads} threads, stop: ${s.stopReason}]`,
+      )
+  }
+  return 0
+}

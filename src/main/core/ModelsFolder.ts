@@ -1,0 +1,63 @@
+import { watch, type FSWatcher } from 'node:fs'
+import { mkdir, readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { ModelEntry } from '../../shared/types'
+import { DEMO_FILE_NAME } from './arborHome'
+import { makeDemoModel } from './gguf-writer/makeDemoModel'
+
+/** The folder Arbor watches for `.gguf` files; uploads and the demo model land here too. */
+export class ModelsFolder {
+  private watcher: FSWatcher | null = null
+  private debounce: NodeJS.Timeout | null = null
+
+  constructor(readonly path: string) {}
+
+  async list(): Promise<ModelEntry[]> {
+    await mkdir(this.path, { recursive: true })
+    const names = await readdir(this.path)
+    const entries: ModelEntry[] = []
+    for (const fileName of names) {
+      if (!fileName.toLowerCase().endsWith('.gguf')) continue
+      const path = join(this.path, fileName)
+      const info = await stat(path).catch(() => null)
+      if (!info?.isFile()) continue
+      entries.push({ path, fileName, fileBytes: info.size, modifiedAt: info.mtimeMs, isDemo: fileName === DEMO_FILE_NAME })
+    }
+    return entries.sort((a, b) => a.fileName.localeCompare(b.fileName))
+  }
+
+  /** Calls `onChange` (debounced) when files appear, change or go. */
+  async watch(onChange: () => void): Promise<void> {
+    await mkdir(this.path, { recursive: true })
+    this.watcher = watch(this.path, () => {
+      if (this.debounce) clearTimeout(this.debounce)
+      this.debounce = setTimeout(onChange, 200)
+    })
+    this.watcher.on('error', () => this.watcher?.close())
+  }
+
+  async createDemo(): Promise<ModelEntry> {
+    await mkdir(this.path, { recursive: true })
+    const path = join(this.path, DEMO_FILE_NAME)
+    await makeDemoModel(path)
+    const info = await stat(path)
+    return { path, fileName: DEMO_FILE_NAME, fileBytes: info.size, modifiedAt: info.mtimeMs, isDemo: true }
+  }
+
+  /** A free file name in the folder for an upload of `name`. */
+  async freeName(name: string): Promise<string> {
+    const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '') || 'model.gguf'
+    const base = safe.toLowerCase().endsWith('.gguf') ? safe.slice(0, -5) : safe
+    const existing = new Set(await readdir(this.path).catch(() => [] as string[]))
+    for (let i = 0; ; i++) {
+      const candidate = `${base}${i === 0 ? '' : `-${i}`}.gguf`
+      if (!existing.has(candidate)) return join(this.path, candidate)
+    }
+  }
+
+  close(): void {
+    if (this.debounce) clearTimeout(this.debounce)
+    this.watcher?.close()
+    this.watcher = null
+  }
+}

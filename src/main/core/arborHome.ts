@@ -1,0 +1,9 @@
+import os from 'node:os'
+import { join } from 'node:path'
+
+/** Where Arbor keeps its files: `ARBOR_HOME`, else `~/.arbor`. Shared by the app, headless mode and the CLI. */
+export const arborHome = (): string => process.env.ARBOR_HOME ?? join(os.homedir(), '.arbor')
+
+export const defaultModelsFolder = (): string => join(arborHome(), 'models')
+
+export const DEMO_FILE_NAME = 'arbor-demo.gguf'

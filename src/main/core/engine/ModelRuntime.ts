@@ -1,0 +1,144 @@
+import { performance } from 'node:perf_hooks'
+import { LlamaChat, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel } from 'node-llama-cpp'
+import { ArborFailure } from '../../../shared/errors'
+import type { LoadPhase, LoadSettings, TurnStats } from '../../../shared/types'
+import { ggmlKvType } from './estimateMemory'
+import { readFileWithProgress } from './readFileWithProgress'
+
+export type LoadOptions = {
+  signal: AbortSignal
+  onProgress(phase: LoadPhase, bytesRead: number, bytesTotal: number): void
+}
+
+export type TurnMessage = { role: 'user' | 'assistant'; text: string }
+
+export type GenerateOptions = {
+  signal: AbortSignal
+  onText(text: string): void
+  /** 0 is greedy and deterministic. Defaults to `0`. */
+  temperature?: number
+  seed?: number
+  /** Defaults to the room left in the context. */
+  maxTokens?: number
+}
+
+const cancelled = () => new ArborFailure('LOAD_CANCELLED', 'The load was cancelled.')
+
+/** A loaded model with one context. Holds native memory: call `dispose()`; refuses use after it. */
+export class ModelRuntime {
+  private disposed = false
+  private constructor(
+    readonly model: LlamaModel,
+    readonly context: LlamaContext,
+    private readonly sequence: LlamaContextSequence,
+    private readonly chat: LlamaChat,
+    readonly settings: LoadSettings,
+  ) {}
+
+  static async load(llama: Llama, path: string, settings: LoadSettings, options: LoadOptions): Promise<ModelRuntime> {
+    const { signal, onProgress } = options
+    const size = await readFileWithProgress(path, (read, total) => onProgress('reading', read, total), signal)
+    if (signal.aborted) throw cancelled()
+    onProgress('initializing', size, size)
+    let model: LlamaModel
+    try {
+      model = await llama.loadModel({
+        modelPath: path,
+        gpuLayers: settings.gpuLayers,
+        loadSignal: signal,
+        // Arbor checks the fit itself, with the user's chosen settings and override.
+        ignoreMemorySafetyChecks: true,
+      })
+    } catch (error) {
+      if (signal.aborted) throw cancelled()
+      throw new ArborFailure('LOAD_FAILED', `llama.cpp could not load the model: ${(error as Error)?.message ?? String(error)}`)
+    }
+    try {
+      if (signal.aborted) throw cancelled()
+      onProgress('context', size, size)
+      const kvType = ggmlKvType[settings.kvCacheType]
+      const context = await model.createContext({
+        contextSize: settings.contextSize,
+        sequences: settings.sequences,
+        threads: settings.threads,
+        createSignal: signal,
+        ignoreMemorySafetyChecks: true,
+        experimentalKvCacheKeyType: kvType,
+        experimentalKvCacheValueType: kvType,
+      })
+      const sequence = context.getSequence()
+      const chat = new LlamaChat({ contextSequence: sequence })
+      return new ModelRuntime(model, context, sequence, chat, settings)
+    } catch (error) {
+      await model.dispose()
+      if (signal.aborted || error instanceof ArborFailure) throw signal.aborted ? cancelled() : error
+      throw new ArborFailure('LOAD_FAILED', `Could not create a context: ${(error as Error)?.message ?? String(error)}`)
+    }
+  }
+
+  private assertUsable() {
+    if (this.disposed) throw new ArborFailure('NO_MODEL_LOADED', 'The model was unloaded.')
+  }
+
+  countTokens(text: string): number {
+    this.assertUsable()
+    return this.model.tokenize(text, false).length
+  }
+
+  get threads(): number {
+    return this.context.currentThreads
+  }
+
+  /** Generates the next assistant message for the path, re-using the KV cache of the common prefix. */
+  async generate(systemPrompt: string, path: TurnMessage[], options: GenerateOptions): Promise<{ text: string; stats: TurnStats }> {
+    this.assertUsable()
+    const history: ChatHistoryItem[] = []
+    if (systemPrompt.trim()) history.push({ type: 'system', text: systemPrompt })
+    for (const m of path) history.push(m.role === 'user' ? { type: 'user', text: m.text } : { type: 'model', response: [m.text] })
+    history.push({ type: 'model', response: [] })
+
+    const promptTokens = this.chat.chatWrapper
+      .generateContextState({ chatHistory: history })
+      .contextText.tokenize(this.model.tokenizer).length
+    const meterBefore = this.sequence.tokenMeter.getState()
+    const started = performance.now()
+    let firstTokenAt: number | null = null
+    let generatedTokens = 0
+    const response = await this.chat.generateResponse(history, {
+      signal: options.signal,
+      stopOnAbortSignal: true,
+      temperature: options.temperature ?? 0,
+      seed: options.seed,
+      maxTokens: options.maxTokens,
+      onToken: (tokens) => {
+        firstTokenAt ??= performance.now()
+        generatedTokens += tokens.length
+      },
+      onTextChunk: (text) => options.onText(text),
+    })
+    const ended = performance.now()
+    const used = this.sequence.tokenMeter.diff(meterBefore)
+    const genMs = firstTokenAt === null ? 0 : ended - firstTokenAt
+    const stopReason = response.metadata.stopReason
+    const stats: TurnStats = {
+      promptTokens,
+      // The meter counts prompt tokens fed to the model as input and sampled tokens as output.
+      evaluatedTokens: Math.min(promptTokens, used.usedInputTokens),
+      generatedTokens,
+      timeToFirstTokenMs: (firstTokenAt ?? ended) - started,
+      tokensPerSecond: generatedTokens > 1 && genMs > 0 ? ((generatedTokens - 1) * 1000) / genMs : 0,
+      totalMs: ended - started,
+      stopReason: stopReason === 'abort' ? 'stopped' : stopReason === 'maxTokens' ? 'maxTokens' : 'eos',
+      threads: this.context.currentThreads,
+    }
+    return { text: response.response, stats }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return
+    this.disposed = true
+    this.chat.dispose()
+    await this.context.dispose()
+    await this.model.dispose()
+  }
+}

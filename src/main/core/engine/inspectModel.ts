@@ -1,0 +1,105 @@
+import { open, stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { GgufInsights, readGgufFileInfo, type Llama } from 'node-llama-cpp'
+import { ArborFailure } from '../../../shared/errors'
+import type { ModelFacts } from '../../../shared/types'
+import { dominantTypeName, scanGgufHeaderFrom, type GgufHeaderScan } from '../../../shared/gguf/scanGgufHeader'
+
+export type InspectedModel = {
+  facts: ModelFacts
+  insights: GgufInsights
+  scan: GgufHeaderScan
+  /** Size and mtime when inspected: a changed file must be inspected again. */
+  fingerprint: string
+}
+
+/** Maps a file-system error to a stable Arbor error. */
+export function fileError(error: unknown, path: string): ArborFailure {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOENT') return new ArborFailure('FILE_NOT_FOUND', `No file at ${path}. It may have been moved or deleted.`)
+  if (code === 'EISDIR') return new ArborFailure('FILE_IS_DIRECTORY', `${path} is a folder, not a model file.`)
+  if (code === 'EACCES' || code === 'EPERM') return new ArborFailure('FILE_UNREADABLE', `Arbor may not read ${path} (permission denied).`)
+  return new ArborFailure('FILE_UNREADABLE', `Could not read ${path}: ${(error as Error)?.message ?? String(error)}`)
+}
+
+/** Size and mtime of a regular file, or the stable error for what is there instead. */
+export async function statModelFile(path: string): Promise<{ size: number; mtimeMs: number }> {
+  const info = await stat(path).catch((error: unknown) => {
+    throw fileError(error, path)
+  })
+  if (info.isDirectory()) throw new ArborFailure('FILE_IS_DIRECTORY', `${path} is a folder, not a model file.`)
+  if (!info.isFile()) throw new ArborFailure('FILE_UNREADABLE', `${path} is not a regular file.`)
+  return { size: info.size, mtimeMs: info.mtimeMs }
+}
+
+const asNumber = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0)
+
+/**
+ * Reads what a model is from its header alone: our bounded scan first (so a corrupt header
+ * fails fast with a clear code), then node-llama-cpp's reader for the insights the estimates need.
+ */
+export async function inspectModel(path: string, llama: Llama): Promise<InspectedModel> {
+  const started = performance.now()
+  const { size, mtimeMs } = await statModelFile(path)
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw fileError(error, path)
+  })
+  let scan: GgufHeaderScan
+  try {
+    scan = await scanGgufHeaderFrom(async (length) => {
+      const buffer = Buffer.alloc(length)
+      const { bytesRead } = await handle.read(buffer, 0, length, 0)
+      return buffer.subarray(0, bytesRead)
+    }, size)
+  } finally {
+    await handle.close()
+  }
+  if (scan.requiredFileBytes > size)
+    throw new ArborFailure(
+      'GGUF_TRUNCATED_DATA',
+      `The file is cut short: its header describes ${scan.requiredFileBytes.toLocaleString('en-US')} bytes of tensors but the file has ${size.toLocaleString('en-US')}. It is probably an incomplete download.`,
+      { requiredBytes: scan.requiredFileBytes, fileBytes: size },
+    )
+  const architecture = scan.metadata.get('general.architecture')
+  if (typeof architecture !== 'string')
+    throw new ArborFailure('GGUF_CORRUPT', 'The header names no model architecture (general.architecture is missing).')
+
+  const info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false, sourceType: 'filesystem' }).catch(
+    (error: unknown) => {
+      throw new ArborFailure('GGUF_CORRUPT', `node-llama-cpp could not read the header: ${(error as Error)?.message ?? String(error)}`)
+    },
+  )
+  const insights = await GgufInsights.from(info, llama)
+  if (!insights.isSupportedByLlamaCpp)
+    throw new ArborFailure(
+      'GGUF_UNSUPPORTED_ARCH',
+      `The architecture "${architecture}" is not supported by the llama.cpp build Arbor uses.`,
+      { architecture },
+    )
+
+  const arch = info.architectureMetadata
+  const parameters = insights.totalParameters
+  const tensorBytes = size - scan.dataOffset
+  const facts: ModelFacts = {
+    path,
+    fileName: basename(path),
+    fileBytes: size,
+    architecture,
+    name: typeof info.metadata.general?.name === 'string' ? info.metadata.general.name : null,
+    parameters,
+    fileType: dominantTypeName(scan.tensors),
+    bitsPerWeight: parameters > 0 ? (tensorBytes * 8) / parameters : 0,
+    layers: insights.totalLayers - 1,
+    embeddingSize: asNumber(arch.embedding_length),
+    headCount: asNumber(arch.attention?.head_count),
+    headCountKv: asNumber(arch.attention?.head_count_kv ?? arch.attention?.head_count),
+    vocabSize: asNumber(arch.vocab_size) || asNumber((scan.metadata.get('tokenizer.ggml.tokens') as { length?: number } | undefined)?.length),
+    trainContextSize: insights.trainContextSize ?? 0,
+    hasChatTemplate: typeof scan.metadata.get('tokenizer.chat_template') === 'string',
+    tensorCount: scan.tensors.length,
+    warnings: insights.getWarnings(path),
+    inspectMs: performance.now() - started,
+  }
+  return { facts, insights, scan, fingerprint: `${size}:${mtimeMs}` }
+}

@@ -1,0 +1,79 @@
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { IPC_EVENT, IPC_REQUEST } from '../shared/ipcChannels'
+import { fail } from '../shared/errors'
+import { ArborCore } from './core/ArborCore'
+import { defaultModelsFolder } from './core/arborHome'
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'"
+
+const rendererFile = join(import.meta.dirname, '../renderer/index.html')
+const rendererFileUrl = pathToFileURL(rendererFile).href
+
+let core: ArborCore | null = null
+let window: BrowserWindow | null = null
+
+/** Only our own page may call the core: the renderer URL or the built file. */
+function isTrustedSender(url: string | undefined): boolean {
+  if (!url) return false
+  const devUrl = process.env.ELECTRON_RENDERER_URL
+  if (devUrl && url.startsWith(devUrl)) return true
+  return url.split('#')[0] === rendererFileUrl
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Arbor',
+    backgroundColor: '#15171c',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  })
+  // Dropping a file on the window must reach the page, never navigate away from it.
+  win.webContents.on('will-navigate', (event) => event.preventDefault())
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
+  else void win.loadFile(rendererFile)
+  return win
+}
+
+app.enableSandbox()
+
+void app.whenReady().then(async () => {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+  })
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+
+  core = await ArborCore.create({ modelsFolder: defaultModelsFolder(), transport: 'electron', version: app.getVersion() })
+  ipcMain.handle(IPC_REQUEST, async (event, name: unknown, arg: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url)) return fail('UNAUTHORIZED', 'This page may not call Arbor.')
+    return core!.handle(name, arg)
+  })
+  core.on((event) => {
+    if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT, event)
+  })
+  window = createWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) window = createWindow()
+  })
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+
+app.on('will-quit', () => {
+  void core?.dispose()
+})

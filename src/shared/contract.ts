@@ -1,0 +1,109 @@
+import { z } from 'zod'
+import type { Result } from './errors'
+import type {
+  AppSnapshot,
+  Conversation,
+  FitReport,
+  Hardware,
+  LoadedModel,
+  LoadState,
+  MemorySample,
+  MessageNode,
+  ModelEntry,
+  ModelFacts,
+  LoadPhase,
+} from './types'
+import { kvCacheTypes } from './types'
+
+/**
+ * The one contract between the core and any UI. Electron IPC and the headless WebSocket
+ * carry exactly these requests and events; nothing else crosses.
+ */
+
+const path = z.string().min(1).max(4096)
+const fitSettings = z.object({
+  contextSize: z.number().int().min(16).max(1 << 22),
+  sequences: z.number().int().min(1).max(64),
+  gpuLayers: z.number().int().min(0).max(100_000),
+  kvCacheType: z.enum(kvCacheTypes),
+})
+
+/** Argument schemas, checked at the boundary before the core sees anything. */
+export const requestSchemas = {
+  'app.snapshot': z.undefined(),
+  'hardware.get': z.undefined(),
+  'models.list': z.undefined(),
+  'models.createDemo': z.undefined(),
+  'model.inspect': z.object({ path }),
+  'model.estimate': z.object({ path, settings: fitSettings.partial().optional() }),
+  'model.load': z.object({
+    path,
+    settings: fitSettings.extend({ threads: z.number().int().min(1).max(512) }),
+    override: z.boolean().optional(),
+  }),
+  'model.cancelLoad': z.undefined(),
+  'model.unload': z.undefined(),
+  'chat.send': z.object({ text: z.string().min(1).max(1_000_000), parentId: z.string().max(64).nullable().optional() }),
+  'chat.stop': z.undefined(),
+  'chat.select': z.object({ nodeId: z.string().max(64).nullable() }),
+  'chat.reset': z.undefined(),
+  'chat.setSystemPrompt': z.object({ text: z.string().max(100_000) }),
+} as const
+
+export type RequestName = keyof typeof requestSchemas
+export const requestNames = Object.keys(requestSchemas) as RequestName[]
+
+export type RequestArgs = { [K in RequestName]: z.infer<(typeof requestSchemas)[K]> }
+
+export type RequestResults = {
+  'app.snapshot': AppSnapshot
+  'hardware.get': Hardware
+  'models.list': ModelEntry[]
+  'models.createDemo': ModelEntry
+  'model.inspect': ModelFacts
+  'model.estimate': FitReport
+  'model.load': LoadedModel
+  'model.cancelLoad': { cancelled: boolean }
+  'model.unload': { unloaded: boolean }
+  'chat.send': { user: MessageNode; assistant: MessageNode }
+  'chat.stop': { stopped: boolean }
+  'chat.select': Conversation
+  'chat.reset': Conversation
+  'chat.setSystemPrompt': Conversation
+}
+
+export type ArborEvent =
+  | { type: 'model.loadProgress'; path: string; phase: LoadPhase; bytesRead: number; bytesTotal: number }
+  | { type: 'model.loadState'; state: LoadState }
+  | { type: 'models.changed'; models: ModelEntry[] }
+  | { type: 'memory.sample'; sample: MemorySample }
+  | { type: 'chat.token'; nodeId: string; text: string }
+  | { type: 'chat.turnEnd'; node: MessageNode }
+  | { type: 'conversation.changed'; conversation: Conversation }
+
+/** The one function both transports expose to the renderer. */
+export type ArborRequest = <K extends RequestName>(name: K, arg: RequestArgs[K]) => Promise<Result<RequestResults[K]>>
+
+export const isRequestName = (name: unknown): name is RequestName =>
+  typeof name === 'string' && Object.hasOwn(requestSchemas, name)
+
+/** Validates an incoming request; returns a readable reason when it is malformed. */
+export function parseRequest(
+  name: unknown,
+  arg: unknown,
+): { ok: true; name: RequestName; arg: unknown } | { ok: false; code: 'UNKNOWN_REQUEST' | 'BAD_REQUEST'; message: string } {
+  if (!isRequestName(name)) return { ok: false, code: 'UNKNOWN_REQUEST', message: `Unknown request "${String(name).slice(0, 80)}".` }
+  const parsed = requestSchemas[name].safeParse(arg)
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]
+    const where = first?.path.length ? ` at "${first.path.join('.')}"` : ''
+    return { ok: false, code: 'BAD_REQUEST', message: `Malformed "${name}" request${where}: ${first?.message ?? 'invalid'}.` }
+  }
+  return { ok: true, name, arg: parsed.data }
+}
+
+/** Wire format of the headless WebSocket. */
+export type WireClientMessage = { id: number; name: RequestName; arg: unknown }
+export type WireServerMessage =
+  | { kind: 'response'; id: number; result: Result<unknown> }
+  | { kind: 'event'; event: ArborEvent }

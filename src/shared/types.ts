@@ -1,0 +1,190 @@
+/** What Arbor knows about a model file from its header alone (no load). */
+export type ModelFacts = {
+  path: string
+  fileName: string
+  fileBytes: number
+  architecture: string
+  name: string | null
+  parameters: number
+  /** The dominant tensor type, e.g. `Q8_0`, `F16`. */
+  fileType: string
+  /** File bytes of the tensors × 8 / parameters. */
+  bitsPerWeight: number
+  layers: number
+  embeddingSize: number
+  headCount: number
+  headCountKv: number
+  vocabSize: number
+  trainContextSize: number
+  hasChatTemplate: boolean
+  tensorCount: number
+  /** Warnings from node-llama-cpp about the file (empty when none). */
+  warnings: string[]
+  /** How long the header read took. */
+  inspectMs: number
+}
+
+export type GpuBackend = 'cuda' | 'vulkan' | 'metal' | false
+
+export type Hardware = {
+  gpu: {
+    backend: GpuBackend
+    names: string[]
+    vramTotalBytes: number
+    vramFreeBytes: number
+  }
+  ramTotalBytes: number
+  /** `MemAvailable` on Linux: what a new allocation can really get. */
+  ramFreeBytes: number
+  physicalCores: number
+  logicalCores: number
+  /** The thread count Arbor uses unless the user picks another. */
+  defaultThreads: number
+  cpuModel: string
+}
+
+export const kvCacheTypes = ['F16', 'Q8_0', 'F32'] as const
+export type KvCacheType = (typeof kvCacheTypes)[number]
+
+/** The settings that decide memory use. */
+export type FitSettings = {
+  contextSize: number
+  /** Concurrent sequences ("agents"); each holds its own KV cache. */
+  sequences: number
+  gpuLayers: number
+  kvCacheType: KvCacheType
+}
+
+export type MemorySplit = { ramBytes: number; vramBytes: number }
+
+export type MemoryEstimate = MemorySplit & {
+  weights: MemorySplit
+  kvCache: MemorySplit
+  /** Compute buffers and graph scratch memory of the context. */
+  compute: MemorySplit
+  /** What the runtime takes besides weights and context (measured per process and context). */
+  overhead: MemorySplit
+}
+
+export const fitVerdicts = ['gpu', 'partial', 'ram', 'none'] as const
+export type FitVerdict = (typeof fitVerdicts)[number]
+
+export type Fit = {
+  verdict: FitVerdict
+  /** A sentence a person can read. */
+  summary: string
+  ramAvailableBytes: number
+  vramAvailableBytes: number
+}
+
+export type Napkin = {
+  /** parameters × bytes per parameter × 1.4 */
+  bytes: number
+  bytesPerParameter: number
+  /** (napkin − estimate) / estimate */
+  errorVsEstimate: number
+  explanation: string
+}
+
+export type FitReport = {
+  path: string
+  settings: FitSettings
+  estimate: MemoryEstimate
+  fit: Fit
+  napkin: Napkin
+  /** Most GPU layers, then the largest context that fits the chosen sequences. Null when nothing fits. */
+  recommended: FitSettings | null
+  /** Largest GPU layer count the model has (layers + 1 for the output layer). */
+  maxGpuLayers: number
+  estimateMs: number
+}
+
+export type LoadSettings = FitSettings & {
+  threads: number
+}
+
+export type LoadRequest = {
+  path: string
+  settings: LoadSettings
+  /** Load although the estimate says it does not fit. Defaults to `false`. */
+  override?: boolean
+}
+
+export type LoadPhase = 'reading' | 'initializing' | 'context'
+
+export type LoadState =
+  | { status: 'idle' }
+  | { status: 'loading'; path: string; phase: LoadPhase; bytesRead: number; bytesTotal: number }
+  | { status: 'loaded'; model: LoadedModel }
+  | { status: 'error'; path: string; error: { code: string; message: string } }
+
+export type LoadedModel = {
+  facts: ModelFacts
+  settings: LoadSettings
+  estimate: MemoryEstimate
+  loadMs: number
+  /** Resident memory growth and VRAM growth caused by the load, measured right after it. */
+  measuredAfterLoad: MemorySplit
+}
+
+export type MemorySample = {
+  at: number
+  rssBytes: number
+  ramFreeBytes: number
+  vramUsedBytes: number
+  vramTotalBytes: number
+}
+
+export type ModelEntry = {
+  path: string
+  fileName: string
+  fileBytes: number
+  modifiedAt: number
+  isDemo: boolean
+}
+
+export type TurnStats = {
+  /** Tokens of the whole prompt (system prompt + history + new message). */
+  promptTokens: number
+  /** Prompt tokens actually evaluated this turn (the rest came from the KV cache). */
+  evaluatedTokens: number
+  generatedTokens: number
+  timeToFirstTokenMs: number
+  tokensPerSecond: number
+  totalMs: number
+  stopReason: 'eos' | 'maxTokens' | 'stopped' | 'error'
+  threads: number
+}
+
+export type ChatRole = 'user' | 'assistant'
+
+/** A message is a node of a tree: the context is the path from the root to the selected node. */
+export type MessageNode = {
+  id: string
+  parentId: string | null
+  role: ChatRole
+  text: string
+  createdAt: string
+  stats?: TurnStats
+  error?: string
+}
+
+export type Conversation = {
+  systemPrompt: string
+  systemPromptTokens: number | null
+  nodes: MessageNode[]
+  /** The selected node; the next message becomes its child. */
+  leafId: string | null
+}
+
+export type AppSnapshot = {
+  version: string
+  hardware: Hardware
+  modelsFolder: string
+  models: ModelEntry[]
+  load: LoadState
+  conversation: Conversation
+  generating: boolean
+  /** How the app is running, so the UI can adapt (file dialogs, uploads). */
+  transport: 'electron' | 'headless'
+}
