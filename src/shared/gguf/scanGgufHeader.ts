@@ -63,8 +63,9 @@ export function scanGgufHeader(bytes: Uint8Array, fileBytes: number): GgufHeader
   }
   const str = (what: string) => {
     const len = u64(`${what} length`)
-    if (len > fileBytes - pos)
-      throw new ArborFailure('GGUF_CORRUPT', `The header is corrupt: ${what} claims ${len.toLocaleString('en-US')} bytes but the file has ${(fileBytes - pos).toLocaleString('en-US')} left.`)
+    // Longer than the whole file: a corrupt length. Longer than what is left: a cut-off file (need() says so).
+    if (len > fileBytes)
+      throw new ArborFailure('GGUF_CORRUPT', `The header is corrupt: ${what} claims ${len.toLocaleString('en-US')} bytes, more than the whole file.`)
     need(len, what)
     const s = decoder.decode(bytes.subarray(pos, pos + len))
     pos += len
