@@ -1,10 +1,9 @@
-import type { Llama } from 'node-llama-cpp'
 import { parseRequest, type ArborEvent, type RequestArgs, type RequestName, type RequestResults } from '../../shared/contract'
 import { ArborFailure, fail, ok, type Result } from '../../shared/errors'
 import type { AppSnapshot, LoadSettings } from '../../shared/types'
 import type { MeasuredMemory } from './engine/measureMemory'
 import { ChatService } from './ChatService'
-import { getArborLlama } from './engine/getArborLlama'
+import { getArborLlama, type ArborLlama } from './engine/getArborLlama'
 import { readHardware } from './engine/readHardware'
 import { ModelsFolder } from './ModelsFolder'
 import { ModelService, type MemoryBudget } from './ModelService'
@@ -34,7 +33,7 @@ export class ArborCore {
   private readonly handlers: Handlers
 
   private constructor(
-    private readonly llama: Llama,
+    private readonly llama: ArborLlama,
     private readonly options: ArborCoreOptions,
   ) {
     const emit = (event: ArborEvent) => this.emit(event)

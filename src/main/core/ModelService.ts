@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks'
-import type { Llama } from 'node-llama-cpp'
 import type { ArborEvent } from '../../shared/contract'
 import { ArborFailure } from '../../shared/errors'
 import { judgeFit, napkinEstimate, type Capacity } from '../../shared/fit'
 import { recommendSettings } from '../../shared/recommendSettings'
 import type { FitReport, FitSettings, LoadedModel, LoadRequest, LoadSettings, LoadState, MemorySample } from '../../shared/types'
 import { estimateMemory } from './engine/estimateMemory'
+import type { ArborLlama } from './engine/getArborLlama'
 import { inspectModel, statModelFile, type InspectedModel } from './engine/inspectModel'
 import { measureMemory, type MeasuredMemory } from './engine/measureMemory'
 import { ModelRuntime } from './engine/ModelRuntime'
@@ -26,7 +26,7 @@ export class ModelService {
   private loadAbort: AbortController | null = null
 
   constructor(
-    private readonly llama: Llama,
+    private readonly llama: ArborLlama,
     private readonly emit: (event: ArborEvent) => void,
     private readonly budget: MemoryBudget = {},
   ) {}

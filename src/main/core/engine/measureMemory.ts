@@ -35,14 +35,13 @@ export async function measureMemory(llama: Llama, path: string, settings: LoadSe
   })
   const loadMs = performance.now() - loadStarted
   const fillStarted = performance.now()
-  let filledTokens = 0
   try {
     const sequences = Array.from({ length: settings.sequences }, () => context.getSequence())
     // What the tokens are does not change the memory they take; any text will do.
     const text = model.tokenize('Arbor measures the memory a model really takes. ', false)
     const tokens = Array.from({ length: context.contextSize - 1 }, (_, i) => text[i % text.length]!)
     await Promise.all(sequences.map((s) => s.evaluateWithoutGeneratingNewTokens(tokens)))
-    filledTokens = tokens.length * sequences.length
+    const filledTokens = tokens.length * sequences.length
     const fillMs = performance.now() - fillStarted
     const vramAfter = llama.gpu ? (await llama.getVramState()).used : 0
     return { ramBytes: rss() - rssBefore, vramBytes: vramAfter - vramBefore, filledTokens, fillMs, loadMs }

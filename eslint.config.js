@@ -1,0 +1,28 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+const restrict = (paths, patterns = []) => ({
+  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message: `${name} is not allowed in this layer (see README "Architecture").` })), patterns }],
+})
+const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto'], message: 'This layer runs in a browser: no Node built-ins.' }
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', '.cache/**', 'test-results/**', 'bench-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  // Layers: shared is pure; the core never sees Electron; only the engine sees node-llama-cpp.
+  { files: ['src/shared/**'], rules: restrict(['electron', 'node-llama-cpp', 'react', 'ws'], [nodeBuiltins]) },
+  { files: ['src/renderer/**'], rules: restrict(['electron', 'node-llama-cpp', 'ws'], [nodeBuiltins, { group: ['**/main/**'], message: 'The renderer talks to the core only through the contract.' }]) },
+  { files: ['src/main/**'], ignores: ['src/main/core/engine/**', 'src/main/index.ts'], rules: restrict(['electron', 'node-llama-cpp']) },
+  // Tests and benchmarks check the engine against node-llama-cpp directly, but never need Electron.
+  { files: ['test/**', 'bench/**'], rules: restrict(['electron']) },
+  { files: ['src/main/core/engine/**'], rules: restrict(['electron']) },
+  { files: ['src/main/index.ts'], rules: restrict(['node-llama-cpp']) },
+  { files: ['src/preload/**'], rules: restrict(['node-llama-cpp']) },
+)

@@ -1,0 +1,34 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import { join } from 'node:path'
+import type { ArborEvent } from '../../src/shared/contract'
+import type { Result } from '../../src/shared/errors'
+import { ArborCore, type ArborCoreOptions } from '../../src/main/core/ArborCore'
+
+export type TestCore = { core: ArborCore; events: ArborEvent[]; modelsFolder: string; dispose(): Promise<void> }
+
+/** A real core over a fresh, empty models folder, recording every event it emits. */
+export async function createTestCore(options: Partial<ArborCoreOptions> = {}): Promise<TestCore> {
+  const modelsFolder = await mkdtemp(join(os.tmpdir(), 'arbor-test-'))
+  const core = await ArborCore.create({ modelsFolder, transport: 'headless', watchModels: false, ...options })
+  const events: ArborEvent[] = []
+  core.on((e) => events.push(e))
+  return {
+    core,
+    events,
+    modelsFolder,
+    dispose: async () => {
+      await core.dispose()
+      await rm(modelsFolder, { recursive: true, force: true })
+    },
+  }
+}
+
+/** The value of an ok result; fails the test with the error's code and message otherwise. */
+export function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`)
+  return result.value
+}
+
+/** The error code of a failed result, or 'ok'. */
+export const codeOf = (result: Result<unknown>): string => (result.ok ? 'ok' : result.error.code)

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_ANSWER } from '../../src/main/core/gguf-writer/makeDemoModel'
+import type { LoadSettings } from '../../src/shared/types'
+import { getDemoModelPath } from '../helpers/fixtures'
+import { codeOf, createTestCore, unwrap, type TestCore } from '../helpers/testCore'
+
+const settings: LoadSettings = { contextSize: 1024, sequences: 1, gpuLayers: 0, kvCacheType: 'F16', threads: 2 }
+
+describe('chat with the demo model', () => {
+  let t: TestCore
+  beforeAll(async () => {
+    t = await createTestCore()
+    unwrap(await t.core.request('model.load', { path: await getDemoModelPath(), settings }))
+  })
+  afterAll(() => t.dispose())
+
+  it('streams the fixed answer at temperature 0, with per-message numbers', async () => {
+    t.events.length = 0
+    const { user, assistant } = unwrap(await t.core.request('chat.send', { text: 'Who are you?' }))
+    expect(assistant.text).toBe(DEMO_ANSWER)
+    expect(assistant.parentId).toBe(user.id)
+    const streamed = t.events.flatMap((e) => (e.type === 'chat.token' && e.nodeId === assistant.id ? [e.text] : []))
+    expect(streamed.length).toBeGreaterThan(5)
+    expect(streamed.join('')).toBe(DEMO_ANSWER)
+    const s = assistant.stats!
+    expect(s.stopReason).toBe('eos')
+    expect(s.generatedTokens).toBeGreaterThan(5)
+    expect(s.evaluatedTokens).toBeGreaterThan(0)
+    expect(s.evaluatedTokens).toBeLessThanOrEqual(s.promptTokens)
+    expect(s.threads).toBe(2)
+    expect(s.timeToFirstTokenMs).toBeGreaterThan(0)
+    expect(s.tokensPerSecond).toBeGreaterThan(0)
+  })
+
+  it('re-evaluates only the new message on the next turn', async () => {
+    const first = unwrap(await t.core.request('chat.reset', undefined))
+    expect(first.nodes).toEqual([])
+    const a = unwrap(await t.core.request('chat.send', { text: 'Tell me about trees.' })).assistant.stats!
+    const b = unwrap(await t.core.request('chat.send', { text: 'And about roots?' })).assistant.stats!
+    expect(b.promptTokens).toBeGreaterThan(a.promptTokens)
+    expect(b.evaluatedTokens).toBeLessThan(b.promptTokens - a.promptTokens + 10)
+  })
+
+  it('is deterministic: the same path gives the same answer twice', async () => {
+    await t.core.request('chat.reset', undefined)
+    const one = unwrap(await t.core.request('chat.send', { text: 'hello' })).assistant.text
+    await t.core.request('chat.reset', undefined)
+    const two = unwrap(await t.core.request('chat.send', { text: 'hello' })).assistant.text
+    expect(two).toBe(one)
+  })
+
+  it('stops mid-generation, keeping what was written', async () => {
+    await t.core.request('chat.reset', undefined)
+    let tokens = 0
+    const off = t.core.on((e) => {
+      if (e.type === 'chat.token' && ++tokens === 3) void t.core.request('chat.stop', undefined)
+    })
+    const { assistant } = unwrap(await t.core.request('chat.send', { text: 'Say it all.' }))
+    off()
+    expect(assistant.stats!.stopReason).toBe('stopped')
+    expect(assistant.text.length).toBeGreaterThan(0)
+    expect(assistant.text.length).toBeLessThan(DEMO_ANSWER.length)
+    expect(DEMO_ANSWER.startsWith(assistant.text)).toBe(true)
+  })
+
+  it('refuses a second message while one is being written', async () => {
+    const running = t.core.request('chat.send', { text: 'one' })
+    expect(codeOf(await t.core.request('chat.send', { text: 'two' }))).toBe('GENERATION_IN_PROGRESS')
+    unwrap(await running)
+  })
+
+  it('keeps messages as a tree: the system prompt is editable and counted', async () => {
+    const conv = unwrap(await t.core.request('chat.setSystemPrompt', { text: 'Be brief.' }))
+    expect(conv.systemPrompt).toBe('Be brief.')
+    expect(conv.systemPromptTokens).toBeGreaterThan(0)
+    expect(conv.nodes.every((n) => n.parentId === null || conv.nodes.some((p) => p.id === n.parentId))).toBe(true)
+  })
+})

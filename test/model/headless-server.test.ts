@@ -1,0 +1,103 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import os from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import type { WireServerMessage } from '../../src/shared/contract'
+import { createHeadlessServer, type HeadlessServer } from '../../src/main/headless/createHeadlessServer'
+import { createTestCore, type TestCore } from '../helpers/testCore'
+
+/** Opens a socket and collects what the server says; resolves once open (or rejects with the HTTP status). */
+function connect(url: string, headers: Record<string, string> = {}) {
+  const ws = new WebSocket(url, { headers })
+  const messages: WireServerMessage[] = []
+  ws.on('message', (data) => messages.push(JSON.parse(String(data)) as WireServerMessage))
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+    ws.once('error', reject)
+  })
+  const response = async (id: number) => {
+    for (let i = 0; i < 200; i++) {
+      const found = messages.find((m) => m.kind === 'response' && m.id === id)
+      if (found) return found
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    throw new Error(`no response ${id}`)
+  }
+  return { ws, messages, opened, response }
+}
+
+describe('headless server', () => {
+  let t: TestCore
+  let server: HeadlessServer
+  let rendererDir: string
+  let base: string
+
+  beforeAll(async () => {
+    t = await createTestCore()
+    rendererDir = await mkdtemp(join(os.tmpdir(), 'arbor-renderer-'))
+    await mkdir(join(rendererDir, 'assets'))
+    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Arbor</title>')
+    await writeFile(join(rendererDir, 'assets/app.js'), 'console.log(1)')
+    await writeFile(join(os.tmpdir(), 'arbor-secret.txt'), 'secret')
+    server = await createHeadlessServer({ core: t.core, rendererDir })
+    base = `http://127.0.0.1:${server.port}`
+  })
+  afterAll(async () => {
+    await server.close()
+    await t.dispose()
+    await rm(rendererDir, { recursive: true, force: true })
+  })
+
+  it('listens on 127.0.0.1 and prints a URL with a long token', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/)
+  })
+
+  it('serves the app only with the token, then by cookie for its assets', async () => {
+    expect((await fetch(`${base}/`)).status).toBe(401)
+    expect((await fetch(`${base}/?token=wrong`)).status).toBe(401)
+    const page = await fetch(server.url)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<title>Arbor</title>')
+    const cookie = page.headers.get('set-cookie')!.split(';')[0]!
+    expect(page.headers.get('set-cookie')).toContain('HttpOnly')
+    const asset = await fetch(`${base}/assets/app.js`, { headers: { cookie } })
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('content-type')).toContain('javascript')
+    expect((await fetch(`${base}/assets/app.js`)).status).toBe(401)
+  })
+
+  it('never serves files outside the app', async () => {
+    const res = await fetch(`${base}/..%2f..%2f..%2ftmp%2farbor-secret.txt?token=${server.token}`)
+    expect(await res.text()).not.toContain('secret')
+  })
+
+  it('refuses a socket without the token or from another origin', async () => {
+    await expect(connect(`ws://127.0.0.1:${server.port}/ws`).opened).rejects.toThrow('401')
+    await expect(connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: 'https://evil.example' }).opened).rejects.toThrow('401')
+  })
+
+  it('answers requests and refuses malformed messages without closing', async () => {
+    const c = connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`)
+    await c.opened
+    c.ws.send('this is not json')
+    expect((await c.response(-1)).kind === 'response' && (await c.response(-1))).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } })
+    c.ws.send(JSON.stringify({ id: 1, name: 'model.inspect', arg: { path: 7 } }))
+    expect(await c.response(1)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } })
+    c.ws.send(JSON.stringify({ id: 2, name: 'app.snapshot' }))
+    expect(await c.response(2)).toMatchObject({ result: { ok: true, value: { transport: 'headless' } } })
+    c.ws.close()
+  })
+
+  it('takes an upload into the models folder, only with the token', async () => {
+    const body = Buffer.from('GGUF but not really')
+    const refused = await fetch(`${base}/api/upload?name=x.gguf`, { method: 'POST', body })
+    expect(refused.status).toBe(401)
+    const res = await fetch(`${base}/api/upload?name=..%2F..%2Fevil.gguf&token=${server.token}`, { method: 'POST', body })
+    const result = (await res.json()) as { ok: boolean; value: { path: string } }
+    expect(result.ok).toBe(true)
+    expect(result.value.path.startsWith(t.modelsFolder)).toBe(true)
+    expect(await readFile(result.value.path)).toEqual(body)
+  })
+})
