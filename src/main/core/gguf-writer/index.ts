@@ -1,0 +1,5 @@
+export * from './writeGguf'
+export * from './spmVocab'
+export * from './makeLlamaModel'
+export * from './makeDemoModel'
+export * from './shapes'
