@@ -43,7 +43,12 @@ export const requestSchemas = {
   }),
   'model.cancelLoad': z.undefined(),
   'model.unload': z.undefined(),
-  'chat.send': z.object({ text: z.string().min(1).max(1_000_000), parentId: z.string().max(64).nullable().optional() }),
+  'chat.send': z.object({
+    text: z.string().min(1).max(1_000_000),
+    parentId: z.string().max(64).nullable().optional(),
+    /** Longest reply in tokens. Defaults to the room left in the context. */
+    maxTokens: z.number().int().min(1).max(1 << 20).optional(),
+  }),
   'chat.stop': z.undefined(),
   'chat.select': z.object({ nodeId: z.string().max(64).nullable() }),
   'chat.reset': z.undefined(),

@@ -38,7 +38,7 @@ export type Hardware = {
   ramFreeBytes: number
   physicalCores: number
   logicalCores: number
-  /** The thread count Arbor uses unless the user picks another. */
+  /** One thread per physical core: the most Arbor uses. The choice for a model is `FitReport.recommendedThreads`. */
   defaultThreads: number
   cpuModel: string
 }
@@ -96,6 +96,8 @@ export type FitReport = {
   recommended: FitSettings | null
   /** Largest GPU layer count the model has (layers + 1 for the output layer). */
   maxGpuLayers: number
+  /** Threads Arbor would use for this model on this machine (see `chooseThreads`). */
+  recommendedThreads: number
   estimateMs: number
 }
 

@@ -17,4 +17,12 @@ describe('thread choice', () => {
     expect(chooseThreads(16, 4)).toBe(4)
     expect(chooseThreads(null, 1)).toBe(1)
   })
+  it('gives small models fewer threads, big ones every physical core', () => {
+    const MiB = 1024 * 1024
+    expect(chooseThreads(2, 2, 48 * MiB)).toBe(1)
+    expect(chooseThreads(2, 2, 230 * MiB)).toBe(2)
+    expect(chooseThreads(2, 2, 1120 * MiB)).toBe(2)
+    expect(chooseThreads(8, 16, 300 * MiB)).toBe(3)
+    expect(chooseThreads(8, 16, 8000 * MiB)).toBe(8)
+  })
 })

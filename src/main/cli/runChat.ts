@@ -10,8 +10,7 @@ export async function runChat(core: ArborCore, options: CliOptions): Promise<num
   }
   const report = await core.request('model.estimate', { path: options.file, settings: requestedSettings(options) })
   if (!report.ok) return printError(report.error, options.json)
-  const hardware = await core.request('hardware.get', undefined)
-  const threads = options.threads ?? (hardware.ok ? hardware.value.defaultThreads : 1)
+  const threads = options.threads ?? report.value.recommendedThreads
   const loaded = await core.request('model.load', { path: options.file, settings: { ...report.value.settings, threads } })
   if (!loaded.ok) return printError(loaded.error, options.json)
   const off = options.json ? () => {} : core.on((event) => {

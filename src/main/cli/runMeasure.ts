@@ -8,8 +8,7 @@ export async function runMeasure(core: ArborCore, options: CliOptions): Promise<
   if (!facts.ok) return printError(facts.error, options.json)
   const report = await core.request('model.estimate', { path: options.file, settings: requestedSettings(options) })
   if (!report.ok) return printError(report.error, options.json)
-  const hardware = await core.request('hardware.get', undefined)
-  const threads = options.threads ?? (hardware.ok ? hardware.value.defaultThreads : 1)
+  const threads = options.threads ?? report.value.recommendedThreads
   const measured = await core.measure(options.file, { ...report.value.settings, threads })
   if (!measured.ok) return printError(measured.error, options.json)
   printReport(facts.value, report.value, measured.value, options.json)

@@ -62,7 +62,7 @@ export class ArborCore {
         this.chat.stop()
         return { unloaded: await this.models.unload() }
       },
-      'chat.send': ({ text, parentId }) => this.chat.send(text, parentId),
+      'chat.send': ({ text, parentId, maxTokens }) => this.chat.send(text, parentId, maxTokens),
       'chat.stop': () => ({ stopped: this.chat.stop() }),
       'chat.select': ({ nodeId }) => this.chat.select(nodeId),
       'chat.reset': () => this.chat.reset(),

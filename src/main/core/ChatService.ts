@@ -69,7 +69,7 @@ export class ChatService {
   }
 
   /** Adds the user's message under `parentId` (default: the selected node) and streams the reply. */
-  async send(text: string, parentId?: string | null): Promise<{ user: MessageNode; assistant: MessageNode }> {
+  async send(text: string, parentId?: string | null, maxTokens?: number): Promise<{ user: MessageNode; assistant: MessageNode }> {
     const runtime = this.runtime()
     if (!runtime) throw new ArborFailure('NO_MODEL_LOADED', 'Load a model before sending a message.')
     if (this.generation) throw new ArborFailure('GENERATION_IN_PROGRESS', 'A reply is still being written. Stop it or wait.')
@@ -93,6 +93,7 @@ export class ChatService {
         path.map((m) => ({ role: m.role, text: m.text })),
         {
           signal: abort.signal,
+          maxTokens,
           onText: (chunk) => {
             assistant.text += chunk
             this.emit({ type: 'chat.token', nodeId: assistant.id, text: chunk })

@@ -9,7 +9,7 @@ import type { ArborLlama } from './engine/getArborLlama'
 import { inspectModel, statModelFile, type InspectedModel } from './engine/inspectModel'
 import { measureMemory, type MeasuredMemory } from './engine/measureMemory'
 import { ModelRuntime } from './engine/ModelRuntime'
-import { availableRamBytes } from './engine/readHardware'
+import { availableRamBytes, recommendThreads } from './engine/readHardware'
 
 export type MemoryBudget = {
   /** Cap on the RAM Arbor plans with, below what is free. Defaults to no cap. */
@@ -100,6 +100,7 @@ export class ModelService {
       napkin: napkinEstimate(model.facts.parameters, model.facts.bitsPerWeight, estimate, settings),
       recommended,
       maxGpuLayers,
+      recommendedThreads: await recommendThreads(estimate.weights.ramBytes + estimate.weights.vramBytes),
       estimateMs: performance.now() - started,
     }
   }

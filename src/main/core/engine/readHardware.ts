@@ -21,6 +21,11 @@ async function physicalCores(): Promise<number | null> {
   return physicalCoresCache
 }
 
+/** Threads for a model of this many weight bytes on this machine. */
+export async function recommendThreads(weightBytes: number): Promise<number> {
+  return chooseThreads(await physicalCores(), os.availableParallelism(), weightBytes)
+}
+
 /** What the machine has: GPU and VRAM as llama.cpp sees them, RAM, and cores. */
 export async function readHardware(llama: Llama): Promise<Hardware> {
   const logicalCores = os.availableParallelism()

@@ -12,6 +12,7 @@ export const shapes = {
   tied: {
     nLayer: 2, nEmbd: 128, nHead: 4, nHeadKv: 2, nFf: 384, nCtxTrain: 2048, vocabSize: 1024, tensorType: 'F16', tiedEmbeddings: true,
   },
+  mid: { nLayer: 12, nEmbd: 1024, nHead: 16, nHeadKv: 4, nFf: 4096, nCtxTrain: 2048, vocabSize: 16000, tensorType: 'Q8_0' },
   oneB: { nLayer: 16, nEmbd: 2048, nHead: 32, nHeadKv: 8, nFf: 8192, nCtxTrain: 4096, vocabSize: 32000, tensorType: 'Q8_0' },
 } as const satisfies Record<string, LlamaShape>
 

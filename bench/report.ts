@@ -1,0 +1,87 @@
+import { writeFile } from 'node:fs/promises'
+import { formatBytes, formatCount, formatPercent } from '../src/shared/format'
+import type { RawSpeed } from '../src/main/core/engine/benchmarkEvaluation'
+
+export type SpeedRow = RawSpeed
+
+export type ShapeResult = {
+  name: string
+  parameters: number
+  expectedParameters: number
+  fileBytes: number
+  fileType: string
+  generateMs: number
+  inspectMs: number
+  estimateMs: number
+  loadColdMs: number
+  loadWarmMs: number
+  cacheDropped: boolean
+  autoThreads: number
+  chat: SpeedRow[]
+  raw: SpeedRow[]
+  contextSize: number
+  estimatedRamBytes: number
+  measuredRamBytes: number
+  napkinBytes: number
+}
+
+/** Drops the page cache so the first load reads from disk (root only; false when not allowed). */
+export async function dropPageCache(): Promise<boolean> {
+  try {
+    await writeFile('/proc/sys/vm/drop_caches', '3\n')
+    return true
+  } catch {
+    return false
+  }
+}
+
+const f1 = (n: number) => n.toFixed(1)
+
+/** How far auto threads are from the best thread count measured (0 = auto is the best). */
+export function autoThreadGap(rows: SpeedRow[], auto: number, key: 'promptTokensPerSecond' | 'generationTokensPerSecond'): number {
+  const best = Math.max(...rows.map((r) => r[key]))
+  const mine = rows.find((r) => r.threads === auto)?.[key] ?? 0
+  return best > 0 ? (best - mine) / best : 0
+}
+
+export function renderReport(results: ShapeResult[], meta: { machine: Record<string, string>; quick: boolean; totalMs: number }) {
+  const lines: string[] = []
+  lines.push(`# Arbor benchmark`, '')
+  lines.push(`Machine: ${meta.machine.cpu}, GPU: ${meta.machine.gpu}, Node ${meta.machine.node}. ${meta.quick ? 'Quick run.' : 'Full run.'} Took ${f1(meta.totalMs / 1000)} s.`, '')
+  lines.push('Targets: auto threads within 5% of the best thread count; memory estimate error ≤ 5%.', '')
+  lines.push('## Header, estimate and load', '')
+  lines.push('| shape | params | type | file | inspect | estimate | load cold | load warm |', '|---|---|---|---|---|---|---|---|')
+  for (const r of results)
+    lines.push(
+      `| ${r.name} | ${formatCount(r.parameters)} | ${r.fileType} | ${formatBytes(r.fileBytes)} | ${f1(r.inspectMs)} ms | ${f1(r.estimateMs)} ms | ${f1(r.loadColdMs)} ms${r.cacheDropped ? '' : ' (cache not dropped)'} | ${f1(r.loadWarmMs)} ms |`,
+    )
+  lines.push('', '## Speed (tokens/s): raw evaluation vs the chat path', '')
+  lines.push('| shape | threads | raw pp | raw tg | chat pp | chat tg | chat overhead (tg) |', '|---|---|---|---|---|---|---|')
+  const targets: { what: string; value: number; ok: boolean }[] = []
+  for (const r of results) {
+    for (const raw of r.raw) {
+      const chat = r.chat.find((c) => c.threads === raw.threads)
+      const overhead = chat && raw.generationTokensPerSecond > 0 ? 1 - chat.generationTokensPerSecond / raw.generationTokensPerSecond : NaN
+      lines.push(
+        `| ${r.name} | ${raw.threads}${raw.threads === r.autoThreads ? ' (auto)' : ''} | ${f1(raw.promptTokensPerSecond)} | ${f1(raw.generationTokensPerSecond)} | ${chat ? f1(chat.promptTokensPerSecond) : '—'} | ${chat ? f1(chat.generationTokensPerSecond) : '—'} | ${Number.isNaN(overhead) ? '—' : formatPercent(overhead)} |`,
+      )
+    }
+    for (const key of ['promptTokensPerSecond', 'generationTokensPerSecond'] as const) {
+      const gap = autoThreadGap(r.raw, r.autoThreads, key)
+      targets.push({ what: `${r.name}: auto threads vs best (${key === 'promptTokensPerSecond' ? 'pp' : 'tg'})`, value: gap, ok: gap <= 0.05 })
+    }
+  }
+  lines.push('', '## Memory: estimate vs measured (RSS growth after filling every KV cell)', '')
+  lines.push('| shape | context | estimate | measured | estimate error | napkin | napkin error |', '|---|---|---|---|---|---|---|')
+  for (const r of results) {
+    const err = (r.estimatedRamBytes - r.measuredRamBytes) / r.measuredRamBytes
+    const napkinErr = (r.napkinBytes - r.measuredRamBytes) / r.measuredRamBytes
+    lines.push(
+      `| ${r.name} | ${r.contextSize} | ${formatBytes(r.estimatedRamBytes)} | ${formatBytes(r.measuredRamBytes)} | ${formatPercent(err)} | ${formatBytes(r.napkinBytes)} | ${formatPercent(napkinErr)} |`,
+    )
+    targets.push({ what: `${r.name}: memory estimate error`, value: err, ok: Math.abs(err) <= 0.05 })
+  }
+  lines.push('', '## Targets', '', '| target | value | met |', '|---|---|---|')
+  for (const t of targets) lines.push(`| ${t.what} | ${formatPercent(t.value)} | ${t.ok ? 'yes' : '**no**'} |`)
+  return { markdown: lines.join('\n') + '\n', json: { meta, results, targets } }
+}

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench [-- --quick]`: speed and memory of Arbor on generated models, written to
+ * bench-results/report.md and report.json. Targets are reported, never asserted in tests.
+ */
+import { execFile } from 'node:child_process'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
+import { performance } from 'node:perf_hooks'
+import { join } from 'node:path'
+import { ArborCore } from '../src/main/core/ArborCore'
+import { benchmarkEvaluation } from '../src/main/core/engine/benchmarkEvaluation'
+import { getArborLlama } from '../src/main/core/engine/getArborLlama'
+import { estimateParams } from '../src/main/core/gguf-writer/makeLlamaModel'
+import { shapes, type ShapeName } from '../src/main/core/gguf-writer/shapes'
+import type { LoadSettings } from '../src/shared/types'
+import { getShapePath } from '../test/helpers/fixtures'
+import { dropPageCache, renderReport, type ShapeResult, type SpeedRow } from './report'
+
+const quick = process.argv.includes('--quick')
+const shapeList: ShapeName[] = quick ? ['tiny', 'small'] : ['tiny', 'gqa', 'small', 'mid', 'oneB']
+const outDir = join(import.meta.dirname, '../bench-results')
+
+const unwrap = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T => {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
+  return r.value
+}
+
+/** `arbor measure` in its own process: RSS growth is only meaningful from a process that loaded nothing yet. */
+async function measureInFreshProcess(path: string, s: LoadSettings): Promise<{ ramBytes: number; vramBytes: number }> {
+  const cli = join(import.meta.dirname, '../src/main/cli/arbor.ts')
+  const tsx = join(import.meta.dirname, '../node_modules/.bin/tsx')
+  const args = [cli, 'measure', path, '--context', String(s.contextSize), '--sequences', String(s.sequences), '--gpu-layers', String(s.gpuLayers), '--threads', String(s.threads), '--json']
+  const { stdout } = await promisify(execFile)(tsx, args, { maxBuffer: 16 << 20 })
+  const out = JSON.parse(stdout) as { measured?: { ramBytes: number; vramBytes: number }; error?: { message: string } }
+  if (!out.measured) throw new Error(`measure failed: ${out.error?.message ?? stdout}`)
+  return out.measured
+}
+
+async function benchShape(name: ShapeName): Promise<ShapeResult> {
+  const generateStarted = performance.now()
+  const path = await getShapePath(name)
+  const generateMs = performance.now() - generateStarted
+  const core = await ArborCore.create({ modelsFolder: join(outDir, 'models'), transport: 'headless', watchModels: false })
+  try {
+    const hardware = unwrap(await core.request('hardware.get', undefined))
+    const facts = unwrap(await core.request('model.inspect', { path }))
+    const contextSize = Math.min(name === 'oneB' ? 512 : 2048, facts.trainContextSize)
+    const fit = { contextSize, sequences: 1, gpuLayers: hardware.gpu.backend ? 999 : 0, kvCacheType: 'F16' } as const
+    const report = unwrap(await core.request('model.estimate', { path, settings: fit }))
+    const auto = report.recommendedThreads
+    const settings: LoadSettings = { ...fit, threads: auto }
+
+    const cacheDropped = await dropPageCache()
+    const cold = unwrap(await core.request('model.load', { path, settings }))
+    await core.request('model.unload', undefined)
+    const warm = unwrap(await core.request('model.load', { path, settings }))
+
+    // Through the chat path: template, history, sampling, detokenizing, events.
+    const threadCounts = [...new Set([1, 2, auto])].sort((a, b) => a - b)
+    const chat: SpeedRow[] = []
+    const promptText = 'Tell me everything about the branches of the tree and the roots below it. '.repeat(8)
+    for (const threads of threadCounts) {
+      unwrap(await core.request('model.load', { path, settings: { ...settings, threads } }))
+      const { assistant } = unwrap(await core.request('chat.send', { text: promptText, maxTokens: 32 }))
+      const s = assistant.stats!
+      chat.push({ threads, promptTokensPerSecond: (s.evaluatedTokens * 1000) / s.timeToFirstTokenMs, generationTokensPerSecond: s.tokensPerSecond })
+    }
+    await core.request('model.unload', undefined)
+
+    // Raw sequence evaluation, as llama-bench measures pp and tg.
+    const raw = await benchmarkEvaluation(await getArborLlama(), path, threadCounts, { promptTokens: 128, generateTokens: 32 })
+
+    const measured = await measureInFreshProcess(path, settings)
+    return {
+      name,
+      parameters: facts.parameters,
+      expectedParameters: estimateParams(shapes[name]),
+      fileBytes: facts.fileBytes,
+      fileType: facts.fileType,
+      generateMs,
+      inspectMs: facts.inspectMs,
+      estimateMs: report.estimateMs,
+      loadColdMs: cold.loadMs,
+      loadWarmMs: warm.loadMs,
+      cacheDropped,
+      autoThreads: auto,
+      chat,
+      raw,
+      contextSize,
+      estimatedRamBytes: report.estimate.ramBytes + report.estimate.vramBytes,
+      measuredRamBytes: measured.ramBytes + measured.vramBytes,
+      napkinBytes: report.napkin.bytes,
+    }
+  } finally {
+    await core.dispose()
+  }
+}
+
+const started = Date.now()
+const results: ShapeResult[] = []
+for (const name of shapeList) {
+  process.stderr.write(`bench: ${name}…\n`)
+  results.push(await benchShape(name))
+}
+const llama = await getArborLlama()
+const machine = { cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', gpu: llama.gpu || 'none', node: process.version }
+await mkdir(outDir, { recursive: true })
+const { markdown, json } = renderReport(results, { machine, quick, totalMs: Date.now() - started })
+await writeFile(join(outDir, 'report.md'), markdown)
+await writeFile(join(outDir, 'report.json'), JSON.stringify(json, null, 2))
+console.log(markdown)
+console.log(`\nWritten: ${join(outDir, 'report.md')} and report.json`)
