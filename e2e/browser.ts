@@ -1,0 +1,65 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { createHeadlessServer, type HeadlessServer } from '../src/main/headless/createHeadlessServer'
+import { ArborCore } from '../src/main/core/ArborCore'
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const ARTIFACTS = join(import.meta.dirname, '../test-results/e2e')
+
+export type Headless = {
+  server: HeadlessServer
+  core: ArborCore
+  modelsFolder: string
+  browser: Browser
+  page: Page
+  screenshot(name: string): Promise<void>
+  close(): Promise<void>
+}
+
+/** Arbor's headless mode on a free port with an empty models folder, and Debian's Chromium on it. */
+export async function startHeadless(): Promise<Headless> {
+  const modelsFolder = await mkdtemp(join(os.tmpdir(), 'arbor-e2e-'))
+  const core = await ArborCore.create({ modelsFolder, transport: 'headless', memorySampleMs: 500 })
+  const server = await createHeadlessServer({ core, rendererDir: join(import.meta.dirname, '../out/renderer') })
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  await mkdir(ARTIFACTS, { recursive: true })
+  return {
+    server,
+    core,
+    modelsFolder,
+    browser,
+    page,
+    screenshot: async (name) => {
+      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+    },
+    close: async () => {
+      await browser.close()
+      await server.close()
+      await core.dispose()
+      await rm(modelsFolder, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Drops a file on the page with a real drag-and-drop sequence carrying a File. */
+export async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, base64 }) => {
+      const binary = atob(base64)
+      const data = new Uint8Array(binary.length)
+      for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i)
+      const transfer = new DataTransfer()
+      transfer.items.add(new File([data], name, { type: 'application/octet-stream' }))
+      return transfer
+    },
+    { name, base64: bytes.toString('base64') },
+  )
+  for (const type of ['dragenter', 'dragover', 'drop'])
+    await page.dispatchEvent('body', type, { dataTransfer })
+}

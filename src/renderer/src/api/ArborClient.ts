@@ -1,0 +1,16 @@
+import type { ArborEvent, RequestArgs, RequestName, RequestResults } from '../../../shared/contract'
+import type { Result } from '../../../shared/errors'
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting'
+
+/** What the renderer talks to: Electron's preload bridge or the headless WebSocket, behind one shape. */
+export type ArborClient = {
+  readonly transport: 'electron' | 'headless'
+  request<K extends RequestName>(name: K, arg: RequestArgs[K]): Promise<Result<RequestResults[K]>>
+  /** Subscribes to core events; returns the unsubscribe function. */
+  onEvent(listener: (event: ArborEvent) => void): () => void
+  /** Connection changes (always `open` in Electron). Called once at once with the current state. */
+  onConnection(listener: (state: ConnectionState) => void): () => void
+  /** A path the core can open for a dropped or chosen file: Electron's own path, or an upload in headless mode. */
+  resolveDroppedFile(file: File, onProgress: (sent: number, total: number) => void): Promise<Result<{ path: string }>>
+}

@@ -1,0 +1,120 @@
+import { headlessRoutes, TOKEN_QUERY } from '../../../shared/bridge'
+import type { ArborEvent, WireClientMessage, WireServerMessage } from '../../../shared/contract'
+import { fail, type Result } from '../../../shared/errors'
+import type { ArborClient, ConnectionState } from './ArborClient'
+import { uploadFile } from './uploadFile'
+
+export type HeadlessClientOptions = {
+  token: string
+  /** Page location the socket URL derives from. Defaults to `window.location`. */
+  location?: Pick<Location, 'protocol' | 'host'>
+  /** First reconnect delay in ms; doubles up to `maxDelayMs`. Defaults to `250`. */
+  baseDelayMs?: number
+  /** Longest reconnect delay in ms. Defaults to `5000`. */
+  maxDelayMs?: number
+}
+
+type Pending = { message: WireClientMessage; sent: boolean; resolve: (result: Result<unknown>) => void }
+
+const isServerMessage = (value: unknown): value is WireServerMessage =>
+  typeof value === 'object' && value !== null && 'kind' in value && (value.kind === 'response' || value.kind === 'event')
+
+/**
+ * The client over the headless WebSocket: numbered requests, a pending map, and a reconnect
+ * loop with backoff. Requests made while disconnected wait for the next connection; requests
+ * in flight when the socket drops answer an error (the core may have done them anyway).
+ */
+export function createHeadlessClient(options: HeadlessClientOptions): ArborClient {
+  const location = options.location ?? window.location
+  const baseDelay = options.baseDelayMs ?? 250
+  const maxDelay = options.maxDelayMs ?? 5000
+  const eventListeners = new Set<(event: ArborEvent) => void>()
+  const connectionListeners = new Set<(state: ConnectionState) => void>()
+  const pending = new Map<number, Pending>()
+  let nextId = 1
+  let socket: WebSocket | null = null
+  let state: ConnectionState = 'connecting'
+  let attempts = 0
+
+  const setState = (next: ConnectionState) => {
+    state = next
+    for (const listener of connectionListeners) listener(next)
+  }
+
+  const send = (entry: Pending) => {
+    if (!socket || socket.readyState !== WebSocket.OPEN || entry.sent) return
+    socket.send(JSON.stringify(entry.message))
+    entry.sent = true
+  }
+
+  const onMessage = (raw: unknown) => {
+    let message: unknown
+    try {
+      message = JSON.parse(String(raw))
+    } catch {
+      return
+    }
+    if (!isServerMessage(message)) return
+    if (message.kind === 'event') {
+      for (const listener of eventListeners) listener(message.event)
+      return
+    }
+    const entry = pending.get(message.id)
+    if (!entry) return
+    pending.delete(message.id)
+    entry.resolve(message.result)
+  }
+
+  const connect = () => {
+    const protocol = location.protocol === 'https:' ? 'wss' : 'ws'
+    const query = new URLSearchParams({ [TOKEN_QUERY]: options.token })
+    const ws = new WebSocket(`${protocol}://${location.host}${headlessRoutes.socket}?${query.toString()}`)
+    socket = ws
+    ws.onopen = () => {
+      attempts = 0
+      setState('open')
+      for (const entry of pending.values()) send(entry)
+    }
+    ws.onmessage = (e) => onMessage(e.data)
+    ws.onclose = () => {
+      if (socket !== ws) return
+      socket = null
+      for (const [id, entry] of pending) {
+        if (!entry.sent) continue
+        pending.delete(id)
+        entry.resolve(fail('INTERNAL', `The connection to Arbor was lost during "${entry.message.name}".`))
+      }
+      setState('reconnecting')
+      const delay = Math.min(maxDelay, baseDelay * 2 ** attempts) * (0.8 + Math.random() * 0.4)
+      attempts++
+      setTimeout(connect, delay)
+    }
+  }
+  connect()
+
+  return {
+    transport: 'headless',
+    request(name, arg) {
+      return new Promise((resolve) => {
+        const id = nextId++
+        const entry: Pending = {
+          message: { id, name, arg },
+          sent: false,
+          resolve: resolve as (result: Result<unknown>) => void,
+        }
+        pending.set(id, entry)
+        send(entry)
+      })
+    },
+    onEvent(listener) {
+      eventListeners.add(listener)
+      return () => eventListeners.delete(listener)
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener)
+      listener(state)
+      return () => connectionListeners.delete(listener)
+    },
+    resolveDroppedFile: (file, onProgress) => uploadFile(file, options.token, onProgress),
+  }
+}

@@ -1,0 +1,38 @@
+import { useShallow } from 'zustand/react/shallow'
+import { formatBytes } from '../../../shared/format'
+import type { Hardware } from '../../../shared/types'
+import type { AppState } from '../store/AppState'
+import { useArbor } from '../store/useArbor'
+
+const selectHeader = (s: AppState) => ({ transport: s.transport, hardware: s.hardware, version: s.version })
+
+const summarize = (hw: Hardware): string => {
+  const parts: string[] = []
+  if (hw.gpu.backend === false) parts.push('CPU only')
+  else parts.push(`${hw.gpu.names[0] ?? 'GPU'} (${hw.gpu.backend.toUpperCase()}, ${formatBytes(hw.gpu.vramTotalBytes)} VRAM)`)
+  parts.push(`${formatBytes(hw.ramTotalBytes)} RAM`)
+  parts.push(`${hw.physicalCores} cores`)
+  return parts.join(' · ')
+}
+
+/** App name, how it runs (desktop or browser) and a one-line hardware summary. */
+export function Header() {
+  const { transport, hardware, version } = useArbor(useShallow(selectHeader))
+  return (
+    <header className="header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          ◆
+        </span>
+        <h1>Arbor</h1>
+        {version && <span className="muted small">v{version}</span>}
+      </div>
+      <span className={`badge badge-${transport}`} data-testid="transport">
+        {transport === 'electron' ? 'Desktop' : 'Headless (browser)'}
+      </span>
+      <span className="header-hardware muted" data-testid="hardware-summary">
+        {hardware ? summarize(hardware) : 'Reading hardware…'}
+      </span>
+    </header>
+  )
+}

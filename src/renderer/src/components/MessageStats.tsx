@@ -1,0 +1,30 @@
+import type { TurnStats } from '../../../shared/types'
+
+const stopReasons: Record<TurnStats['stopReason'], string> = {
+  eos: 'end of text',
+  maxTokens: 'token limit',
+  stopped: 'stopped',
+  error: 'error',
+}
+
+/** What one turn cost: prompt and generated tokens, latency, speed, threads, why it stopped. */
+export function MessageStats({ stats }: { stats: TurnStats }) {
+  const items: { key: string; label: string; value: string }[] = [
+    { key: 'promptTokens', label: 'prompt', value: `${stats.promptTokens} tok` },
+    { key: 'evaluatedTokens', label: 'evaluated', value: `${stats.evaluatedTokens} tok` },
+    { key: 'generatedTokens', label: 'generated', value: `${stats.generatedTokens} tok` },
+    { key: 'timeToFirstTokenMs', label: 'first token', value: `${stats.timeToFirstTokenMs.toFixed(0)} ms` },
+    { key: 'tokensPerSecond', label: 'speed', value: `${stats.tokensPerSecond.toFixed(1)} tok/s` },
+    { key: 'threads', label: 'threads', value: String(stats.threads) },
+    { key: 'stopReason', label: 'stop', value: stopReasons[stats.stopReason] },
+  ]
+  return (
+    <ul className="message-stats" data-testid="message-stats">
+      {items.map((i) => (
+        <li key={i.key} data-testid={`stat-${i.key}`} data-value={i.key === 'stopReason' ? stats.stopReason : undefined}>
+          <span className="muted">{i.label}</span> {i.value}
+        </li>
+      ))}
+    </ul>
+  )
+}

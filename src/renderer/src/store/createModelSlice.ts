@@ -1,0 +1,76 @@
+import type { StateCreator } from 'zustand'
+import type { ModelFacts } from '../../../shared/types'
+import type { ArborClient } from '../api/ArborClient'
+import type { AppState } from './AppState'
+
+export type UploadProgress = { fileName: string; sentBytes: number; totalBytes: number }
+
+export type ModelSlice = {
+  /** The model whose facts, fit and load controls are shown. */
+  selectedPath: string | null
+  facts: ModelFacts | null
+  /** File name being inspected, while `model.inspect` runs. */
+  inspecting: string | null
+  upload: UploadProgress | null
+  /** A note about the file's name (e.g. not `.gguf`); the core still judges its content. */
+  fileWarning: string | null
+  creatingDemo: boolean
+  /** Inspects a model and, if that works, selects it and estimates its fit with the recommended settings. */
+  selectModel(path: string, fileName?: string): Promise<boolean>
+  /** A dropped or chosen file: resolves it to a path (uploading in headless mode), then selects it. */
+  openFile(file: File): Promise<void>
+  createDemo(): Promise<void>
+}
+
+const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path
+
+export const createModelSlice =
+  (client: ArborClient): StateCreator<AppState, [], [], ModelSlice> =>
+  (set, get) => ({
+    selectedPath: null,
+    facts: null,
+    inspecting: null,
+    upload: null,
+    fileWarning: null,
+    creatingDemo: false,
+
+    async selectModel(path, fileName = baseName(path)) {
+      set({ inspecting: fileName })
+      const result = await client.request('model.inspect', { path })
+      set({ inspecting: null })
+      if (!result.ok) {
+        get().showError(result.error, `Inspecting ${fileName}`)
+        return false
+      }
+      set({ selectedPath: path, facts: result.value, tooLarge: null, loadNote: null, error: null, fileWarning: null })
+      get().resetFit()
+      await get().estimateFit(path)
+      return true
+    },
+
+    async openFile(file) {
+      set({
+        error: null,
+        fileWarning: file.name.toLowerCase().endsWith('.gguf')
+          ? null
+          : `"${file.name}" does not end in .gguf. Arbor reads its header anyway and tells you what it is.`,
+        upload: client.transport === 'headless' ? { fileName: file.name, sentBytes: 0, totalBytes: file.size } : null,
+      })
+      const resolved = await client.resolveDroppedFile(file, (sentBytes, totalBytes) => {
+        if (client.transport === 'headless') set({ upload: { fileName: file.name, sentBytes, totalBytes } })
+      })
+      set({ upload: null })
+      if (!resolved.ok) return get().showError(resolved.error, `Opening ${file.name}`)
+      await get().selectModel(resolved.value.path, file.name)
+    },
+
+    async createDemo() {
+      set({ creatingDemo: true })
+      const result = await client.request('models.createDemo', undefined)
+      set({ creatingDemo: false })
+      if (!result.ok) return get().showError(result.error, 'Creating the demo model')
+      const { models } = get()
+      if (!models.some((m) => m.path === result.value.path)) set({ models: [...models, result.value] })
+      await get().selectModel(result.value.path, result.value.fileName)
+    },
+  })

@@ -1,0 +1,89 @@
+import type { StateCreator } from 'zustand'
+import type { ArborError } from '../../../shared/errors'
+import type { Hardware, LoadState, ModelEntry } from '../../../shared/types'
+import type { ArborClient, ConnectionState } from '../api/ArborClient'
+import type { AppState } from './AppState'
+import { applyEvent } from './applyEvent'
+
+export type ShownError = ArborError & {
+  /** What Arbor was doing, e.g. `Inspecting model.gguf`. */
+  context?: string
+}
+
+export type SessionSlice = {
+  transport: ArborClient['transport']
+  connection: ConnectionState
+  /** True once the first `app.snapshot` has arrived. */
+  ready: boolean
+  version: string | null
+  hardware: Hardware | null
+  modelsFolder: string | null
+  models: ModelEntry[]
+  /** The last error, shown in the error panel until dismissed or replaced. */
+  error: ShownError | null
+  /** Subscribes to the client's events and connection; fetches a snapshot on every (re)connect. */
+  start(): () => void
+  refreshSnapshot(): Promise<void>
+  showError(error: ArborError, context?: string): void
+  dismissError(): void
+}
+
+const loadedPath = (load: LoadState): string | null =>
+  load.status === 'loaded' ? load.model.facts.path : load.status === 'loading' ? load.path : null
+
+export const createSessionSlice =
+  (client: ArborClient): StateCreator<AppState, [], [], SessionSlice> =>
+  (set, get) => ({
+    transport: client.transport,
+    connection: 'connecting',
+    ready: false,
+    version: null,
+    hardware: null,
+    modelsFolder: null,
+    models: [],
+    error: null,
+
+    start() {
+      const offEvent = client.onEvent((event) => applyEvent(event, set, get))
+      const offConnection = client.onConnection((connection) => {
+        set({ connection })
+        if (connection === 'open') void get().refreshSnapshot()
+      })
+      return () => {
+        offEvent()
+        offConnection()
+      }
+    },
+
+    async refreshSnapshot() {
+      const result = await client.request('app.snapshot', undefined)
+      if (!result.ok) return get().showError(result.error, 'Reading the app state')
+      const snap = result.value
+      const { threads } = get()
+      set({
+        ready: true,
+        version: snap.version,
+        hardware: snap.hardware,
+        modelsFolder: snap.modelsFolder,
+        models: snap.models,
+        loadState: snap.load,
+        conversation: snap.conversation,
+        generating: snap.generating,
+        threads: threads ?? snap.hardware.defaultThreads,
+        ...(snap.load.status === 'loaded' ? {} : { memorySample: null }),
+      })
+      const active = loadedPath(snap.load)
+      const { selectedPath, facts } = get()
+      if (snap.load.status === 'loaded' && (selectedPath === null || (selectedPath === active && !facts)))
+        get().adoptLoadedModel(snap.load.model)
+      else if (active && selectedPath === null) void get().selectModel(active)
+    },
+
+    showError(error, context) {
+      set({ error: context ? { ...error, context } : { ...error } })
+    },
+
+    dismissError() {
+      set({ error: null })
+    },
+  })
