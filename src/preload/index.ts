@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import type { ArborBridge } from '../shared/bridge'
-import { isRequestName, type ArborEvent } from '../shared/contract'
+import type { ArborEvent } from '../shared/contract'
+import { isRequestName } from '../shared/requestNames'
 import { IPC_EVENT, IPC_REQUEST } from '../shared/ipcChannels'
 
 // A small named API; ipcRenderer itself never reaches the page.

@@ -14,6 +14,7 @@ import type {
   LoadPhase,
 } from './types'
 import { kvCacheTypes } from './types'
+import { isRequestName, requestNames, type RequestName } from './requestNames'
 
 /**
  * The one contract between the core and any UI. Electron IPC and the headless WebSocket
@@ -53,10 +54,9 @@ export const requestSchemas = {
   'chat.select': z.object({ nodeId: z.string().max(64).nullable() }),
   'chat.reset': z.undefined(),
   'chat.setSystemPrompt': z.object({ text: z.string().max(100_000) }),
-} as const
+} as const satisfies Record<RequestName, z.ZodType>
 
-export type RequestName = keyof typeof requestSchemas
-export const requestNames = Object.keys(requestSchemas) as RequestName[]
+export { isRequestName, requestNames, type RequestName }
 
 export type RequestArgs = { [K in RequestName]: z.infer<(typeof requestSchemas)[K]> }
 
@@ -82,15 +82,13 @@ export type ArborEvent =
   | { type: 'model.loadState'; state: LoadState }
   | { type: 'models.changed'; models: ModelEntry[] }
   | { type: 'memory.sample'; sample: MemorySample }
+  | { type: 'chat.turnStart'; user: MessageNode; assistant: MessageNode }
   | { type: 'chat.token'; nodeId: string; text: string }
   | { type: 'chat.turnEnd'; node: MessageNode }
   | { type: 'conversation.changed'; conversation: Conversation }
 
 /** The one function both transports expose to the renderer. */
 export type ArborRequest = <K extends RequestName>(name: K, arg: RequestArgs[K]) => Promise<Result<RequestResults[K]>>
-
-export const isRequestName = (name: unknown): name is RequestName =>
-  typeof name === 'string' && Object.hasOwn(requestSchemas, name)
 
 /** Validates an incoming request; returns a readable reason when it is malformed. */
 export function parseRequest(

@@ -22,6 +22,7 @@ export const errorCodes = [
   'UNKNOWN_REQUEST',
   'UNAUTHORIZED',
   'UPLOAD_FAILED',
+  'DISCONNECTED',
   'INTERNAL',
 ] as const
 

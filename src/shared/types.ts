@@ -146,10 +146,14 @@ export type ModelEntry = {
 }
 
 export type TurnStats = {
-  /** Tokens of the whole prompt (system prompt + history + new message). */
+  /** Tokens of the whole prompt (system prompt + history + new message) = reused + evaluated. */
   promptTokens: number
-  /** Prompt tokens actually evaluated this turn (the rest came from the KV cache). */
+  /** Prompt tokens kept in the KV cache from the previous turn, not evaluated again. */
+  reusedTokens: number
+  /** Prompt tokens actually evaluated this turn. */
   evaluatedTokens: number
+  /** The context size of the sequence, for "tokens used of the context". */
+  contextSize: number
   generatedTokens: number
   timeToFirstTokenMs: number
   tokensPerSecond: number

@@ -22,11 +22,14 @@ describe('chat with the demo model', () => {
     const streamed = t.events.flatMap((e) => (e.type === 'chat.token' && e.nodeId === assistant.id ? [e.text] : []))
     expect(streamed.length).toBeGreaterThan(5)
     expect(streamed.join('')).toBe(DEMO_ANSWER)
+    expect(t.events.find((e) => e.type === 'chat.turnStart')).toMatchObject({ assistant: { id: assistant.id } })
     const s = assistant.stats!
     expect(s.stopReason).toBe('eos')
     expect(s.generatedTokens).toBeGreaterThan(5)
-    expect(s.evaluatedTokens).toBeGreaterThan(0)
-    expect(s.evaluatedTokens).toBeLessThanOrEqual(s.promptTokens)
+    // A fresh context evaluates the whole prompt.
+    expect(s.reusedTokens).toBe(0)
+    expect(s.evaluatedTokens).toBe(s.promptTokens)
+    expect(s.contextSize).toBe(1024)
     expect(s.threads).toBe(2)
     expect(s.timeToFirstTokenMs).toBeGreaterThan(0)
     expect(s.tokensPerSecond).toBeGreaterThan(0)
@@ -38,6 +41,9 @@ describe('chat with the demo model', () => {
     const a = unwrap(await t.core.request('chat.send', { text: 'Tell me about trees.' })).assistant.stats!
     const b = unwrap(await t.core.request('chat.send', { text: 'And about roots?' })).assistant.stats!
     expect(b.promptTokens).toBeGreaterThan(a.promptTokens)
+    // The first turn's prompt and answer stay in the KV cache; only the new message is evaluated.
+    expect(b.reusedTokens).toBeGreaterThanOrEqual(a.promptTokens)
+    expect(b.evaluatedTokens).toBe(b.promptTokens - b.reusedTokens)
     expect(b.evaluatedTokens).toBeLessThan(b.promptTokens - a.promptTokens + 10)
   })
 

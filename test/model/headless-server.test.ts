@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { WireServerMessage } from '../../src/shared/contract'
 import { createHeadlessServer, type HeadlessServer } from '../../src/main/headless/createHeadlessServer'
+import { getShapePath } from '../helpers/fixtures'
 import { createTestCore, type TestCore } from '../helpers/testCore'
 
 /** Opens a socket and collects what the server says; resolves once open (or rejects with the HTTP status). */
@@ -91,13 +92,20 @@ describe('headless server', () => {
   })
 
   it('takes an upload into the models folder, only with the token', async () => {
-    const body = Buffer.from('GGUF but not really')
+    const body = await readFile(await getShapePath('tied'))
     const refused = await fetch(`${base}/api/upload?name=x.gguf`, { method: 'POST', body })
     expect(refused.status).toBe(401)
     const res = await fetch(`${base}/api/upload?name=..%2F..%2Fevil.gguf&token=${server.token}`, { method: 'POST', body })
     const result = (await res.json()) as { ok: boolean; value: { path: string } }
     expect(result.ok).toBe(true)
-    expect(result.value.path.startsWith(t.modelsFolder)).toBe(true)
+    expect(result.value.path.startsWith(t.modelsFolder + '/')).toBe(true)
     expect(await readFile(result.value.path)).toEqual(body)
+  })
+
+  it('answers an upload that is no model with the reason, and keeps it out of the models folder', async () => {
+    const before = await readdir(t.modelsFolder)
+    const res = await fetch(`${base}/api/upload?name=notes.gguf&token=${server.token}`, { method: 'POST', body: 'just notes' })
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'GGUF_BAD_MAGIC' } })
+    expect(await readdir(t.modelsFolder)).toEqual(before)
   })
 })

@@ -84,6 +84,7 @@ export class ChatService {
     this.nodes.push(user, assistant)
     this.leafId = assistant.id
     this.changed()
+    this.emit({ type: 'chat.turnStart', user: { ...user }, assistant: { ...assistant } })
 
     const abort = new AbortController()
     this.generation = abort

@@ -86,6 +86,12 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     try {
       await pipeline(req, createWriteStream(partial, { flags: 'wx' }))
       await rename(partial, target)
+      // A file that is no model must not stay in the models folder; the user's copy is untouched.
+      const inspected = await core.request('model.inspect', { path: target })
+      if (!inspected.ok) {
+        await rm(target, { force: true })
+        return sendJson(res, 200, inspected)
+      }
       sendJson(res, 200, ok({ path: target }))
     } catch (error) {
       await rm(partial, { force: true })

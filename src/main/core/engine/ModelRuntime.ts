@@ -22,6 +22,12 @@ export type GenerateOptions = {
   maxTokens?: number
 }
 
+const commonPrefixLength = (a: readonly number[], b: readonly number[]): number => {
+  let i = 0
+  while (i < a.length && i < b.length && a[i] === b[i]) i++
+  return i
+}
+
 const cancelled = () => new ArborFailure('LOAD_CANCELLED', 'The load was cancelled.')
 
 /** A loaded model with one context. Holds native memory: call `dispose()`; refuses use after it. */
@@ -97,9 +103,7 @@ export class ModelRuntime {
     for (const m of path) history.push(m.role === 'user' ? { type: 'user', text: m.text } : { type: 'model', response: [m.text] })
     history.push({ type: 'model', response: [] })
 
-    const promptTokens = this.chat.chatWrapper
-      .generateContextState({ chatHistory: history })
-      .contextText.tokenize(this.model.tokenizer).length
+    const tokensBefore = this.sequence.contextTokens.slice()
     const meterBefore = this.sequence.tokenMeter.getState()
     const started = performance.now()
     let firstTokenAt: number | null = null
@@ -118,12 +122,16 @@ export class ModelRuntime {
     })
     const ended = performance.now()
     const used = this.sequence.tokenMeter.diff(meterBefore)
+    const reusedTokens = commonPrefixLength(tokensBefore, this.sequence.contextTokens)
+    const evaluatedTokens = used.usedInputTokens
     const genMs = firstTokenAt === null ? 0 : ended - firstTokenAt
     const stopReason = response.metadata.stopReason
     const stats: TurnStats = {
-      promptTokens,
       // The meter counts prompt tokens fed to the model as input and sampled tokens as output.
-      evaluatedTokens: Math.min(promptTokens, used.usedInputTokens),
+      promptTokens: reusedTokens + evaluatedTokens,
+      reusedTokens,
+      evaluatedTokens,
+      contextSize: this.sequence.contextSize,
       generatedTokens,
       timeToFirstTokenMs: (firstTokenAt ?? ended) - started,
       tokensPerSecond: generatedTokens > 1 && genMs > 0 ? ((generatedTokens - 1) * 1000) / genMs : 0,

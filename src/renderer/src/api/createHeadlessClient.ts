@@ -82,7 +82,7 @@ export function createHeadlessClient(options: HeadlessClientOptions): ArborClien
       for (const [id, entry] of pending) {
         if (!entry.sent) continue
         pending.delete(id)
-        entry.resolve(fail('INTERNAL', `The connection to Arbor was lost during "${entry.message.name}".`))
+        entry.resolve(fail('DISCONNECTED', `The connection to Arbor was lost during "${entry.message.name}".`))
       }
       setState('reconnecting')
       const delay = Math.min(maxDelay, baseDelay * 2 ** attempts) * (0.8 + Math.random() * 0.4)

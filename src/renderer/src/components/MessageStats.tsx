@@ -10,7 +10,8 @@ const stopReasons: Record<TurnStats['stopReason'], string> = {
 /** What one turn cost: prompt and generated tokens, latency, speed, threads, why it stopped. */
 export function MessageStats({ stats }: { stats: TurnStats }) {
   const items: { key: string; label: string; value: string }[] = [
-    { key: 'promptTokens', label: 'prompt', value: `${stats.promptTokens} tok` },
+    { key: 'promptTokens', label: 'context', value: `${stats.promptTokens} of ${stats.contextSize} tok` },
+    { key: 'reusedTokens', label: 'reused', value: `${stats.reusedTokens} tok` },
     { key: 'evaluatedTokens', label: 'evaluated', value: `${stats.evaluatedTokens} tok` },
     { key: 'generatedTokens', label: 'generated', value: `${stats.generatedTokens} tok` },
     { key: 'timeToFirstTokenMs', label: 'first token', value: `${stats.timeToFirstTokenMs.toFixed(0)} ms` },

@@ -29,6 +29,12 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
     case 'memory.sample':
       set({ memorySample: event.sample })
       return
+    case 'chat.turnStart': {
+      const { conversation } = get()
+      const nodes = replaceNode(replaceNode(conversation.nodes, event.user), event.assistant)
+      set({ generating: true, conversation: { ...conversation, nodes, leafId: event.assistant.id } })
+      return
+    }
     case 'chat.token': {
       const { conversation } = get()
       set({

@@ -1,0 +1,25 @@
+/**
+ * Every request the core answers. A plain list (no schema library) so that the sandboxed
+ * preload can check names without bundling the validators; `contract.ts` must cover each.
+ */
+export const requestNames = [
+  'app.snapshot',
+  'hardware.get',
+  'models.list',
+  'models.createDemo',
+  'model.inspect',
+  'model.estimate',
+  'model.load',
+  'model.cancelLoad',
+  'model.unload',
+  'chat.send',
+  'chat.stop',
+  'chat.select',
+  'chat.reset',
+  'chat.setSystemPrompt',
+] as const
+
+export type RequestName = (typeof requestNames)[number]
+
+export const isRequestName = (name: unknown): name is RequestName =>
+  typeof name === 'string' && (requestNames as readonly string[]).includes(name)
