@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_ANSWER } from '../src/main/core/gguf-writer/makeDemoModel'
 import { getDemoModelPath, getShapePath } from '../test/helpers/fixtures'
@@ -32,6 +32,8 @@ describe('Arbor in a browser (headless mode)', () => {
     await dropFile(h.page, 'notes.gguf', Buffer.from('These are my notes, not a model.\n'))
     await byTestId('error').filter({ hasText: 'GGUF_BAD_MAGIC' }).waitFor()
     expect(await textOf('error')).toMatch(/not a GGUF model file/)
+    // Judged from its header in the browser: nothing was uploaded.
+    expect(await readdir(h.modelsFolder)).toEqual([])
     await h.screenshot('02-bad-file')
   })
 

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { LlamaChat, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel } from 'node-llama-cpp'
 import { ArborFailure } from '../../../shared/errors'
 import type { LoadPhase, LoadSettings, TurnStats } from '../../../shared/types'
-import { ggmlKvType } from './estimateMemory'
+import { contextOptions } from './estimateMemory'
 import { readFileWithProgress } from './readFileWithProgress'
 
 export type LoadOptions = {
@@ -62,16 +62,7 @@ export class ModelRuntime {
     try {
       if (signal.aborted) throw cancelled()
       onProgress('context', size, size)
-      const kvType = ggmlKvType[settings.kvCacheType]
-      const context = await model.createContext({
-        contextSize: settings.contextSize,
-        sequences: settings.sequences,
-        threads: settings.threads,
-        createSignal: signal,
-        ignoreMemorySafetyChecks: true,
-        experimentalKvCacheKeyType: kvType,
-        experimentalKvCacheValueType: kvType,
-      })
+      const context = await model.createContext({ ...contextOptions(settings), createSignal: signal })
       const sequence = context.getSequence()
       const chat = new LlamaChat({ contextSequence: sequence })
       return new ModelRuntime(model, context, sequence, chat, settings)

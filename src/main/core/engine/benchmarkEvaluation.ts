@@ -18,6 +18,8 @@ export async function benchmarkEvaluation(
 ): Promise<RawSpeed[]> {
   const model = await llama.loadModel({ modelPath: path, gpuLayers: llama.gpu ? 'max' : 0 })
   try {
+    // Warm up: the first evaluation pays the page faults of the mapped weights.
+    await measureSpeed(model, threadCounts[0] ?? 1, { promptTokens: 32, generateTokens: 4 })
     const results: RawSpeed[] = []
     for (const threads of threadCounts) results.push(await measureSpeed(model, threads, options))
     return results

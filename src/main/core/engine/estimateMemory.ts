@@ -1,10 +1,24 @@
 import { GgmlType } from 'node-llama-cpp'
 import { kvCacheBytes } from '../../../shared/kvCache'
-import type { FitSettings, MemoryEstimate, MemorySplit } from '../../../shared/types'
+import type { FitSettings, LoadSettings, MemoryEstimate, MemorySplit } from '../../../shared/types'
 import type { InspectedModel } from './inspectModel'
 import { calibration } from './calibration'
 
 export const ggmlKvType = { F16: GgmlType.F16, F32: GgmlType.F32, Q8_0: GgmlType.Q8_0 } as const
+
+/** The context options for Arbor's settings: the same for a load, a measurement and an estimate. */
+export function contextOptions(settings: LoadSettings) {
+  const kvType = ggmlKvType[settings.kvCacheType]
+  return {
+    contextSize: settings.contextSize,
+    sequences: settings.sequences,
+    threads: settings.threads,
+    // Arbor checks the fit itself, with the user's chosen settings and override.
+    ignoreMemorySafetyChecks: true,
+    experimentalKvCacheKeyType: kvType,
+    experimentalKvCacheValueType: kvType,
+  }
+}
 
 const split = (ramBytes: number, vramBytes: number): MemorySplit => ({ ramBytes, vramBytes })
 

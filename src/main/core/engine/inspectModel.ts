@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks'
 import { GgufInsights, readGgufFileInfo, type Llama } from 'node-llama-cpp'
 import { ArborFailure } from '../../../shared/errors'
 import type { ModelFacts } from '../../../shared/types'
-import { dominantTypeName, scanGgufHeaderFrom, type GgufHeaderScan } from '../../../shared/gguf/scanGgufHeader'
+import { factsFromHeader } from '../../../shared/gguf/factsFromHeader'
+import { scanGgufHeaderFrom, type GgufHeaderScan } from '../../../shared/gguf/scanGgufHeader'
 
 export type InspectedModel = {
   facts: ModelFacts
@@ -32,8 +33,6 @@ export async function statModelFile(path: string): Promise<{ size: number; mtime
   if (!info.isFile()) throw new ArborFailure('FILE_UNREADABLE', `${path} is not a regular file.`)
   return { size: info.size, mtimeMs: info.mtimeMs }
 }
-
-const asNumber = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0)
 
 /**
  * Reads what a model is from its header alone: our bounded scan first (so a corrupt header
@@ -78,26 +77,8 @@ export async function inspectModel(path: string, llama: Llama): Promise<Inspecte
       { architecture },
     )
 
-  const arch = info.architectureMetadata
-  const parameters = insights.totalParameters
-  const tensorBytes = size - scan.dataOffset
   const facts: ModelFacts = {
-    path,
-    fileName: basename(path),
-    fileBytes: size,
-    architecture,
-    name: typeof info.metadata.general?.name === 'string' ? info.metadata.general.name : null,
-    parameters,
-    fileType: dominantTypeName(scan.tensors),
-    bitsPerWeight: parameters > 0 ? (tensorBytes * 8) / parameters : 0,
-    layers: insights.totalLayers - 1,
-    embeddingSize: asNumber(arch.embedding_length),
-    headCount: asNumber(arch.attention?.head_count),
-    headCountKv: asNumber(arch.attention?.head_count_kv ?? arch.attention?.head_count),
-    vocabSize: asNumber(arch.vocab_size) || asNumber((scan.metadata.get('tokenizer.ggml.tokens') as { length?: number } | undefined)?.length),
-    trainContextSize: insights.trainContextSize ?? 0,
-    hasChatTemplate: typeof scan.metadata.get('tokenizer.chat_template') === 'string',
-    tensorCount: scan.tensors.length,
+    ...factsFromHeader(scan, { path, fileName: basename(path), fileBytes: size }),
     warnings: insights.getWarnings(path),
     inspectMs: performance.now() - started,
   }

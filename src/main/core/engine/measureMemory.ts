@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { Llama } from 'node-llama-cpp'
 import type { LoadSettings, MemorySplit } from '../../../shared/types'
-import { ggmlKvType } from './estimateMemory'
+import { contextOptions } from './estimateMemory'
 import { readFileWithProgress } from './readFileWithProgress'
 
 export type MeasuredMemory = MemorySplit & {
@@ -24,15 +24,7 @@ export async function measureMemory(llama: Llama, path: string, settings: LoadSe
   const loadStarted = performance.now()
   await readFileWithProgress(path, () => {}, new AbortController().signal)
   const model = await llama.loadModel({ modelPath: path, gpuLayers: settings.gpuLayers, ignoreMemorySafetyChecks: true })
-  const kvType = ggmlKvType[settings.kvCacheType]
-  const context = await model.createContext({
-    contextSize: settings.contextSize,
-    sequences: settings.sequences,
-    threads: settings.threads,
-    ignoreMemorySafetyChecks: true,
-    experimentalKvCacheKeyType: kvType,
-    experimentalKvCacheValueType: kvType,
-  })
+  const context = await model.createContext(contextOptions(settings))
   const loadMs = performance.now() - loadStarted
   const fillStarted = performance.now()
   try {

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand'
 import type { ModelFacts } from '../../../shared/types'
 import type { ArborClient } from '../api/ArborClient'
+import { previewHeader } from '../api/previewHeader'
 import type { AppState } from './AppState'
 
 export type UploadProgress = { fileName: string; sentBytes: number; totalBytes: number }
@@ -54,8 +55,14 @@ export const createModelSlice =
         fileWarning: file.name.toLowerCase().endsWith('.gguf')
           ? null
           : `"${file.name}" does not end in .gguf. Arbor reads its header anyway and tells you what it is.`,
-        upload: client.transport === 'headless' ? { fileName: file.name, sentBytes: 0, totalBytes: file.size } : null,
+        upload: null,
       })
+      if (client.transport === 'headless') {
+        // Facts from the header at once; a file that is no model never leaves the browser.
+        const preview = await previewHeader(file)
+        if (!preview.ok) return get().showError(preview.error, `Opening ${file.name}`)
+        set({ selectedPath: null, facts: preview.value, upload: { fileName: file.name, sentBytes: 0, totalBytes: file.size } })
+      }
       const resolved = await client.resolveDroppedFile(file, (sentBytes, totalBytes) => {
         if (client.transport === 'headless') set({ upload: { fileName: file.name, sentBytes, totalBytes } })
       })
