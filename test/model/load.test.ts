@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ArborEvent } from '../../src/shared/contract'
 import type { LoadSettings } from '../../src/shared/types'
@@ -7,6 +7,7 @@ import { codeOf, createTestCore, unwrap, type TestCore } from '../helpers/testCo
 
 const settings: LoadSettings = { contextSize: 512, sequences: 1, gpuLayers: 0, kvCacheType: 'F16', threads: 2 }
 const openFds = () => readdirSync('/proc/self/fd').length
+const mappingsOf = (path: string) => readFileSync('/proc/self/maps', 'utf8').split('\n').filter((l) => l.endsWith(path)).length
 const progressOf = (events: ArborEvent[]) => events.filter((e) => e.type === 'model.loadProgress')
 
 describe('loading a model', () => {
@@ -40,11 +41,13 @@ describe('loading a model', () => {
     unwrap(await first)
   })
 
-  it('unloads', async () => {
+  it('unloads, unmapping the file', async () => {
     unwrap(await t.core.request('model.load', { path: small, settings }))
+    expect(mappingsOf(small)).toBeGreaterThan(0)
     expect(unwrap(await t.core.request('model.unload', undefined)).unloaded).toBe(true)
     const snapshot = unwrap(await t.core.request('app.snapshot', undefined))
     expect(snapshot.load.status).toBe('idle')
+    expect(mappingsOf(small)).toBe(0)
     expect(codeOf(await t.core.request('chat.send', { text: 'hi' }))).toBe('NO_MODEL_LOADED')
   })
 
@@ -63,6 +66,25 @@ describe('loading a model', () => {
     expect(openFds()).toBeLessThanOrEqual(fdsBefore)
     // The runtime still works after cancels.
     unwrap(await t.core.request('model.load', { path: small, settings }))
+  })
+
+  it('cancels while llama.cpp builds the model, and frees what it had built', async () => {
+    await t.core.request('model.unload', undefined)
+    const fdsBefore = openFds()
+    const rssBefore = process.memoryUsage.rss()
+    for (let i = 0; i < 5; i++) {
+      const off = t.core.on((e) => {
+        if (e.type === 'model.loadProgress' && e.phase === 'initializing') void t.core.request('model.cancelLoad', undefined)
+      })
+      const r = await t.core.request('model.load', { path: small, settings })
+      off()
+      expect(codeOf(r)).toBe('LOAD_CANCELLED')
+    }
+    expect(unwrap(await t.core.request('app.snapshot', undefined)).load.status).toBe('idle')
+    expect(openFds()).toBeLessThanOrEqual(fdsBefore)
+    // A leaked model would keep its file mapped (mmap) or its weights resident.
+    expect(mappingsOf(small)).toBe(0)
+    expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(64 * 1024 * 1024)
   })
 })
 
