@@ -1,14 +1,13 @@
 import { z } from 'zod'
 import type { Result } from './errors'
+import type { SessionSummary, SessionView, TreeNode } from './treeView'
 import type {
   AppSnapshot,
-  Conversation,
   FitReport,
   Hardware,
   LoadedModel,
   LoadState,
   MemorySample,
-  MessageNode,
   ModelEntry,
   ModelFacts,
   LoadPhase,
@@ -22,6 +21,7 @@ import { isRequestName, requestNames, type RequestName } from './requestNames'
  */
 
 const path = z.string().min(1).max(4096)
+const nodeId = z.string().min(1).max(64)
 const fitSettings = z.object({
   contextSize: z.number().int().min(16).max(1 << 22),
   sequences: z.number().int().min(1).max(64),
@@ -50,10 +50,29 @@ export const requestSchemas = {
     /** Longest reply in tokens. Defaults to the room left in the context. */
     maxTokens: z.number().int().min(1).max(1 << 20).optional(),
   }),
+  /** A new sibling of an assistant message: the same path, answered again. */
+  'chat.regenerate': z.object({ nodeId, maxTokens: z.number().int().min(1).max(1 << 20).optional() }),
   'chat.stop': z.undefined(),
-  'chat.select': z.object({ nodeId: z.string().max(64).nullable() }),
-  'chat.reset': z.undefined(),
   'chat.setSystemPrompt': z.object({ text: z.string().max(100_000) }),
+  'session.list': z.undefined(),
+  'session.new': z.undefined(),
+  /** Opens a Pi/Arbor `.jsonl` session file where it is. */
+  'session.open': z.object({ path }),
+  'session.rename': z.object({ name: z.string().min(1).max(200) }),
+  'session.delete': z.object({ path }),
+  /** Moves the current position; null is the root (the next message starts a new tree). */
+  'tree.select': z.object({ nodeId: nodeId.nullable() }),
+  /** Sets a node's label; null clears it. */
+  'tree.label': z.object({ nodeId, label: z.string().max(200).nullable() }),
+  'tree.favourite': z.object({ leafId: nodeId.nullable() }),
+  'tree.collapse': z.object({ nodeId, collapsed: z.boolean() }),
+  /** Deletes a node and its subtree; `tree.undo` brings it back until the session is closed. */
+  'tree.prune': z.object({ nodeId }),
+  'tree.undo': z.undefined(),
+  /** Copies the root→node path into a new session whose header names this one. */
+  'tree.fork': z.object({ nodeId }),
+  /** Summarises the path from the common ancestor to `fromLeafId` (the branch being left) with the loaded model. */
+  'tree.summarizeBranch': z.object({ fromLeafId: nodeId, toNodeId: nodeId.nullable() }),
 } as const satisfies Record<RequestName, z.ZodType>
 
 export { isRequestName, requestNames, type RequestName }
@@ -70,11 +89,23 @@ export type RequestResults = {
   'model.load': LoadedModel
   'model.cancelLoad': { cancelled: boolean }
   'model.unload': { unloaded: boolean }
-  'chat.send': { user: MessageNode; assistant: MessageNode }
+  'chat.send': { user: TreeNode; assistant: TreeNode }
+  'chat.regenerate': { assistant: TreeNode }
   'chat.stop': { stopped: boolean }
-  'chat.select': Conversation
-  'chat.reset': Conversation
-  'chat.setSystemPrompt': Conversation
+  'chat.setSystemPrompt': SessionView
+  'session.list': SessionSummary[]
+  'session.new': SessionView
+  'session.open': SessionView
+  'session.rename': SessionView
+  'session.delete': SessionSummary[]
+  'tree.select': SessionView
+  'tree.label': SessionView
+  'tree.favourite': SessionView
+  'tree.collapse': SessionView
+  'tree.prune': SessionView
+  'tree.undo': SessionView
+  'tree.fork': SessionView
+  'tree.summarizeBranch': { summary: TreeNode }
 }
 
 export type ArborEvent =
@@ -82,10 +113,11 @@ export type ArborEvent =
   | { type: 'model.loadState'; state: LoadState }
   | { type: 'models.changed'; models: ModelEntry[] }
   | { type: 'memory.sample'; sample: MemorySample }
-  | { type: 'chat.turnStart'; user: MessageNode; assistant: MessageNode }
+  | { type: 'chat.turnStart'; user: TreeNode | null; assistant: TreeNode }
   | { type: 'chat.token'; nodeId: string; text: string }
-  | { type: 'chat.turnEnd'; node: MessageNode }
-  | { type: 'conversation.changed'; conversation: Conversation }
+  | { type: 'chat.turnEnd'; node: TreeNode }
+  | { type: 'session.changed'; session: SessionView }
+  | { type: 'sessions.changed'; sessions: SessionSummary[] }
 
 /** The one function both transports expose to the renderer. */
 export type ArborRequest = <K extends RequestName>(name: K, arg: RequestArgs[K]) => Promise<Result<RequestResults[K]>>

@@ -1,10 +1,11 @@
-import type { MessageNode } from './types'
+/** Anything with an id and a parent id: tree nodes, session entries. */
+type Linked = { id: string; parentId: string | null }
 
 /** The nodes from the root to `leafId`, in order; empty for a null leaf. Guards against cycles. */
-export function pathTo(nodes: readonly MessageNode[], leafId: string | null): MessageNode[] {
+export function pathTo<T extends Linked>(nodes: readonly T[], leafId: string | null): T[] {
   if (leafId === null) return []
   const byId = new Map(nodes.map((n) => [n.id, n]))
-  const path: MessageNode[] = []
+  const path: T[] = []
   const seen = new Set<string>()
   let current = byId.get(leafId)
   while (current && !seen.has(current.id)) {
@@ -16,5 +17,5 @@ export function pathTo(nodes: readonly MessageNode[], leafId: string | null): Me
 }
 
 /** The children of a node (or the roots for null), oldest first. */
-export const childrenOf = (nodes: readonly MessageNode[], parentId: string | null): MessageNode[] =>
+export const childrenOf = <T extends Linked>(nodes: readonly T[], parentId: string | null): T[] =>
   nodes.filter((n) => n.parentId === parentId)

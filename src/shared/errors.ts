@@ -23,6 +23,11 @@ export const errorCodes = [
   'UNAUTHORIZED',
   'UPLOAD_FAILED',
   'DISCONNECTED',
+  'SESSION_INVALID',
+  'SESSION_LINE_CORRUPT',
+  'SESSION_NOT_FOUND',
+  'NODE_NOT_FOUND',
+  'NOTHING_TO_UNDO',
   'INTERNAL',
 ] as const
 

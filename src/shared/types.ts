@@ -1,3 +1,5 @@
+import type { SessionSummary, SessionView } from './treeView'
+
 /** What Arbor knows about a model file from its header alone (no load). */
 export type ModelFacts = {
   path: string
@@ -162,34 +164,16 @@ export type TurnStats = {
   threads: number
 }
 
-export type ChatRole = 'user' | 'assistant'
-
-/** A message is a node of a tree: the context is the path from the root to the selected node. */
-export type MessageNode = {
-  id: string
-  parentId: string | null
-  role: ChatRole
-  text: string
-  createdAt: string
-  stats?: TurnStats
-  error?: string
-}
-
-export type Conversation = {
-  systemPrompt: string
-  systemPromptTokens: number | null
-  nodes: MessageNode[]
-  /** The selected node; the next message becomes its child. */
-  leafId: string | null
-}
-
 export type AppSnapshot = {
   version: string
   hardware: Hardware
   modelsFolder: string
   models: ModelEntry[]
   load: LoadState
-  conversation: Conversation
+  /** The open session (a conversation tree). */
+  session: SessionView
+  sessions: SessionSummary[]
+  sessionsFolder: string
   generating: boolean
   /** How the app is running, so the UI can adapt (file dialogs, uploads). */
   transport: 'electron' | 'headless'

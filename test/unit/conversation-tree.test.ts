@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { childrenOf, pathTo } from '../../src/shared/conversationTree'
-import type { MessageNode } from '../../src/shared/types'
+type MessageNode = { id: string; parentId: string | null; role: string; text: string; createdAt: string }
 
 const node = (id: string, parentId: string | null): MessageNode => ({ id, parentId, role: 'user', text: id, createdAt: '' })
 

@@ -1,0 +1,60 @@
+import type { TurnStats } from './types'
+
+/** What a node of the conversation tree is. Pi entry types that are not messages are not nodes. */
+export type TreeNodeKind = 'user' | 'assistant' | 'toolResult' | 'branchSummary' | 'compactionSummary' | 'custom'
+
+/** One node of the conversation graph: a message of the session. */
+export type TreeNode = {
+  id: string
+  parentId: string | null
+  kind: TreeNodeKind
+  /** The whole text (assistant: its text blocks joined). */
+  text: string
+  /** Tokens of this message with the loaded model; null while no model is loaded. */
+  tokens: number | null
+  label: string | null
+  timestamp: string
+  /** Numbers of the turn that produced an assistant message. */
+  stats?: TurnStats
+  error?: string
+  /** Shown in the tree but never sent to the model (e.g. a command's output). */
+  hidden?: boolean
+}
+
+export type SessionSummary = {
+  id: string
+  path: string
+  name: string | null
+  /** Last change, ms since the epoch. */
+  updatedAt: number
+  nodeCount: number
+  firstMessage: string | null
+}
+
+/** Tokens of the context at the current position, part by part. */
+export type ContextComposition = {
+  systemPromptTokens: number
+  /** Messages on the path from the root to the current position. */
+  historyTokens: number
+  contextSize: number
+}
+
+/** The open session as the UI shows it. */
+export type SessionView = {
+  summary: SessionSummary
+  /** Path of the session this one was forked from. */
+  parentSession: string | null
+  systemPrompt: string
+  systemPromptTokens: number | null
+  nodes: TreeNode[]
+  /** The current position: the next message becomes its child. Null: at the root. */
+  leafId: string | null
+  /** A starred leaf: the favourite path runs from the root to it. */
+  favouriteLeafId: string | null
+  collapsed: string[]
+  /** Problems found reading the file (skipped lines, repaired parents). */
+  warnings: string[]
+  /** A prune can be undone until the session is closed. */
+  canUndo: boolean
+  composition: ContextComposition | null
+}
