@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { formatBytes, formatCount, formatPercent } from '../src/shared/format'
 import type { RawSpeed } from '../src/main/core/engine/benchmarkEvaluation'
+import type { BranchSwitchResult } from './branchSwitch'
 
 export type SpeedRow = RawSpeed
 
@@ -44,7 +45,7 @@ export function autoThreadGap(rows: SpeedRow[], auto: number, key: 'promptTokens
   return best > 0 ? (best - mine) / best : 0
 }
 
-export function renderReport(results: ShapeResult[], meta: { machine: Record<string, string>; quick: boolean; totalMs: number }) {
+export function renderReport(results: ShapeResult[], branchSwitch: BranchSwitchResult & { shape: string }, meta: { machine: Record<string, string>; quick: boolean; totalMs: number }) {
   const lines: string[] = []
   lines.push(`# Arbor benchmark`, '')
   lines.push(`Machine: ${meta.machine.cpu}, GPU: ${meta.machine.gpu}, Node ${meta.machine.node}. ${meta.quick ? 'Quick run.' : 'Full run.'} Took ${f1(meta.totalMs / 1000)} s.`, '')
@@ -81,6 +82,14 @@ export function renderReport(results: ShapeResult[], meta: { machine: Record<str
     )
     targets.push({ what: `${r.name}: memory estimate error`, value: err, ok: Math.abs(err) <= 0.05 })
   }
+  const b = branchSwitch
+  lines.push('', `## Branch switch (${b.shape}, ${b.sharedPrefixTokens}-token shared prefix)`, '')
+  lines.push('| | time to first token | tokens evaluated |', '|---|---|---|')
+  lines.push(`| Arbor: switch to a sibling branch (2 sequences) | ${f1(b.switchTtftMs)} ms | ${b.switchEvaluatedTokens} |`)
+  lines.push(`| floor: only a new suffix on a warm path | ${f1(b.suffixOnlyTtftMs)} ms | — |`)
+  lines.push(`| naive: the whole path again | ${f1(b.naiveTtftMs)} ms | ${b.naiveEvaluatedTokens} |`)
+  const switchGap = (b.switchTtftMs - b.suffixOnlyTtftMs) / b.suffixOnlyTtftMs
+  targets.push({ what: 'branch switch TTFT vs suffix-only (≤ +10%)', value: switchGap, ok: switchGap <= 0.1 })
   lines.push('', '## Targets', '', '| target | value | met |', '|---|---|---|')
   for (const t of targets) lines.push(`| ${t.what} | ${formatPercent(t.value)} | ${t.ok ? 'yes' : '**no**'} |`)
   return { markdown: lines.join('\n') + '\n', json: { meta, results, targets } }

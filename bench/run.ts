@@ -14,6 +14,7 @@ import { estimateParams } from '../src/main/core/gguf-writer/makeLlamaModel'
 import { shapes, type ShapeName } from '../src/main/core/gguf-writer/shapes'
 import type { LoadSettings } from '../src/shared/types'
 import { getShapePath } from '../test/helpers/fixtures'
+import { benchBranchSwitch } from './branchSwitch'
 import { dropPageCache, renderReport, type ShapeResult, type SpeedRow } from './report'
 
 const quick = process.argv.includes('--quick')
@@ -102,10 +103,14 @@ for (const name of shapeList) {
   process.stderr.write(`bench: ${name}…\n`)
   results.push(await benchShape(name))
 }
+const switchShape: ShapeName = quick ? 'small' : 'oneB'
+process.stderr.write(`bench: branch switch on ${switchShape}…\n`)
+const switchThreads = results.find((r) => r.name === switchShape)?.autoThreads ?? 1
+const branchSwitch = { shape: switchShape, ...(await benchBranchSwitch(await getShapePath(switchShape), switchThreads, 700)) }
 const llama = await getArborLlama()
 const machine = { cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', gpu: llama.gpu || 'none', node: process.version }
 await mkdir(outDir, { recursive: true })
-const { markdown, json } = renderReport(results, { machine, quick, totalMs: Date.now() - started })
+const { markdown, json } = renderReport(results, branchSwitch, { machine, quick, totalMs: Date.now() - started })
 await writeFile(join(outDir, 'report.md'), markdown)
 await writeFile(join(outDir, 'report.json'), JSON.stringify(json, null, 2))
 console.log(markdown)

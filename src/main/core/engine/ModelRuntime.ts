@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks'
-import { LlamaChat, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel } from 'node-llama-cpp'
+import { LlamaChat, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp'
 import { ArborFailure } from '../../../shared/errors'
 import type { LoadPhase, LoadSettings, TurnStats } from '../../../shared/types'
 import { contextOptions } from './estimateMemory'
 import { readFileWithProgress } from './readFileWithProgress'
+import { commonPrefixLength, pickSlot, type Slot } from './SequenceSlots'
 
 export type LoadOptions = {
   signal: AbortSignal
@@ -22,22 +23,17 @@ export type GenerateOptions = {
   maxTokens?: number
 }
 
-const commonPrefixLength = (a: readonly number[], b: readonly number[]): number => {
-  let i = 0
-  while (i < a.length && i < b.length && a[i] === b[i]) i++
-  return i
-}
-
 const cancelled = () => new ArborFailure('LOAD_CANCELLED', 'The load was cancelled.')
 
 /** A loaded model with one context. Holds native memory: call `dispose()`; refuses use after it. */
 export class ModelRuntime {
   private disposed = false
+  private turns = 0
+
   private constructor(
     readonly model: LlamaModel,
     readonly context: LlamaContext,
-    private readonly sequence: LlamaContextSequence,
-    private readonly chat: LlamaChat,
+    private readonly slots: Slot[],
     readonly settings: LoadSettings,
   ) {}
 
@@ -63,9 +59,12 @@ export class ModelRuntime {
       if (signal.aborted) throw cancelled()
       onProgress('context', size, size)
       const context = await model.createContext({ ...contextOptions(settings), createSignal: signal })
-      const sequence = context.getSequence()
-      const chat = new LlamaChat({ contextSequence: sequence })
-      return new ModelRuntime(model, context, sequence, chat, settings)
+      // Every sequence holds one branch warm; a turn picks the one sharing the longest prefix.
+      const slots = Array.from({ length: settings.sequences }, () => {
+        const sequence = context.getSequence()
+        return { sequence, chat: new LlamaChat({ contextSequence: sequence }), lastUsed: 0 }
+      })
+      return new ModelRuntime(model, context, slots, settings)
     } catch (error) {
       await model.dispose()
       if (signal.aborted || error instanceof ArborFailure) throw signal.aborted ? cancelled() : error
@@ -94,12 +93,17 @@ export class ModelRuntime {
     for (const m of path) history.push(m.role === 'user' ? { type: 'user', text: m.text } : { type: 'model', response: [m.text] })
     history.push({ type: 'model', response: [] })
 
-    const tokensBefore = this.sequence.contextTokens.slice()
-    const meterBefore = this.sequence.tokenMeter.getState()
     const started = performance.now()
+    const chatWrapper = this.slots[0]!.chat.chatWrapper
+    const prompt = chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.model.tokenizer)
+    const { slot } = await pickSlot(this.slots, prompt)
+    slot.lastUsed = ++this.turns
+    const { sequence, chat } = slot
+    const tokensBefore = sequence.contextTokens.slice()
+    const meterBefore = sequence.tokenMeter.getState()
     let firstTokenAt: number | null = null
     let generatedTokens = 0
-    const response = await this.chat.generateResponse(history, {
+    const response = await chat.generateResponse(history, {
       signal: options.signal,
       stopOnAbortSignal: true,
       temperature: options.temperature ?? 0,
@@ -112,8 +116,8 @@ export class ModelRuntime {
       onTextChunk: (text) => options.onText(text),
     })
     const ended = performance.now()
-    const used = this.sequence.tokenMeter.diff(meterBefore)
-    const reusedTokens = commonPrefixLength(tokensBefore, this.sequence.contextTokens)
+    const used = sequence.tokenMeter.diff(meterBefore)
+    const reusedTokens = commonPrefixLength(tokensBefore, sequence.contextTokens)
     const evaluatedTokens = used.usedInputTokens
     const genMs = firstTokenAt === null ? 0 : ended - firstTokenAt
     const stopReason = response.metadata.stopReason
@@ -122,7 +126,7 @@ export class ModelRuntime {
       promptTokens: reusedTokens + evaluatedTokens,
       reusedTokens,
       evaluatedTokens,
-      contextSize: this.sequence.contextSize,
+      contextSize: sequence.contextSize,
       generatedTokens,
       timeToFirstTokenMs: (firstTokenAt ?? ended) - started,
       tokensPerSecond: generatedTokens > 1 && genMs > 0 ? ((generatedTokens - 1) * 1000) / genMs : 0,
@@ -136,7 +140,7 @@ export class ModelRuntime {
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
-    this.chat.dispose()
+    for (const slot of this.slots) slot.chat.dispose()
     await this.context.dispose()
     await this.model.dispose()
   }

@@ -1,0 +1,61 @@
+import { getArborLlama } from '../src/main/core/engine/getArborLlama'
+import { ModelRuntime, type TurnMessage } from '../src/main/core/engine/ModelRuntime'
+import type { LoadSettings } from '../src/shared/types'
+
+export type BranchSwitchResult = {
+  sharedPrefixTokens: number
+  /** Time to first token when switching to a sibling branch with Arbor's warm sequences. */
+  switchTtftMs: number
+  switchEvaluatedTokens: number
+  /** Time to first token when only the new suffix is evaluated on a warm path (the floor). */
+  suffixOnlyTtftMs: number
+  /** Time to first token when the whole path is evaluated again (one sequence, naive). */
+  naiveTtftMs: number
+  naiveEvaluatedTokens: number
+}
+
+/**
+ * Branch switch on one model: a long shared prefix, branch A, then a sibling branch B.
+ * Arbor (2 sequences) should pay about what evaluating B's suffix costs; the naive way
+ * (1 sequence, or a plain chat) re-evaluates the shared prefix too.
+ */
+export async function benchBranchSwitch(path: string, threads: number, prefixWords: number): Promise<BranchSwitchResult> {
+  const llama = await getArborLlama()
+  const signal = new AbortController().signal
+  const settings: LoadSettings = { contextSize: 4096, sequences: 2, gpuLayers: llama.gpu ? 999 : 0, kvCacheType: 'F16', threads }
+  const shared = 'The oak tree spreads its branches over the river and the roots hold the bank. '.repeat(Math.ceil(prefixWords / 16))
+  const turn = (runtime: ModelRuntime, path: TurnMessage[]) =>
+    runtime.generate('You are a helpful assistant.', path, { signal, onText: () => {}, maxTokens: 4 })
+  const base: TurnMessage[] = [{ role: 'user', text: shared }]
+
+  const runtime = await ModelRuntime.load(llama, path, settings, { signal, onProgress: () => {} })
+  const withAnswerOf = (answer: string): TurnMessage[] => [...base, { role: 'assistant', text: answer }]
+  let result: Omit<BranchSwitchResult, 'naiveTtftMs' | 'naiveEvaluatedTokens'> & { firstAnswer: string }
+  try {
+    const first = await turn(runtime, base)
+    const withAnswer = withAnswerOf(first.text)
+    await turn(runtime, [...withAnswer, { role: 'user', text: 'Branch A: tell me about the leaves.' }])
+    const switched = await turn(runtime, [...withAnswer, { role: 'user', text: 'Branch B: tell me about the bark.' }])
+    // The floor: the same suffix once more on the now-warm path B.
+    const floor = await turn(runtime, [...withAnswer, { role: 'user', text: 'Branch B: tell me about the bark.' }, { role: 'assistant', text: switched.text }, { role: 'user', text: 'Branch B: tell me about the moss.' }])
+    result = {
+      sharedPrefixTokens: first.stats.promptTokens,
+      switchTtftMs: switched.stats.timeToFirstTokenMs,
+      switchEvaluatedTokens: switched.stats.evaluatedTokens,
+      suffixOnlyTtftMs: floor.stats.timeToFirstTokenMs,
+      firstAnswer: first.text,
+    }
+  } finally {
+    await runtime.dispose()
+  }
+
+  // Naive: a chat that keeps no tree evaluates the whole path of B again.
+  const naive = await ModelRuntime.load(llama, path, { ...settings, sequences: 1 }, { signal, onProgress: () => {} })
+  try {
+    const switched = await turn(naive, [...withAnswerOf(result.firstAnswer), { role: 'user', text: 'Branch B: tell me about the bark.' }])
+    const { firstAnswer: _, ...rest } = result
+    return { ...rest, naiveTtftMs: switched.stats.timeToFirstTokenMs, naiveEvaluatedTokens: switched.stats.evaluatedTokens }
+  } finally {
+    await naive.dispose()
+  }
+}
