@@ -20,8 +20,10 @@ export type Headless = {
 
 /** Arbor's headless mode on a free port with an empty models folder, and Debian's Chromium on it. */
 export async function startHeadless(): Promise<Headless> {
-  const modelsFolder = await mkdtemp(join(os.tmpdir(), 'arbor-e2e-'))
-  const core = await ArborCore.create({ modelsFolder, transport: 'headless', memorySampleMs: 500 })
+  const root = await mkdtemp(join(os.tmpdir(), 'arbor-e2e-'))
+  const modelsFolder = join(root, 'models')
+  await mkdir(modelsFolder)
+  const core = await ArborCore.create({ modelsFolder, sessionsFolder: join(root, 'sessions'), transport: 'headless', memorySampleMs: 500 })
   const server = await createHeadlessServer({ core, rendererDir: join(import.meta.dirname, '../out/renderer') })
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -42,7 +44,7 @@ export async function startHeadless(): Promise<Headless> {
       await browser.close()
       await server.close()
       await core.dispose()
-      await rm(modelsFolder, { recursive: true, force: true })
+      await rm(root, { recursive: true, force: true })
     },
   }
 }

@@ -1,25 +1,29 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import type { ArborEvent } from '../../src/shared/contract'
 import type { Result } from '../../src/shared/errors'
 import { ArborCore, type ArborCoreOptions } from '../../src/main/core/ArborCore'
 
-export type TestCore = { core: ArborCore; events: ArborEvent[]; modelsFolder: string; dispose(): Promise<void> }
+export type TestCore = { core: ArborCore; events: ArborEvent[]; modelsFolder: string; sessionsFolder: string; dispose(): Promise<void> }
 
-/** A real core over a fresh, empty models folder, recording every event it emits. */
+/** A real core over fresh, empty models and sessions folders, recording every event it emits. */
 export async function createTestCore(options: Partial<ArborCoreOptions> = {}): Promise<TestCore> {
-  const modelsFolder = await mkdtemp(join(os.tmpdir(), 'arbor-test-'))
-  const core = await ArborCore.create({ modelsFolder, transport: 'headless', watchModels: false, ...options })
+  const root = await mkdtemp(join(os.tmpdir(), 'arbor-test-'))
+  const modelsFolder = join(root, 'models')
+  const sessionsFolder = join(root, 'sessions')
+  await mkdir(modelsFolder)
+  const core = await ArborCore.create({ modelsFolder, sessionsFolder, transport: 'headless', watchModels: false, ...options })
   const events: ArborEvent[] = []
   core.on((e) => events.push(e))
   return {
     core,
     events,
     modelsFolder,
+    sessionsFolder,
     dispose: async () => {
       await core.dispose()
-      await rm(modelsFolder, { recursive: true, force: true })
+      await rm(root, { recursive: true, force: true })
     },
   }
 }

@@ -19,10 +19,14 @@ describe('chat with the demo model', () => {
     const { user, assistant } = unwrap(await t.core.request('chat.send', { text: 'Who are you?' }))
     expect(assistant.text).toBe(DEMO_ANSWER)
     expect(assistant.parentId).toBe(user.id)
-    const streamed = t.events.flatMap((e) => (e.type === 'chat.token' && e.nodeId === assistant.id ? [e.text] : []))
+    // The reply streams under a pending id, then lands in the session under its entry id.
+    const start = t.events.find((e) => e.type === 'chat.turnStart')
+    const pendingId = start?.type === 'chat.turnStart' ? start.assistant.id : ''
+    expect(start).toMatchObject({ user: { id: user.id } })
+    const streamed = t.events.flatMap((e) => (e.type === 'chat.token' && e.nodeId === pendingId ? [e.text] : []))
     expect(streamed.length).toBeGreaterThan(5)
     expect(streamed.join('')).toBe(DEMO_ANSWER)
-    expect(t.events.find((e) => e.type === 'chat.turnStart')).toMatchObject({ assistant: { id: assistant.id } })
+    expect(t.events.find((e) => e.type === 'chat.turnEnd')).toMatchObject({ node: { id: assistant.id, text: DEMO_ANSWER } })
     const s = assistant.stats!
     expect(s.stopReason).toBe('eos')
     expect(s.generatedTokens).toBeGreaterThan(5)
@@ -36,7 +40,7 @@ describe('chat with the demo model', () => {
   })
 
   it('re-evaluates only the new message on the next turn', async () => {
-    const first = unwrap(await t.core.request('chat.reset', undefined))
+    const first = unwrap(await t.core.request('session.new', undefined))
     expect(first.nodes).toEqual([])
     const a = unwrap(await t.core.request('chat.send', { text: 'Tell me about trees.' })).assistant.stats!
     const b = unwrap(await t.core.request('chat.send', { text: 'And about roots?' })).assistant.stats!
@@ -48,15 +52,15 @@ describe('chat with the demo model', () => {
   })
 
   it('is deterministic: the same path gives the same answer twice', async () => {
-    await t.core.request('chat.reset', undefined)
+    await t.core.request('session.new', undefined)
     const one = unwrap(await t.core.request('chat.send', { text: 'hello' })).assistant.text
-    await t.core.request('chat.reset', undefined)
+    await t.core.request('session.new', undefined)
     const two = unwrap(await t.core.request('chat.send', { text: 'hello' })).assistant.text
     expect(two).toBe(one)
   })
 
   it('stops mid-generation, keeping what was written', async () => {
-    await t.core.request('chat.reset', undefined)
+    await t.core.request('session.new', undefined)
     let tokens = 0
     const off = t.core.on((e) => {
       if (e.type === 'chat.token' && ++tokens === 3) void t.core.request('chat.stop', undefined)

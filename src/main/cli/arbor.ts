@@ -4,6 +4,7 @@ import { defaultModelsFolder } from '../core/arborHome'
 import { runChat } from './runChat'
 import { runInspect } from './runInspect'
 import { runMeasure } from './runMeasure'
+import { runSessionInfo } from './runSessionInfo'
 
 const usage = `Usage: npm run arbor -- <command> [options]
 
@@ -15,6 +16,9 @@ const usage = `Usage: npm run arbor -- <command> [options]
       One turn with the model, streamed to stdout.
   make-demo [--models DIR]
       Writes the demo model into the models folder.
+  session info <file.jsonl> [--json]
+      Format version, entry and message counts, branch points, leaves, current leaf, labels
+      and every warning of a Pi/Arbor session file.
 `
 
 const { positionals, values } = parseArgs({
@@ -57,6 +61,14 @@ async function main(): Promise<number> {
   if (values.help || !command) {
     console.log(usage)
     return command ? 0 : 2
+  }
+  if (command === 'session') {
+    const [, sub, sessionFile] = positionals
+    if (sub !== 'info' || !sessionFile) {
+      console.error(`Usage: npm run arbor -- session info <file.jsonl> [--json]`)
+      return 2
+    }
+    return runSessionInfo(sessionFile, values.json ?? false)
   }
   const core = await ArborCore.create({
     modelsFolder: values.models ?? defaultModelsFolder(),

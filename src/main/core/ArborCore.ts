@@ -1,8 +1,13 @@
 import { parseRequest, type ArborEvent, type RequestArgs, type RequestName, type RequestResults } from '../../shared/contract'
 import { ArborFailure, fail, ok, type Result } from '../../shared/errors'
+import { mkdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { freeFileName } from './freeFileName'
 import type { AppSnapshot, LoadSettings } from '../../shared/types'
 import type { MeasuredMemory } from './engine/measureMemory'
-import { ChatService } from './ChatService'
+import { ChatTurns } from './ChatTurns'
+import { SessionService } from './SessionService'
+import { SessionsFolder } from './sessions/SessionsFolder'
 import { getArborLlama, type ArborLlama } from './engine/getArborLlama'
 import { readHardware } from './engine/readHardware'
 import { ModelsFolder } from './ModelsFolder'
@@ -10,6 +15,8 @@ import { ModelService, type MemoryBudget } from './ModelService'
 
 export type ArborCoreOptions = MemoryBudget & {
   modelsFolder: string
+  /** Where session files (`*.jsonl`) live. Defaults to `sessions` beside the models folder. */
+  sessionsFolder?: string
   transport: AppSnapshot['transport']
   /** How often live memory is sampled while a model is loaded. Defaults to `1000`. */
   memorySampleMs?: number
@@ -25,9 +32,7 @@ type Handlers = { [K in RequestName]: (arg: RequestArgs[K]) => Promise<RequestRe
  * events. Knows nothing of Electron, HTTP or the DOM.
  */
 export class ArborCore {
-  private readonly listeners = new Set<(event: ArborEvent) => void>()
-  private readonly models: ModelService
-  private readonly chat: ChatService
+  private readonly chat: ChatTurns
   private readonly folder: ModelsFolder
   private sampler: NodeJS.Timeout | null = null
   private readonly handlers: Handlers
@@ -35,10 +40,12 @@ export class ArborCore {
   private constructor(
     private readonly llama: ArborLlama,
     private readonly options: ArborCoreOptions,
+    private readonly models: ModelService,
+    private readonly sessions: SessionService,
+    private readonly listeners: Set<(event: ArborEvent) => void>,
+    private readonly emitEvent: (event: ArborEvent) => void,
   ) {
-    const emit = (event: ArborEvent) => this.emit(event)
-    this.models = new ModelService(llama, emit, options)
-    this.chat = new ChatService(emit, () => this.models.runtime)
+    this.chat = new ChatTurns(sessions, emitEvent, () => this.models.runtime)
     this.folder = new ModelsFolder(options.modelsFolder)
     this.handlers = {
       'app.snapshot': () => this.snapshot(),
@@ -53,25 +60,55 @@ export class ArborCore {
       'model.estimate': ({ path, settings }) => this.models.estimate(path, settings),
       'model.load': async (request) => {
         this.chat.stop()
-        const loaded = await this.models.load(request)
-        this.chat.setSystemPrompt(this.chat.snapshot().systemPrompt)
-        return loaded
+        try {
+          return await this.models.load(request)
+        } finally {
+          this.sessions.modelChanged()
+        }
       },
       'model.cancelLoad': () => ({ cancelled: this.models.cancelLoad() }),
       'model.unload': async () => {
         this.chat.stop()
-        return { unloaded: await this.models.unload() }
+        const unloaded = await this.models.unload()
+        this.sessions.modelChanged()
+        return { unloaded }
       },
       'chat.send': ({ text, parentId, maxTokens }) => this.chat.send(text, parentId, maxTokens),
+      'chat.regenerate': ({ nodeId, maxTokens }) => this.chat.regenerate(nodeId, maxTokens),
       'chat.stop': () => ({ stopped: this.chat.stop() }),
-      'chat.select': ({ nodeId }) => this.chat.select(nodeId),
-      'chat.reset': () => this.chat.reset(),
-      'chat.setSystemPrompt': ({ text }) => this.chat.setSystemPrompt(text),
+      'chat.setSystemPrompt': ({ text }) => this.sessions.setSystemPrompt(text),
+      'session.list': () => this.sessions.list(),
+      'session.new': () => this.idle(() => this.sessions.newSession()),
+      'session.open': ({ path }) => this.idle(() => this.sessions.openFile(path)),
+      'session.rename': ({ name }) => this.sessions.rename(name),
+      'session.delete': ({ path }) => this.idle(() => this.sessions.delete(path)),
+      'tree.select': ({ nodeId }) => this.sessions.select(nodeId),
+      'tree.label': ({ nodeId, label }) => this.sessions.label(nodeId, label),
+      'tree.favourite': ({ leafId }) => this.sessions.favourite(leafId),
+      'tree.collapse': ({ nodeId, collapsed }) => this.sessions.collapse(nodeId, collapsed),
+      'tree.prune': ({ nodeId }) => this.idle(() => this.sessions.prune(nodeId)),
+      'tree.undo': () => this.idle(() => this.sessions.undo()),
+      'tree.fork': ({ nodeId }) => this.idle(() => this.sessions.fork(nodeId)),
+      'tree.summarizeBranch': ({ fromLeafId, toNodeId }) => this.chat.summarizeBranch(fromLeafId, toNodeId),
     }
   }
 
   static async create(options: ArborCoreOptions): Promise<ArborCore> {
-    const core = new ArborCore(await getArborLlama(), options)
+    const llama = await getArborLlama()
+    const listeners = new Set<(event: ArborEvent) => void>()
+    const emit = (event: ArborEvent) => {
+      for (const listener of listeners) {
+        try {
+          listener(event)
+        } catch {
+          // A broken listener (a closed socket) must not stop the others or the core.
+        }
+      }
+    }
+    const models = new ModelService(llama, emit, options)
+    const folder = new SessionsFolder(options.sessionsFolder ?? join(dirname(options.modelsFolder), 'sessions'))
+    const sessions = await SessionService.create(folder, emit, () => models.runtime, process.cwd())
+    const core = new ArborCore(llama, options, models, sessions, listeners, emit)
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())
     core.sampler = setInterval(() => void core.sampleMemory(), options.memorySampleMs ?? 1000)
     core.sampler.unref()
@@ -82,19 +119,19 @@ export class ArborCore {
     return this.folder
   }
 
+  /**
+   * Where an upload of this kind goes, and the check it must pass to stay there: a model must
+   * inspect cleanly, a session must parse as one.
+   */
+  async uploadTarget(kind: 'model' | 'session', name: string): Promise<{ path: string; check(path: string): Promise<Result<unknown>> }> {
+    if (kind === 'model') return { path: await this.folder.freeName(name), check: (path) => this.handle('model.inspect', { path }) }
+    await mkdir(this.sessions.folderPath, { recursive: true })
+    return { path: await freeFileName(this.sessions.folderPath, name, '.jsonl'), check: (path) => this.sessions.checkFile(path) }
+  }
+
   on(listener: (event: ArborEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
-  }
-
-  private emit(event: ArborEvent) {
-    for (const listener of this.listeners) {
-      try {
-        listener(event)
-      } catch {
-        // A broken listener (a closed socket) must not stop the others or the core.
-      }
-    }
   }
 
   /** Validates and answers one request. Never throws: errors come back as data. */
@@ -108,6 +145,12 @@ export class ArborCore {
       if (error instanceof ArborFailure) return { ok: false, error: error.toError() }
       return fail('INTERNAL', `Unexpected error: ${(error as Error)?.message ?? String(error)}`)
     }
+  }
+
+  /** Refuses tree surgery while a reply is being written into the tree. */
+  private idle<T>(work: () => Promise<T>): Promise<T> {
+    if (this.chat.generating) throw new ArborFailure('GENERATION_IN_PROGRESS', 'A reply is being written. Stop it or wait, then try again.')
+    return work()
   }
 
   /** Typed convenience for in-process callers (CLI, tests). */
@@ -132,19 +175,21 @@ export class ArborCore {
       modelsFolder: this.folder.path,
       models: await this.folder.list(),
       load: this.models.state,
-      conversation: this.chat.snapshot(),
+      session: this.sessions.view(),
+      sessions: await this.sessions.list(),
+      sessionsFolder: this.sessions.folderPath,
       generating: this.chat.generating,
       transport: this.options.transport,
     }
   }
 
   private async modelsChanged() {
-    this.emit({ type: 'models.changed', models: await this.folder.list().catch(() => []) })
+    this.emitEvent({ type: 'models.changed', models: await this.folder.list().catch(() => []) })
   }
 
   private async sampleMemory() {
     if (this.listeners.size === 0 || this.models.state.status !== 'loaded') return
-    this.emit({ type: 'memory.sample', sample: await this.models.sample() })
+    this.emitEvent({ type: 'memory.sample', sample: await this.models.sample() })
   }
 
   async dispose(): Promise<void> {

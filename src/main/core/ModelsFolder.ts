@@ -3,6 +3,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ModelEntry } from '../../shared/types'
 import { DEMO_FILE_NAME } from './arborHome'
+import { freeFileName } from './freeFileName'
 import { makeDemoModel } from './gguf-writer/makeDemoModel'
 
 /** The folder Arbor watches for `.gguf` files; uploads and the demo model land here too. */
@@ -45,14 +46,8 @@ export class ModelsFolder {
   }
 
   /** A free file name in the folder for an upload of `name`. */
-  async freeName(name: string): Promise<string> {
-    const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '') || 'model.gguf'
-    const base = safe.toLowerCase().endsWith('.gguf') ? safe.slice(0, -5) : safe
-    const existing = new Set(await readdir(this.path).catch(() => [] as string[]))
-    for (let i = 0; ; i++) {
-      const candidate = `${base}${i === 0 ? '' : `-${i}`}.gguf`
-      if (!existing.has(candidate)) return join(this.path, candidate)
-    }
+  freeName(name: string): Promise<string> {
+    return freeFileName(this.path, name, '.gguf')
   }
 
   close(): void {

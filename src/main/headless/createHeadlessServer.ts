@@ -80,17 +80,18 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
   }
 
   const upload = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const name = url.searchParams.get('name') ?? 'upload.gguf'
-    const target = await core.modelsFolder.freeName(name)
+    const kind = url.searchParams.get('kind') === 'session' ? 'session' : 'model'
+    const name = url.searchParams.get('name') ?? (kind === 'session' ? 'session.jsonl' : 'upload.gguf')
+    const { path: target, check } = await core.uploadTarget(kind, name)
     const partial = `${target}.part`
     try {
       await pipeline(req, createWriteStream(partial, { flags: 'wx' }))
       await rename(partial, target)
-      // A file that is no model must not stay in the models folder; the user's copy is untouched.
-      const inspected = await core.request('model.inspect', { path: target })
-      if (!inspected.ok) {
+      // A file that is no model (or no session) must not stay in Arbor's folders; the user's copy is untouched.
+      const checked = await check(target)
+      if (!checked.ok) {
         await rm(target, { force: true })
-        return sendJson(res, 200, inspected)
+        return sendJson(res, 200, checked)
       }
       sendJson(res, 200, ok({ path: target }))
     } catch (error) {

@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { LlamaChat, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp'
 import { ArborFailure } from '../../../shared/errors'
@@ -35,6 +36,8 @@ export class ModelRuntime {
     readonly context: LlamaContext,
     private readonly slots: Slot[],
     readonly settings: LoadSettings,
+    /** The model file's name, recorded in each assistant message. */
+    readonly modelName: string,
   ) {}
 
   static async load(llama: Llama, path: string, settings: LoadSettings, options: LoadOptions): Promise<ModelRuntime> {
@@ -64,7 +67,7 @@ export class ModelRuntime {
         const sequence = context.getSequence()
         return { sequence, chat: new LlamaChat({ contextSequence: sequence }), lastUsed: 0 }
       })
-      return new ModelRuntime(model, context, slots, settings)
+      return new ModelRuntime(model, context, slots, settings, basename(path))
     } catch (error) {
       await model.dispose()
       if (signal.aborted || error instanceof ArborFailure) throw signal.aborted ? cancelled() : error

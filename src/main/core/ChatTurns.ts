@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto'
+import type { ArborEvent } from '../../shared/contract'
+import { ArborFailure } from '../../shared/errors'
+import type { AssistantMessage } from '../../shared/session/sessionTypes'
+import { contextMessages } from '../../shared/tree/contextMessages'
+import type { TreeNode } from '../../shared/treeView'
+import type { TurnStats } from '../../shared/types'
+import type { ModelRuntime } from './engine/ModelRuntime'
+import type { SessionService } from './SessionService'
+
+const SUMMARY_PROMPT =
+  'Summarise the conversation branch below in a few sentences: what was asked, what was found or decided, and anything left open. Write only the summary.'
+
+const usageOf = (stats: TurnStats): AssistantMessage['usage'] => ({
+  input: stats.evaluatedTokens,
+  output: stats.generatedTokens,
+  cacheRead: stats.reusedTokens,
+  cacheWrite: 0,
+  totalTokens: stats.promptTokens + stats.generatedTokens,
+  cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 },
+})
+
+const stopReasonOf = (stats: TurnStats): AssistantMessage['stopReason'] =>
+  stats.stopReason === 'stopped' ? 'aborted' : stats.stopReason === 'maxTokens' ? 'length' : stats.stopReason === 'error' ? 'error' : 'stop'
+
+/** Turns on the conversation tree: send, regenerate, summarise a branch; one generation at a time. */
+export class ChatTurns {
+  private generation: AbortController | null = null
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly emit: (event: ArborEvent) => void,
+    private readonly runtime: () => ModelRuntime | null,
+  ) {}
+
+  get generating(): boolean {
+    return this.generation !== null
+  }
+
+  stop(): boolean {
+    if (!this.generation) return false
+    this.generation.abort()
+    return true
+  }
+
+  private node(id: string): TreeNode {
+    const node = this.sessions.view().nodes.find((n) => n.id === id)
+    if (!node) throw new ArborFailure('NODE_NOT_FOUND', `There is no message ${id} in this session.`)
+    return node
+  }
+
+  private start(): { runtime: ModelRuntime; abort: AbortController } {
+    const runtime = this.runtime()
+    if (!runtime) throw new ArborFailure('NO_MODEL_LOADED', 'Load a model before sending a message.')
+    if (this.generation) throw new ArborFailure('GENERATION_IN_PROGRESS', 'A reply is still being written. Stop it or wait.')
+    this.generation = new AbortController()
+    return { runtime, abort: this.generation }
+  }
+
+  /** Adds the user's message under `parentId` (default: the current position) and streams the reply. */
+  async send(text: string, parentId: string | null | undefined, maxTokens?: number): Promise<{ user: TreeNode; assistant: TreeNode }> {
+    const parent = parentId === undefined ? this.sessions.session.position : parentId
+    if (parent !== null) this.sessions.nodeExists(parent)
+    const { runtime, abort } = this.start()
+    try {
+      const userId = await this.sessions.append({ type: 'message', message: { role: 'user', content: text, timestamp: Date.now() } }, parent)
+      const user = this.node(userId)
+      const assistant = await this.answer(runtime, abort, user, maxTokens)
+      return { user, assistant }
+    } finally {
+      this.generation = null
+    }
+  }
+
+  /** A new answer to the same path: a sibling of `assistantId`, the old one kept. */
+  async regenerate(assistantId: string, maxTokens?: number): Promise<{ assistant: TreeNode }> {
+    const old = this.node(assistantId)
+    if (old.kind !== 'assistant') throw new ArborFailure('BAD_REQUEST', 'Only an assistant message can be regenerated.')
+    const { runtime, abort } = this.start()
+    try {
+      const parent = old.parentId === null ? null : this.node(old.parentId)
+      return { assistant: await this.answer(runtime, abort, parent, maxTokens) }
+    } finally {
+      this.generation = null
+    }
+  }
+
+  /** Streams the model's answer to the path ending at `parent` and stores it as its child. */
+  private async answer(runtime: ModelRuntime, abort: AbortController, parent: TreeNode | null, maxTokens?: number): Promise<TreeNode> {
+    const session = this.sessions.session
+    const view = this.sessions.view()
+    const path = contextMessages(parent ? session.doc.pathTo(parent.id) : [])
+    const pendingId = `pending-${randomBytes(3).toString('hex')}`
+    const pending: TreeNode = { id: pendingId, parentId: parent?.id ?? null, kind: 'assistant', text: '', tokens: null, label: null, timestamp: new Date().toISOString() }
+    session.position = parent?.id ?? null
+    this.emit({ type: 'chat.turnStart', user: parent?.kind === 'user' ? parent : null, assistant: pending })
+    let text = ''
+    let stats: TurnStats
+    let errorMessage: string | undefined
+    try {
+      const result = await runtime.generate(view.systemPrompt, path, {
+        signal: abort.signal,
+        maxTokens,
+        onText: (chunk) => {
+          text += chunk
+          this.emit({ type: 'chat.token', nodeId: pendingId, text: chunk })
+        },
+      })
+      text = result.text
+      stats = result.stats
+    } catch (error) {
+      errorMessage = (error as Error)?.message ?? String(error)
+      stats = { promptTokens: 0, reusedTokens: 0, evaluatedTokens: 0, contextSize: 0, generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, totalMs: 0, stopReason: 'error', threads: 0 }
+    }
+    const message: AssistantMessage = {
+      role: 'assistant',
+      content: [{ type: 'text', text }],
+      api: 'arbor',
+      provider: 'llama.cpp',
+      model: runtime.modelName,
+      usage: usageOf(stats),
+      stopReason: stopReasonOf(stats),
+      timestamp: Date.now(),
+    }
+    if (errorMessage) message.errorMessage = errorMessage
+    const id = await this.sessions.append({ type: 'message', message }, parent?.id ?? null)
+    await this.sessions.append({ type: 'custom', customType: 'arbor.turn', data: { targetId: id, stats } }, id)
+    session.position = id
+    const node = this.node(id)
+    this.emit({ type: 'chat.turnEnd', node })
+    this.sessions.changed()
+    if (errorMessage) throw new ArborFailure('GENERATION_FAILED', `The model failed while answering: ${errorMessage}`)
+    return node
+  }
+
+  /**
+   * Pi's branch summary: the path from the common ancestor to `fromLeafId` (the branch being
+   * left) is summarised by the loaded model into a `branch_summary` entry at the common ancestor.
+   */
+  async summarizeBranch(fromLeafId: string, toNodeId: string | null): Promise<{ summary: TreeNode }> {
+    this.node(fromLeafId)
+    const { runtime, abort } = this.start()
+    try {
+      const { doc } = this.sessions.session
+      const toPath = new Set(toNodeId === null ? [] : doc.pathTo(toNodeId).map((e) => e.id))
+      const fromPath = doc.pathTo(fromLeafId)
+      const common = [...fromPath].reverse().find((e) => toPath.has(e.id))?.id ?? null
+      const branch = fromPath.slice(common === null ? 0 : fromPath.findIndex((e) => e.id === common) + 1)
+      const transcript = contextMessages(branch).map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${m.text}`).join('\n\n')
+      if (!transcript) throw new ArborFailure('BAD_REQUEST', 'That branch has no messages to summarise.')
+      const result = await runtime.generate(SUMMARY_PROMPT, [{ role: 'user', text: transcript }], { signal: abort.signal, onText: () => {}, maxTokens: 256 })
+      const id = await this.sessions.append({ type: 'branch_summary', fromId: fromLeafId, summary: result.text.trim() }, common)
+      this.sessions.session.position = toNodeId === null || toNodeId === common ? id : toNodeId
+      this.sessions.changed()
+      return { summary: this.node(id) }
+    } finally {
+      this.generation = null
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { pathTo } from '../../shared/conversationTree'
+import type { SessionDocument } from '../../shared/session/SessionDocument'
+import { treeNodes } from '../../shared/tree/treeNodes'
+import type { SessionView, TreeNode } from '../../shared/treeView'
+import type { TurnStats } from '../../shared/types'
+import type { ModelRuntime } from './engine/ModelRuntime'
+import type { OpenSession } from './SessionService'
+
+export type SessionState = { systemPrompt: string | null; favouriteLeafId: string | null; collapsed: string[] }
+
+const field = <T>(data: unknown, key: string, check: (v: unknown) => v is T): T | undefined => {
+  const value = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[key] : undefined
+  return check(value) ? value : undefined
+}
+const isString = (v: unknown): v is string => typeof v === 'string'
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString)
+
+/** Arbor's own state in the session: the latest `arbor.*` custom entries. */
+export function sessionState(doc: SessionDocument): SessionState {
+  const state = doc.arborState()
+  return {
+    systemPrompt: field(state.get('arbor.system'), 'prompt', isString) ?? null,
+    favouriteLeafId: field(state.get('arbor.favourite'), 'leafId', isString) ?? null,
+    collapsed: field(state.get('arbor.collapsed'), 'ids', isStringArray) ?? [],
+  }
+}
+
+/** The open session as the UI shows it. Token counts are cached per node for the loaded model. */
+export function buildSessionView(open: OpenSession, runtime: ModelRuntime | null, tokens: Map<string, number>, defaultPrompt: string): SessionView {
+  const { doc } = open
+  const state = sessionState(doc)
+  const labels = doc.labels()
+  const turns = doc.arborStateByTarget('arbor.turn')
+  const count = (id: string, text: string): number | null => {
+    if (!runtime) return null
+    let n = tokens.get(id)
+    if (n === undefined) tokens.set(id, (n = runtime.countTokens(text)))
+    return n
+  }
+  const nodes: TreeNode[] = treeNodes(doc.entries).map((raw) => {
+    const node: TreeNode = {
+      id: raw.id,
+      parentId: raw.parentId,
+      kind: raw.kind,
+      text: raw.text,
+      tokens: count(raw.id, raw.text),
+      label: labels.get(raw.id) ?? null,
+      timestamp: raw.timestamp,
+    }
+    const stats = (turns.get(raw.id) as { stats?: TurnStats } | undefined)?.stats
+    if (stats) node.stats = stats
+    const message = raw.entry.type === 'message' ? (raw.entry.message as { errorMessage?: unknown }) : undefined
+    if (typeof message?.errorMessage === 'string') node.error = message.errorMessage
+    return node
+  })
+  const ids = new Set(nodes.map((n) => n.id))
+  const systemPrompt = state.systemPrompt ?? defaultPrompt
+  const systemPromptTokens = runtime ? runtime.countTokens(systemPrompt) : null
+  const path = pathTo(nodes, open.position)
+  const firstUser = nodes.find((n) => n.kind === 'user')
+  return {
+    summary: {
+      id: doc.header.id,
+      path: open.path,
+      name: doc.name() ?? null,
+      updatedAt: Date.parse(doc.entries.at(-1)?.timestamp ?? doc.header.timestamp) || Date.now(),
+      nodeCount: nodes.length,
+      firstMessage: firstUser ? firstUser.text.slice(0, 200) : null,
+    },
+    parentSession: typeof doc.header.parentSession === 'string' ? doc.header.parentSession : null,
+    systemPrompt,
+    systemPromptTokens,
+    nodes,
+    leafId: open.position,
+    favouriteLeafId: state.favouriteLeafId !== null && ids.has(state.favouriteLeafId) ? state.favouriteLeafId : null,
+    collapsed: state.collapsed.filter((id) => ids.has(id)),
+    warnings: open.warnings,
+    canUndo: open.undo.length > 0,
+    composition:
+      runtime && systemPromptTokens !== null
+        ? { systemPromptTokens, historyTokens: path.reduce((sum, n) => sum + (n.tokens ?? 0), 0), contextSize: runtime.settings.contextSize }
+        : null,
+  }
+}

@@ -1,0 +1,58 @@
+import { constants } from 'node:fs'
+import { access, open, readFile, rename, rm } from 'node:fs/promises'
+
+/** The file-system steps `SessionFile` takes; tests may pass an in-memory set. Rejections carry Node's errno `code`. */
+export type SessionFileOperations = {
+  /** Reads the whole file as UTF-8. */
+  readFile(path: string): Promise<string>
+  /** Appends `text` to an existing file (never creates one) and resolves once the bytes are on disk (fdatasync). */
+  appendDurable(path: string, text: string): Promise<void>
+  /** Creates a new file (failing if one exists) holding `text`, and resolves once it is on disk (fsync). */
+  createDurable(path: string, text: string): Promise<void>
+  /** Replaces `to` with `from` in one step. */
+  rename(from: string, to: string): Promise<void>
+  /** Makes the renames inside `dir` survive a power loss (fsync of the folder); a no-op where the platform cannot. */
+  syncDirectory(dir: string): Promise<void>
+  /** Whether anything exists at `path`. */
+  exists(path: string): Promise<boolean>
+  /** Deletes a file; nothing happens when it is already gone. */
+  remove(path: string): Promise<void>
+}
+
+export const nodeSessionFileOperations: SessionFileOperations = {
+  readFile: (path) => readFile(path, 'utf8'),
+  async appendDurable(path, text) {
+    const handle = await open(path, constants.O_WRONLY | constants.O_APPEND)
+    try {
+      await handle.appendFile(text, 'utf8')
+      await handle.datasync()
+    } finally {
+      await handle.close()
+    }
+  },
+  async createDurable(path, text) {
+    const handle = await open(path, 'wx')
+    try {
+      await handle.writeFile(text, 'utf8')
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  },
+  rename: (from, to) => rename(from, to),
+  async syncDirectory(dir) {
+    // Windows cannot open a folder for fsync; its renames are journaled by NTFS.
+    if (process.platform === 'win32') return
+    const handle = await open(dir, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  },
+  exists: (path) => access(path).then(
+    () => true,
+    () => false,
+  ),
+  remove: (path) => rm(path, { force: true }),
+}

@@ -1,0 +1,13 @@
+import { ArborFailure } from '../../../shared/errors'
+
+/** Maps a file-system error while reading or writing the session file at `path` to a stable Arbor error. */
+export function sessionFileError(error: unknown, path: string, doing: 'read' | 'write'): ArborFailure {
+  if (error instanceof ArborFailure) return error
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOENT') return new ArborFailure('FILE_NOT_FOUND', `No session file at ${path}. It may have been moved or deleted.`, { path })
+  if (code === 'EISDIR') return new ArborFailure('FILE_IS_DIRECTORY', `${path} is a folder, not a session file.`, { path })
+  const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'the disk is full' : ((error as Error)?.message ?? String(error))
+  if (doing === 'read') return new ArborFailure('FILE_UNREADABLE', `Could not read ${path}: ${reason}.`, { path })
+  // TODO(errors.ts): a dedicated SESSION_WRITE_FAILED code; INTERNAL until it exists.
+  return new ArborFailure('INTERNAL', `Could not save to ${path}: ${reason}. The change is kept in memory and saved with the next one.`, { path })
+}

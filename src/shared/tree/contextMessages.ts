@@ -1,0 +1,36 @@
+import type { SessionEntry } from '../session/sessionTypes'
+import { treeNodes } from './treeNodes'
+
+export type ContextMessage = { role: 'user' | 'assistant'; text: string }
+
+/**
+ * The path-to-context step, in one place: the entries from the root to the position become
+ * the messages the model reads. Summaries of branches and compactions are read as user
+ * messages (as Pi does); nodes marked hidden never reach the model. Extensions' context
+ * hooks will rewrite this list before evaluation.
+ */
+export function contextMessages(path: readonly SessionEntry[], hidden: ReadonlySet<string> = new Set()): ContextMessage[] {
+  const messages: ContextMessage[] = []
+  for (const node of treeNodes(path)) {
+    if (hidden.has(node.id)) continue
+    switch (node.kind) {
+      case 'user':
+        messages.push({ role: 'user', text: node.text })
+        break
+      case 'assistant':
+        messages.push({ role: 'assistant', text: node.text })
+        break
+      case 'branchSummary':
+        messages.push({ role: 'user', text: `The following is a summary of a branch that this conversation came back from:\n\n${node.text}` })
+        break
+      case 'compactionSummary':
+        messages.push({ role: 'user', text: `The conversation history before this point was compacted into the following summary:\n\n${node.text}` })
+        break
+      case 'toolResult':
+      case 'custom':
+        if (node.text) messages.push({ role: 'user', text: node.text })
+        break
+    }
+  }
+  return messages
+}
