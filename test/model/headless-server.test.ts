@@ -102,6 +102,17 @@ describe('headless server', () => {
     expect(await readFile(result.value.path)).toEqual(body)
   })
 
+  it('takes a session upload into the sessions folder, and refuses one that is no session', async () => {
+    const header = JSON.stringify({ type: 'session', version: 3, id: 'up', timestamp: new Date().toISOString(), cwd: '/' })
+    const res = await fetch(`${base}/api/upload?kind=session&name=pi.jsonl&token=${server.token}`, { method: 'POST', body: `${header}\n` })
+    const result = (await res.json()) as { ok: boolean; value: { path: string } }
+    expect(result.ok).toBe(true)
+    expect(result.value.path.startsWith(t.sessionsFolder + '/')).toBe(true)
+    const bad = await fetch(`${base}/api/upload?kind=session&name=bad.jsonl&token=${server.token}`, { method: 'POST', body: 'not a session' })
+    expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'SESSION_INVALID' } })
+    expect((await readdir(t.sessionsFolder)).some((f) => f.startsWith('bad'))).toBe(false)
+  })
+
   it('answers an upload that is no model with the reason, and keeps it out of the models folder', async () => {
     const before = await readdir(t.modelsFolder)
     const res = await fetch(`${base}/api/upload?name=notes.gguf&token=${server.token}`, { method: 'POST', body: 'just notes' })
