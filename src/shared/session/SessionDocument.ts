@@ -112,7 +112,7 @@ export class SessionDocument {
     return this.headerValue
   }
 
-  /** All entries in file order. */
+  /** All entries in file order: a snapshot, replaced by a new array after each change. */
   get entries(): readonly SessionEntry[] {
     this.entryList ??= this.held.map((r) => r.entry)
     return this.entryList

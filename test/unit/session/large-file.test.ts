@@ -32,8 +32,7 @@ describe('a large session file', () => {
     expect(doc.pathTo(doc.leafId).length).toBeGreaterThan(90_000)
     expect(doc.serialize()).toBe(text)
     const totalMs = performance.now() - started
+    // A report, not an assertion: speed targets live in the benchmark.
     console.log(`100k entries, ${(text.length / 1e6).toFixed(1)} MB: parse ${parseMs.toFixed(0)} ms, parse+info+path+serialize ${totalMs.toFixed(0)} ms`)
-    expect(parseMs).toBeLessThan(10_000)
-    expect(totalMs).toBeLessThan(15_000)
   }, 60_000)
 })

@@ -56,7 +56,7 @@ describe('SessionFile (in memory)', () => {
     const { file: session, doc } = await SessionFile.open('/s/a.jsonl', mem.ops)
     mem.failures.set('appendDurable', 'ENOSPC')
     const lost = doc.append(say('lost'))
-    await expect(session.append(lost.line)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('disk is full') })
+    await expect(session.append(lost.line)).rejects.toMatchObject({ code: 'SESSION_WRITE_FAILED', message: expect.stringContaining('disk is full') })
     mem.failures.clear()
     const next = doc.append(say('next'))
     await session.append(next.line)
@@ -117,7 +117,7 @@ describe('SessionFile (on disk)', () => {
     await session.rewrite()
     expect(await readFile(path, 'utf8')).toBe(full)
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([])
-    await expect(SessionFile.create(path, doc)).rejects.toMatchObject({ code: 'BAD_REQUEST' })
+    await expect(SessionFile.create(path, doc)).rejects.toMatchObject({ code: 'FILE_EXISTS' })
   })
 
   it('heals a file with a torn last line on the first write', async () => {

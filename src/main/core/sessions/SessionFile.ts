@@ -61,11 +61,11 @@ export class SessionFile {
 
   /**
    * Writes `doc` as a new session file at `path` (atomically, as `rewrite` does) and binds them.
-   * Throws `BAD_REQUEST` when something exists at `path` already.
+   * Throws `FILE_EXISTS` when something exists at `path` already.
    * @param ops Defaults to the real file system.
    */
   static async create(path: string, doc: SessionDocument, ops: SessionFileOperations = nodeSessionFileOperations): Promise<SessionFile> {
-    if (await ops.exists(path)) throw new ArborFailure('BAD_REQUEST', `${path} exists already; Arbor will not overwrite it.`, { path })
+    if (await ops.exists(path)) throw new ArborFailure('FILE_EXISTS', `${path} exists already; Arbor will not overwrite it.`, { path })
     const file = new SessionFile(path, doc, ops)
     doc.markNeedsRewrite()
     await file.rewrite()

@@ -8,6 +8,5 @@ export function sessionFileError(error: unknown, path: string, doing: 'read' | '
   if (code === 'EISDIR') return new ArborFailure('FILE_IS_DIRECTORY', `${path} is a folder, not a session file.`, { path })
   const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'the disk is full' : ((error as Error)?.message ?? String(error))
   if (doing === 'read') return new ArborFailure('FILE_UNREADABLE', `Could not read ${path}: ${reason}.`, { path })
-  // TODO(errors.ts): a dedicated SESSION_WRITE_FAILED code; INTERNAL until it exists.
-  return new ArborFailure('INTERNAL', `Could not save to ${path}: ${reason}. The change is kept in memory and saved with the next one.`, { path })
+  return new ArborFailure('SESSION_WRITE_FAILED', `Could not save to ${path}: ${reason}. The change is kept in memory and saved with the next one.`, { path })
 }
