@@ -4,7 +4,12 @@ import { createClient } from './api/createClient'
 import { App } from './App'
 import { ArborStoreContext } from './store/ArborStoreContext'
 import { createArborStore } from './store/createArborStore'
+import '@xyflow/react/dist/style.css'
 import './styles.css'
+import './styles/work.css'
+import './styles/sessions.css'
+import './styles/tree.css'
+import './styles/conversation.css'
 
 const store = createArborStore(createClient())
 store.getState().start()

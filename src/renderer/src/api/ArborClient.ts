@@ -1,6 +1,9 @@
 import type { ArborEvent, RequestArgs, RequestName, RequestResults } from '../../../shared/contract'
 import type { Result } from '../../../shared/errors'
 
+/** What an uploaded file is. Defaults to `model`. */
+export type UploadKind = 'model' | 'session'
+
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting'
 
 /** What the renderer talks to: Electron's preload bridge or the headless WebSocket, behind one shape. */
@@ -11,6 +14,9 @@ export type ArborClient = {
   onEvent(listener: (event: ArborEvent) => void): () => void
   /** Connection changes (always `open` in Electron). Called once at once with the current state. */
   onConnection(listener: (state: ConnectionState) => void): () => void
-  /** A path the core can open for a dropped or chosen file: Electron's own path, or an upload in headless mode. */
-  resolveDroppedFile(file: File, onProgress: (sent: number, total: number) => void): Promise<Result<{ path: string }>>
+  /**
+   * A path the core can open for a dropped or chosen file: Electron's own path, or an upload in
+   * headless mode (a model lands in the models folder, a session in the sessions folder).
+   */
+  resolveDroppedFile(file: File, onProgress: (sent: number, total: number) => void, kind?: UploadKind): Promise<Result<{ path: string }>>
 }

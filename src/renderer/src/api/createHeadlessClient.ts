@@ -115,6 +115,6 @@ export function createHeadlessClient(options: HeadlessClientOptions): ArborClien
       listener(state)
       return () => connectionListeners.delete(listener)
     },
-    resolveDroppedFile: (file, onProgress) => uploadFile(file, options.token, onProgress),
+    resolveDroppedFile: (file, onProgress, kind = 'model') => uploadFile(file, options.token, onProgress, kind),
   }
 }

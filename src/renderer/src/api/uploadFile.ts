@@ -1,5 +1,6 @@
 import { headlessRoutes, TOKEN_QUERY } from '../../../shared/bridge'
 import { fail, type Result } from '../../../shared/errors'
+import type { UploadKind } from './ArborClient'
 
 const isResult = (value: unknown): value is Result<{ path: string }> => {
   if (typeof value !== 'object' || value === null || !('ok' in value)) return false
@@ -7,10 +8,18 @@ const isResult = (value: unknown): value is Result<{ path: string }> => {
   return value.ok === false && 'error' in value
 }
 
-/** POSTs the raw file to the headless server, reporting progress; answers the server's `Result`. */
-export function uploadFile(file: File, token: string, onProgress: (sent: number, total: number) => void): Promise<Result<{ path: string }>> {
+/**
+ * POSTs the raw file to the headless server, reporting progress; answers the server's `Result`.
+ * A session (`kind=session`) is stored in the sessions folder, a model in the models folder.
+ */
+export function uploadFile(
+  file: File,
+  token: string,
+  onProgress: (sent: number, total: number) => void,
+  kind: UploadKind = 'model',
+): Promise<Result<{ path: string }>> {
   return new Promise((resolve) => {
-    const query = new URLSearchParams({ name: file.name, [TOKEN_QUERY]: token })
+    const query = new URLSearchParams({ name: file.name, [TOKEN_QUERY]: token, ...(kind === 'session' ? { kind } : {}) })
     const xhr = new XMLHttpRequest()
     xhr.open('POST', `${headlessRoutes.upload}?${query.toString()}`)
     xhr.setRequestHeader('Content-Type', 'application/octet-stream')

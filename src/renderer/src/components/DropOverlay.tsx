@@ -3,8 +3,8 @@ export function DropOverlay() {
   return (
     <div className="drop-overlay" data-testid="drop-overlay">
       <div className="drop-overlay-box">
-        <div className="drop-overlay-title">Drop a .gguf model file</div>
-        <div className="muted">Arbor reads its header: no loading, nothing is uploaded anywhere else.</div>
+        <div className="drop-overlay-title">Drop a .gguf model or a .jsonl session</div>
+        <div className="muted">A model: Arbor reads its header, no loading. A session: it opens in the tree.</div>
       </div>
     </div>
   )

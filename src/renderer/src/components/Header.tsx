@@ -4,7 +4,13 @@ import type { Hardware } from '../../../shared/types'
 import type { AppState } from '../store/AppState'
 import { useArbor } from '../store/useArbor'
 
-const selectHeader = (s: AppState) => ({ transport: s.transport, hardware: s.hardware, version: s.version })
+const selectHeader = (s: AppState) => ({
+  transport: s.transport,
+  hardware: s.hardware,
+  version: s.version,
+  modelsHidden: s.modelsHidden,
+  setModelsHidden: s.setModelsHidden,
+})
 
 const summarize = (hw: Hardware): string => {
   const parts: string[] = []
@@ -15,9 +21,9 @@ const summarize = (hw: Hardware): string => {
   return parts.join(' · ')
 }
 
-/** App name, how it runs (desktop or browser) and a one-line hardware summary. */
+/** App name, how it runs (desktop or browser), a one-line hardware summary, and the model column's toggle. */
 export function Header() {
-  const { transport, hardware, version } = useArbor(useShallow(selectHeader))
+  const { transport, hardware, version, modelsHidden, setModelsHidden } = useArbor(useShallow(selectHeader))
   return (
     <header className="header">
       <div className="brand">
@@ -33,6 +39,16 @@ export function Header() {
       <span className="header-hardware muted" data-testid="hardware-summary">
         {hardware ? summarize(hardware) : 'Reading hardware…'}
       </span>
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="toggle-models"
+        aria-pressed={!modelsHidden}
+        title={modelsHidden ? 'Show the model column' : 'Fold the model column away to give the conversation room'}
+        onClick={() => setModelsHidden(!modelsHidden)}
+      >
+        {modelsHidden ? 'Show models' : 'Hide models'}
+      </button>
     </header>
   )
 }

@@ -1,8 +1,20 @@
+import type { AppSlice } from './createAppSlice'
 import type { ChatSlice } from './createChatSlice'
 import type { FitSlice } from './createFitSlice'
+import type { GraphSlice } from './createGraphSlice'
 import type { LoadSlice } from './createLoadSlice'
 import type { ModelSlice } from './createModelSlice'
 import type { SessionSlice } from './createSessionSlice'
+import type { TreeSlice } from './createTreeSlice'
+import type { UiSlice } from './createUiSlice'
 
 /** The whole renderer state: one store made of typed slices. */
-export type AppState = SessionSlice & ModelSlice & FitSlice & LoadSlice & ChatSlice
+export type AppState = AppSlice &
+  ModelSlice &
+  FitSlice &
+  LoadSlice &
+  ChatSlice &
+  SessionSlice &
+  TreeSlice &
+  GraphSlice &
+  UiSlice

@@ -1,13 +1,9 @@
 import type { StoreApi } from 'zustand'
 import type { ArborEvent } from '../../../shared/contract'
-import type { MessageNode } from '../../../shared/types'
 import type { AppState } from './AppState'
 
 type Set = StoreApi<AppState>['setState']
 type Get = StoreApi<AppState>['getState']
-
-const replaceNode = (nodes: MessageNode[], node: MessageNode): MessageNode[] =>
-  nodes.some((n) => n.id === node.id) ? nodes.map((n) => (n.id === node.id ? node : n)) : [...nodes, node]
 
 /** Folds one core event into the store. */
 export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
@@ -30,28 +26,26 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
       set({ memorySample: event.sample })
       return
     case 'chat.turnStart': {
-      const { conversation } = get()
-      const nodes = replaceNode(replaceNode(conversation.nodes, event.user), event.assistant)
-      set({ generating: true, conversation: { ...conversation, nodes, leafId: event.assistant.id } })
+      const { user, assistant } = event
+      set({ generating: true, pendingLeaf: null, focusedId: assistant.id })
+      get().upsertNodes(user ? [user, assistant] : [assistant], assistant.id)
+      get().requestCenter(assistant.id)
       return
     }
     case 'chat.token': {
-      const { conversation } = get()
-      set({
-        conversation: {
-          ...conversation,
-          nodes: conversation.nodes.map((n) => (n.id === event.nodeId ? { ...n, text: n.text + event.text } : n)),
-        },
-      })
+      const node = get().byId.get(event.nodeId)
+      if (node) get().patchNode({ ...node, text: node.text + event.text })
       return
     }
-    case 'chat.turnEnd': {
-      const { conversation } = get()
-      set({ generating: false, conversation: { ...conversation, nodes: replaceNode(conversation.nodes, event.node) } })
+    case 'chat.turnEnd':
+      set({ generating: false })
+      get().patchNode(event.node)
       return
-    }
-    case 'conversation.changed':
-      set({ conversation: event.conversation })
+    case 'session.changed':
+      get().adoptSession(event.session)
+      return
+    case 'sessions.changed':
+      set({ sessions: event.sessions })
       return
   }
 }

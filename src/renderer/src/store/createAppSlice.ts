@@ -10,7 +10,8 @@ export type ShownError = ArborError & {
   context?: string
 }
 
-export type SessionSlice = {
+/** The connection to the core, what it knows about the machine, and the error panel. */
+export type AppSlice = {
   transport: ArborClient['transport']
   connection: ConnectionState
   /** True once the first `app.snapshot` has arrived. */
@@ -31,8 +32,8 @@ export type SessionSlice = {
 const loadedPath = (load: LoadState): string | null =>
   load.status === 'loaded' ? load.model.facts.path : load.status === 'loading' ? load.path : null
 
-export const createSessionSlice =
-  (client: ArborClient): StateCreator<AppState, [], [], SessionSlice> =>
+export const createAppSlice =
+  (client: ArborClient): StateCreator<AppState, [], [], AppSlice> =>
   (set, get) => ({
     transport: client.transport,
     connection: 'connecting',
@@ -67,11 +68,13 @@ export const createSessionSlice =
         modelsFolder: snap.modelsFolder,
         models: snap.models,
         loadState: snap.load,
-        conversation: snap.conversation,
+        sessions: snap.sessions,
+        sessionsFolder: snap.sessionsFolder,
         generating: snap.generating,
         threads: threads ?? snap.hardware.defaultThreads,
         ...(snap.load.status === 'loaded' ? {} : { memorySample: null }),
       })
+      get().adoptSession(snap.session)
       const active = loadedPath(snap.load)
       const { selectedPath, facts } = get()
       if (snap.load.status === 'loaded' && (selectedPath === null || (selectedPath === active && !facts)))

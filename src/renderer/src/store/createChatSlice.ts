@@ -1,58 +1,93 @@
 import type { StateCreator } from 'zustand'
-import type { Conversation, MessageNode } from '../../../shared/types'
+import type { ArborError } from '../../../shared/errors'
 import type { ArborClient } from '../api/ArborClient'
 import type { AppState } from './AppState'
 
 export type ChatSlice = {
-  conversation: Conversation
   generating: boolean
-  /** Sends a message under the selected node; false when the core refused it (the message was not added). */
+  /** The chat input's text. */
+  draft: string
+  /** The text a selected user message put in the input; cleared again on the next move if untouched. */
+  autoDraft: string | null
+  setDraft(text: string): void
+  /** Puts a message's text in the input (selecting a user message). */
+  putDraft(text: string): void
+  /** Empties the input if it still holds only what a selection put there. */
+  clearAutoDraft(): void
+  /** Sends a message at the current position; false when the core refused it (the message was not added). */
   sendMessage(text: string): Promise<boolean>
+  /** Sends `text` as a new sibling of a user message: an edit that keeps the original branch. */
+  editMessage(userId: string, text: string): Promise<boolean>
+  /** Answers the same path again: a new sibling of an assistant message. */
+  regenerate(assistantId: string): Promise<void>
   stopGeneration(): Promise<void>
-  resetChat(): Promise<void>
   saveSystemPrompt(text: string): Promise<void>
 }
 
-const upsert = (nodes: MessageNode[], node: MessageNode): MessageNode[] =>
-  nodes.some((n) => n.id === node.id) ? nodes.map((n) => (n.id === node.id ? node : n)) : [...nodes, node]
-
 /** Codes with which `chat.send` answers before adding the message to the conversation. */
-const refusals = new Set<string>(['NO_MODEL_LOADED', 'GENERATION_IN_PROGRESS', 'BAD_REQUEST', 'UNKNOWN_REQUEST', 'UNAUTHORIZED'])
+const refusals = new Set<string>(['NO_MODEL_LOADED', 'GENERATION_IN_PROGRESS', 'BAD_REQUEST', 'UNKNOWN_REQUEST', 'UNAUTHORIZED', 'NODE_NOT_FOUND'])
 
 export const createChatSlice =
   (client: ArborClient): StateCreator<AppState, [], [], ChatSlice> =>
-  (set, get) => ({
-    conversation: { systemPrompt: '', systemPromptTokens: null, nodes: [], leafId: null },
-    generating: false,
-
-    async sendMessage(text) {
-      set({ generating: true })
-      const result = await client.request('chat.send', { text })
+  (set, get) => {
+    const send = async (text: string, parentId: string | null | undefined, what: string): Promise<boolean> => {
+      set({ generating: true, autoDraft: null })
+      const result = await client.request('chat.send', parentId === undefined ? { text } : { text, parentId })
       set({ generating: false })
-      if (!result.ok) {
-        get().showError(result.error, 'Sending the message')
-        return !refusals.has(result.error.code)
-      }
-      const { conversation } = get()
+      if (!result.ok) return refused(result.error, what)
       const { user, assistant } = result.value
-      set({ conversation: { ...conversation, nodes: upsert(upsert(conversation.nodes, user), assistant) } })
+      get().upsertNodes([user, assistant])
       return true
-    },
+    }
 
-    async stopGeneration() {
-      const result = await client.request('chat.stop', undefined)
-      if (!result.ok) get().showError(result.error, 'Stopping the reply')
-    },
+    const refused = (error: ArborError, what: string): boolean => {
+      get().showError(error, what)
+      return !refusals.has(error.code)
+    }
 
-    async resetChat() {
-      const result = await client.request('chat.reset', undefined)
-      if (!result.ok) return get().showError(result.error, 'Starting a new chat')
-      set({ conversation: result.value })
-    },
+    return {
+      generating: false,
+      draft: '',
+      autoDraft: null,
 
-    async saveSystemPrompt(text) {
-      const result = await client.request('chat.setSystemPrompt', { text })
-      if (!result.ok) return get().showError(result.error, 'Saving the system prompt')
-      set({ conversation: result.value })
-    },
-  })
+      setDraft(draft) {
+        set({ draft })
+      },
+
+      putDraft(text) {
+        set({ draft: text, autoDraft: text })
+      },
+
+      clearAutoDraft() {
+        const { draft, autoDraft } = get()
+        if (autoDraft !== null) set({ autoDraft: null, ...(draft === autoDraft ? { draft: '' } : {}) })
+      },
+
+      sendMessage: (text) => send(text, undefined, 'Sending the message'),
+
+      editMessage(userId, text) {
+        const node = get().byId.get(userId)
+        if (!node) return Promise.resolve(false)
+        return send(text, node.parentId, 'Sending the edited message')
+      },
+
+      async regenerate(assistantId) {
+        set({ generating: true })
+        const result = await client.request('chat.regenerate', { nodeId: assistantId })
+        set({ generating: false })
+        if (!result.ok) return get().showError(result.error, 'Regenerating the answer')
+        get().upsertNodes([result.value.assistant])
+      },
+
+      async stopGeneration() {
+        const result = await client.request('chat.stop', undefined)
+        if (!result.ok) get().showError(result.error, 'Stopping the reply')
+      },
+
+      async saveSystemPrompt(text) {
+        const result = await client.request('chat.setSystemPrompt', { text })
+        if (!result.ok) return get().showError(result.error, 'Saving the system prompt')
+        get().adoptSession(result.value)
+      },
+    }
+  }

@@ -1,31 +1,31 @@
 import { useShallow } from 'zustand/react/shallow'
-import type { AppState } from '../store/AppState'
-import { useArbor } from '../store/useArbor'
+import type { AppState } from '../../store/AppState'
+import { useArbor } from '../../store/useArbor'
 import { ChatComposer } from './ChatComposer'
+import { CompositionBar } from './CompositionBar'
 import { MessageList } from './MessageList'
 import { SystemPromptEditor } from './SystemPromptEditor'
 
 const selectChat = (s: AppState) => ({
   modelName: s.loadState.status === 'loaded' ? s.loadState.model.facts.fileName : null,
-  resetChat: s.resetChat,
+  sessionName: s.session.summary.name ?? s.session.summary.firstMessage,
+  newSession: s.newSession,
 })
 
-/** The conversation with the loaded model. */
+/** The conversation from the root to the current position, with the loaded model. */
 export function ChatPane() {
-  const { modelName, resetChat } = useArbor(useShallow(selectChat))
+  const { modelName, sessionName, newSession } = useArbor(useShallow(selectChat))
   const enabled = modelName !== null
   return (
     <section className="panel chat" aria-labelledby="chat-title" data-testid="chat" data-enabled={enabled}>
       <div className="chat-head">
         <h2 id="chat-title">Chat</h2>
+        <span className="muted small chat-session" data-testid="chat-session-name" title={sessionName ?? undefined}>
+          {sessionName ?? 'New session'}
+        </span>
         {modelName && <span className="muted small chat-model">with {modelName}</span>}
-        <button
-          type="button"
-          className="btn btn-small"
-          data-testid="new-chat"
-          onClick={() => void resetChat()}
-        >
-          New chat
+        <button type="button" className="btn btn-small" data-testid="new-chat" title="Start a new session (the current one stays in the list)" onClick={() => void newSession()}>
+          New session
         </button>
       </div>
       <SystemPromptEditor />
@@ -35,6 +35,7 @@ export function ChatPane() {
         </p>
       )}
       <MessageList />
+      <CompositionBar />
       <ChatComposer enabled={enabled} />
     </section>
   )

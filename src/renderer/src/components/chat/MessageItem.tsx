@@ -1,24 +1,69 @@
-import { memo } from 'react'
-import type { MessageNode } from '../../../shared/types'
+import { memo, useState } from 'react'
+import type { TreeNode } from '../../../../shared/treeView'
+import type { AppState } from '../../store/AppState'
+import { useArbor } from '../../store/useArbor'
+import { kindLabels } from '../tree/kindLabels'
+import { MessageActions } from './MessageActions'
+import { MessageEditor } from './MessageEditor'
 import { MessageStats } from './MessageStats'
+import { SiblingStepper } from './SiblingStepper'
 
-export type MessageItemProps = { node: MessageNode; streaming: boolean }
+const selectEdit = (s: AppState) => s.editMessage
+const selectCanChat = (s: AppState) => s.loadState.status === 'loaded' && !s.generating
 
-/** One message; an assistant message shows its turn statistics underneath. */
-export const MessageItem = memo(function MessageItem({ node, streaming }: MessageItemProps) {
+export type MessageItemProps = {
+  node: TreeNode
+  /** The current position. */
+  isLast: boolean
+  streaming: boolean
+  /** Place among the versions of this message (its siblings), and how many there are. */
+  siblingIndex: number
+  siblingCount: number
+}
+
+/** One message of the path: its versions stepper, text (or the edit box), turn statistics and actions. */
+export const MessageItem = memo(function MessageItem({ node, isLast, streaming, siblingIndex, siblingCount }: MessageItemProps) {
+  const editMessage = useArbor(selectEdit)
+  const canChat = useArbor(selectCanChat)
+  const [editing, setEditing] = useState(false)
+
+  const save = (text: string) => {
+    setEditing(false)
+    void editMessage(node.id, text)
+  }
+
   return (
-    <article className={`message message-${node.role}`} data-testid="message" data-role={node.role} data-id={node.id}>
-      <div className="message-role">{node.role === 'user' ? 'You' : 'Assistant'}</div>
-      <div className="message-text" data-testid="message-text">
-        {node.text}
-        {streaming && <span className="cursor" aria-label="writing" />}
+    <article
+      className={`message message-${node.kind}${node.hidden ? ' message-hidden' : ''}${isLast ? ' message-current' : ''}`}
+      data-testid="message"
+      data-role={node.kind}
+      data-id={node.id}
+    >
+      <div className="message-head">
+        <span className="message-role">{kindLabels[node.kind]}</span>
+        {node.label && (
+          <span className="message-label" data-testid="message-label">
+            {node.label}
+          </span>
+        )}
+        {node.tokens !== null && <span className="message-tokens muted">{node.tokens} tok</span>}
+        {siblingCount > 1 && <SiblingStepper nodeId={node.id} index={siblingIndex} count={siblingCount} />}
       </div>
+      {editing ? (
+        <MessageEditor initial={node.text} disabled={!canChat} onSave={save} onCancel={() => setEditing(false)} />
+      ) : (
+        <div className="message-text" data-testid="message-text">
+          {node.text}
+          {streaming && <span className="cursor" aria-label="writing" />}
+        </div>
+      )}
       {node.error && (
         <div className="message-error" role="alert">
           {node.error}
         </div>
       )}
       {node.stats && <MessageStats stats={node.stats} />}
+      {!editing && !streaming && <MessageActions node={node} isLast={isLast} onEdit={() => setEditing(true)} />}
     </article>
   )
 })

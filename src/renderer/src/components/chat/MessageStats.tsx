@@ -1,4 +1,4 @@
-import type { TurnStats } from '../../../shared/types'
+import type { TurnStats } from '../../../../shared/types'
 
 const stopReasons: Record<TurnStats['stopReason'], string> = {
   eos: 'end of text',

@@ -1,11 +1,11 @@
 import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import type { AppState } from '../store/AppState'
-import { useArbor } from '../store/useArbor'
+import type { AppState } from '../../store/AppState'
+import { useArbor } from '../../store/useArbor'
 
 const selectPrompt = (s: AppState) => ({
-  systemPrompt: s.conversation.systemPrompt,
-  tokens: s.conversation.systemPromptTokens,
+  systemPrompt: s.session.systemPrompt,
+  tokens: s.session.systemPromptTokens,
   saveSystemPrompt: s.saveSystemPrompt,
 })
 

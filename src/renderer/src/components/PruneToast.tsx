@@ -1,0 +1,42 @@
+import { useEffect } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { AppState } from '../store/AppState'
+import { useArbor } from '../store/useArbor'
+
+const selectNotice = (s: AppState) => ({
+  notice: s.pruneNotice,
+  canUndo: s.session.canUndo,
+  undoPrune: s.undoPrune,
+  dismiss: s.dismissPruneNotice,
+})
+
+/** How long the toast stays; the Undo button in the bar stays enabled after it goes. */
+const SHOW_MS = 10_000
+
+/** "Pruned 3 messages — Undo", for a while after a prune. */
+export function PruneToast() {
+  const { notice, canUndo, undoPrune, dismiss } = useArbor(useShallow(selectNotice))
+
+  useEffect(() => {
+    if (!notice) return
+    const timer = setTimeout(dismiss, SHOW_MS)
+    return () => clearTimeout(timer)
+  }, [notice, dismiss])
+
+  if (!notice) return null
+  return (
+    <div className="toast" role="status" data-testid="prune-toast">
+      <span>
+        Pruned {notice.count} {notice.count === 1 ? 'message' : 'messages'}.
+      </span>
+      {canUndo && (
+        <button type="button" className="btn btn-small btn-primary" data-testid="prune-toast-undo" onClick={() => void undoPrune()}>
+          Undo
+        </button>
+      )}
+      <button type="button" className="btn btn-small btn-ghost" aria-label="Close" onClick={dismiss}>
+        ✕
+      </button>
+    </div>
+  )
+}

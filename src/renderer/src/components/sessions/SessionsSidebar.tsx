@@ -1,0 +1,84 @@
+import { useMemo, useRef, type ChangeEvent } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { useNow } from '../../hooks/useNow'
+import type { AppState } from '../../store/AppState'
+import { useArbor } from '../../store/useArbor'
+import { SessionEntry } from './SessionEntry'
+
+const selectSidebar = (s: AppState) => ({
+  sessions: s.sessions,
+  live: s.session.summary,
+  folder: s.sessionsFolder,
+  opening: s.openingSession,
+  transport: s.transport,
+  newSession: s.newSession,
+  openSession: s.openSession,
+  openSessionFile: s.openSessionFile,
+  renameSession: s.renameSession,
+  deleteSession: s.deleteSession,
+})
+
+/** The saved sessions, newest first: open, start, rename, delete, or open a `.jsonl` from elsewhere. */
+export function SessionsSidebar() {
+  const { sessions, live, folder, opening, transport, newSession, openSession, openSessionFile, renameSession, deleteSession } = useArbor(useShallow(selectSidebar))
+  const input = useRef<HTMLInputElement>(null)
+  const now = useNow()
+  // The open session's own summary is the freshest (the list is sent only when sessions come and go).
+  const sorted = useMemo(() => {
+    const others = sessions.filter((s) => s.id !== live.id && s.path !== live.path)
+    return (live.id === '' ? others : [live, ...others]).toSorted((a, b) => b.updatedAt - a.updatedAt)
+  }, [sessions, live])
+
+  const onChosen = (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0]
+    e.target.value = ''
+    if (file) void openSessionFile(file)
+  }
+  const rename = (name: string) => void renameSession(name)
+  const remove = (path: string) => void deleteSession(path)
+  const open = (path: string) => void openSession(path)
+
+  return (
+    <aside className="sessions" data-testid="sessions" aria-labelledby="sessions-title">
+      <div className="sessions-head">
+        <h2 id="sessions-title">Sessions</h2>
+        <button type="button" className="btn btn-small btn-primary" data-testid="new-session" title="Start a new, empty session" onClick={() => void newSession()}>
+          + New
+        </button>
+      </div>
+      <button
+        type="button"
+        className="btn btn-small sessions-open-file"
+        data-testid="open-session"
+        title={transport === 'headless' ? 'Upload a Pi or Arbor .jsonl session and open it' : 'Open a Pi or Arbor .jsonl session where it is'}
+        onClick={() => input.current?.click()}
+      >
+        Open .jsonl…
+      </button>
+      <input ref={input} type="file" accept=".jsonl" className="visually-hidden" tabIndex={-1} aria-label="Session file" data-testid="session-file-input" onChange={onChosen} />
+      {opening && (
+        <p className="status-line small" role="status" data-testid="opening-session">
+          Opening {opening}…
+        </p>
+      )}
+      <ul className="session-list">
+        {sorted.map((summary) => (
+          <SessionEntry
+            key={summary.path}
+            summary={summary}
+            open={summary === live}
+            now={now}
+            onOpen={open}
+            onRename={rename}
+            onDelete={remove}
+          />
+        ))}
+      </ul>
+      {folder && (
+        <p className="sessions-folder muted small" title={folder}>
+          {folder}
+        </p>
+      )}
+    </aside>
+  )
+}
