@@ -13,7 +13,11 @@ export type ArborBridge = {
 export const headlessRoutes = {
   /** WebSocket carrying `WireClientMessage` / `WireServerMessage`. Query: `token`. */
   socket: '/ws',
-  /** POST the raw file body; query: `name` (file name), `token`. Answers `Result<{ path: string }>` as JSON. */
+  /**
+   * POST the raw file body; query: `name` (file name), `token`, and `kind=session` for a `.jsonl`
+   * session (stored in the sessions folder) instead of a model. Answers `Result<{ path: string }>` as JSON;
+   * a file that is no model (or no session) is refused with the reason and not kept.
+   */
   upload: '/api/upload',
 } as const
 

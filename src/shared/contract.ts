@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Result } from './errors'
-import type { SessionSummary, SessionView, TreeNode } from './treeView'
+import type { SessionPosition, SessionSummary, SessionView, TreeNode } from './treeView'
 import type {
   AppSnapshot,
   FitReport,
@@ -98,7 +98,7 @@ export type RequestResults = {
   'session.open': SessionView
   'session.rename': SessionView
   'session.delete': SessionSummary[]
-  'tree.select': SessionView
+  'tree.select': SessionPosition
   'tree.label': SessionView
   'tree.favourite': SessionView
   'tree.collapse': SessionView
@@ -117,6 +117,8 @@ export type ArborEvent =
   | { type: 'chat.token'; nodeId: string; text: string }
   | { type: 'chat.turnEnd'; node: TreeNode }
   | { type: 'session.changed'; session: SessionView }
+  /** A move: only the position changed (a whole view of a big tree is megabytes). */
+  | { type: 'session.position'; position: SessionPosition }
   | { type: 'sessions.changed'; sessions: SessionSummary[] }
 
 /** The one function both transports expose to the renderer. */

@@ -39,6 +39,13 @@ export type ContextComposition = {
   contextSize: number
 }
 
+/** Where the open session's current position is; what a move changes. */
+export type SessionPosition = {
+  sessionId: string
+  leafId: string | null
+  composition: ContextComposition | null
+}
+
 /** The open session as the UI shows it. */
 export type SessionView = {
   summary: SessionSummary

@@ -28,17 +28,24 @@ describe('conversation tree', () => {
     expect(again.id).not.toBe(assistant.id)
     expect(childrenOf(view, user.id).map((n) => n.id)).toEqual([assistant.id, again.id])
     expect(view.leafId).toBe(again.id)
+    // The same path was answered again: the same prompt, all of it from the KV cache.
+    expect(again.stats!.promptTokens).toBe(assistant.stats!.promptTokens)
+    expect(again.stats!.evaluatedTokens).toBeLessThanOrEqual(1)
   })
 
   it('editing a user message is a sibling with its own replies; selecting moves the context', async () => {
     const view0 = unwrap(await t.core.request('app.snapshot', undefined)).session
     const firstUser = view0.nodes.find((n) => n.kind === 'user')!
     const edited = unwrap(await t.core.request('chat.send', { text: 'Hello edited tree', parentId: firstUser.parentId }))
-    const view = unwrap(await t.core.request('tree.select', { nodeId: edited.assistant.id }))
+    const moved = unwrap(await t.core.request('tree.select', { nodeId: edited.assistant.id }))
+    const view = unwrap(await t.core.request('app.snapshot', undefined)).session
     expect(childrenOf(view, null).map((n) => n.text)).toEqual(['Hello tree', 'Hello edited tree'])
-    expect(view.composition!.historyTokens).toBe(node(view, edited.user.id)!.tokens! + node(view, edited.assistant.id)!.tokens!)
+    expect(moved.leafId).toBe(edited.assistant.id)
+    expect(moved.composition).toEqual(view.composition)
+    expect(moved.composition!.historyTokens).toBe(node(view, edited.user.id)!.tokens! + node(view, edited.assistant.id)!.tokens!)
     const back = unwrap(await t.core.request('tree.select', { nodeId: firstUser.id }))
     expect(back.leafId).toBe(firstUser.id)
+    expect(back.composition!.historyTokens).toBe(node(view, firstUser.id)!.tokens!)
     expect(codeOf(await t.core.request('tree.select', { nodeId: 'deadbeef' }))).toBe('NODE_NOT_FOUND')
   })
 
@@ -99,6 +106,16 @@ describe('conversation tree', () => {
     expect(summary.text.length).toBeGreaterThan(0)
     const view = unwrap(await t.core.request('app.snapshot', undefined)).session
     expect(view.leafId).toBe(summary.id)
+  })
+
+  it('summarising the current branch without a destination puts the summary at its branch point', async () => {
+    unwrap(await t.core.request('session.new', undefined))
+    const a = unwrap(await t.core.request('chat.send', { text: 'Start' }))
+    unwrap(await t.core.request('chat.send', { text: 'Left', parentId: a.assistant.id }))
+    const right = unwrap(await t.core.request('chat.send', { text: 'Right', parentId: a.assistant.id }))
+    const deeper = unwrap(await t.core.request('chat.send', { text: 'Deeper', parentId: right.assistant.id }))
+    const { summary } = unwrap(await t.core.request('tree.summarizeBranch', { fromLeafId: deeper.assistant.id, toNodeId: null }))
+    expect(summary.parentId).toBe(a.assistant.id)
   })
 
   it('a new core finds the same tree on disk', async () => {

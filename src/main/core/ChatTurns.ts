@@ -11,6 +11,9 @@ import type { SessionService } from './SessionService'
 const SUMMARY_PROMPT =
   'Summarise the conversation branch below in a few sentences: what was asked, what was found or decided, and anything left open. Write only the summary.'
 
+const commonAncestor = (path: readonly { id: string }[], other: ReadonlySet<string>): string | null =>
+  [...path].reverse().find((e) => other.has(e.id))?.id ?? null
+
 const usageOf = (stats: TurnStats): AssistantMessage['usage'] => ({
   input: stats.evaluatedTokens,
   output: stats.generatedTokens,
@@ -133,6 +136,17 @@ export class ChatTurns {
     return node
   }
 
+  /** The nearest node above `id` with more than one child node (null: the root). */
+  private branchPointAbove(id: string): string | null {
+    const nodes = this.sessions.view().nodes
+    const children = new Map<string | null, number>()
+    for (const n of nodes) children.set(n.parentId, (children.get(n.parentId) ?? 0) + 1)
+    const byId = new Map(nodes.map((n) => [n.id, n]))
+    let parent = byId.get(id)?.parentId ?? null
+    while (parent !== null && (children.get(parent) ?? 0) < 2) parent = byId.get(parent)?.parentId ?? null
+    return parent
+  }
+
   /**
    * Pi's branch summary: the path from the common ancestor to `fromLeafId` (the branch being
    * left) is summarised by the loaded model into a `branch_summary` entry at the common ancestor.
@@ -142,9 +156,9 @@ export class ChatTurns {
     const { runtime, abort } = this.start()
     try {
       const { doc } = this.sessions.session
-      const toPath = new Set(toNodeId === null ? [] : doc.pathTo(toNodeId).map((e) => e.id))
       const fromPath = doc.pathTo(fromLeafId)
-      const common = [...fromPath].reverse().find((e) => toPath.has(e.id))?.id ?? null
+      // Leaving for a node: the common ancestor. Leaving for nowhere: the branch point above the leaf.
+      const common = toNodeId === null ? this.branchPointAbove(fromLeafId) : commonAncestor(fromPath, new Set(doc.pathTo(toNodeId).map((e) => e.id)))
       const branch = fromPath.slice(common === null ? 0 : fromPath.findIndex((e) => e.id === common) + 1)
       const transcript = contextMessages(branch).map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${m.text}`).join('\n\n')
       if (!transcript) throw new ArborFailure('BAD_REQUEST', 'That branch has no messages to summarise.')

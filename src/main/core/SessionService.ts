@@ -4,9 +4,9 @@ import { ArborFailure, fail, ok, type Result } from '../../shared/errors'
 import { SessionDocument } from '../../shared/session/SessionDocument'
 import type { NewSessionEntry } from '../../shared/session/sessionTypes'
 import { nearestNode, nodeKindOf } from '../../shared/tree/treeNodes'
-import type { SessionSummary, SessionView } from '../../shared/treeView'
+import type { SessionPosition, SessionSummary, SessionView } from '../../shared/treeView'
 import type { ModelRuntime } from './engine/ModelRuntime'
-import { buildSessionView, sessionState } from './buildSessionView'
+import { buildComposition, buildSessionView, sessionState } from './buildSessionView'
 import { SessionFile } from './sessions/SessionFile'
 import type { SessionsFolder } from './sessions/SessionsFolder'
 
@@ -32,6 +32,7 @@ export type OpenSession = {
 export class SessionService {
   private open: OpenSession
   private readonly tokenCache = new Map<string, number>()
+  private listTimer: NodeJS.Timeout | null = null
 
   private constructor(
     private readonly folder: SessionsFolder,
@@ -113,6 +114,16 @@ export class SessionService {
     return sessions
   }
 
+  /** The sidebar's names, counts and times follow appends, at most a few times a second. */
+  private scheduleList(): void {
+    if (this.listTimer) return
+    this.listTimer = setTimeout(() => {
+      this.listTimer = null
+      void this.listChanged()
+    }, 300)
+    this.listTimer.unref()
+  }
+
   private async listChanged(): Promise<void> {
     this.emit({ type: 'sessions.changed', sessions: await this.list() })
   }
@@ -149,6 +160,7 @@ export class SessionService {
     const { entry: added, line } = open.doc.append(entry, parentId)
     if (!open.file) open.file = await SessionFile.create(open.path, open.doc)
     else await open.file.append(line)
+    this.scheduleList()
     return added.id
   }
 
@@ -164,10 +176,18 @@ export class SessionService {
       throw new ArborFailure('NODE_NOT_FOUND', `There is no message ${nodeId} in this session.`)
   }
 
-  select(nodeId: string | null): SessionView {
+  select(nodeId: string | null): SessionPosition {
     if (nodeId !== null) this.nodeExists(nodeId)
     this.open.position = nodeId
-    return this.changed()
+    const position = this.position()
+    this.emit({ type: 'session.position', position })
+    return position
+  }
+
+  /** The current position and what its context costs, without building the whole view. */
+  position(): SessionPosition {
+    const { doc, position } = this.open
+    return { sessionId: doc.header.id, leafId: position, composition: buildComposition(this.open, this.runtime(), this.tokenCache, DEFAULT_SYSTEM_PROMPT) }
   }
 
   async rename(name: string): Promise<SessionView> {

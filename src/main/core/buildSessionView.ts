@@ -1,7 +1,6 @@
-import { pathTo } from '../../shared/conversationTree'
 import type { SessionDocument } from '../../shared/session/SessionDocument'
 import { treeNodes } from '../../shared/tree/treeNodes'
-import type { SessionView, TreeNode } from '../../shared/treeView'
+import type { ContextComposition, SessionView, TreeNode } from '../../shared/treeView'
 import type { TurnStats } from '../../shared/types'
 import type { ModelRuntime } from './engine/ModelRuntime'
 import type { OpenSession } from './SessionService'
@@ -25,18 +24,31 @@ export function sessionState(doc: SessionDocument): SessionState {
   }
 }
 
+const cachedCount = (runtime: ModelRuntime | null, tokens: Map<string, number>, id: string, text: string): number | null => {
+  if (!runtime) return null
+  let n = tokens.get(id)
+  if (n === undefined) tokens.set(id, (n = runtime.countTokens(text)))
+  return n
+}
+
+/** What the context at the current position costs: system prompt and history, in tokens. */
+export function buildComposition(open: OpenSession, runtime: ModelRuntime | null, tokens: Map<string, number>, defaultPrompt: string): ContextComposition | null {
+  if (!runtime) return null
+  const path = treeNodes(open.doc.pathTo(open.position))
+  return {
+    systemPromptTokens: runtime.countTokens(sessionState(open.doc).systemPrompt ?? defaultPrompt),
+    historyTokens: path.reduce((sum, n) => sum + (cachedCount(runtime, tokens, n.id, n.text) ?? 0), 0),
+    contextSize: runtime.settings.contextSize,
+  }
+}
+
 /** The open session as the UI shows it. Token counts are cached per node for the loaded model. */
 export function buildSessionView(open: OpenSession, runtime: ModelRuntime | null, tokens: Map<string, number>, defaultPrompt: string): SessionView {
   const { doc } = open
   const state = sessionState(doc)
   const labels = doc.labels()
   const turns = doc.arborStateByTarget('arbor.turn')
-  const count = (id: string, text: string): number | null => {
-    if (!runtime) return null
-    let n = tokens.get(id)
-    if (n === undefined) tokens.set(id, (n = runtime.countTokens(text)))
-    return n
-  }
+  const count = (id: string, text: string) => cachedCount(runtime, tokens, id, text)
   const nodes: TreeNode[] = treeNodes(doc.entries).map((raw) => {
     const node: TreeNode = {
       id: raw.id,
@@ -56,7 +68,6 @@ export function buildSessionView(open: OpenSession, runtime: ModelRuntime | null
   const ids = new Set(nodes.map((n) => n.id))
   const systemPrompt = state.systemPrompt ?? defaultPrompt
   const systemPromptTokens = runtime ? runtime.countTokens(systemPrompt) : null
-  const path = pathTo(nodes, open.position)
   const firstUser = nodes.find((n) => n.kind === 'user')
   return {
     summary: {
@@ -76,9 +87,6 @@ export function buildSessionView(open: OpenSession, runtime: ModelRuntime | null
     collapsed: state.collapsed.filter((id) => ids.has(id)),
     warnings: open.warnings,
     canUndo: open.undo.length > 0,
-    composition:
-      runtime && systemPromptTokens !== null
-        ? { systemPromptTokens, historyTokens: path.reduce((sum, n) => sum + (n.tokens ?? 0), 0), contextSize: runtime.settings.contextSize }
-        : null,
+    composition: buildComposition(open, runtime, tokens, defaultPrompt),
   }
 }

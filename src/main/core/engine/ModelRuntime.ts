@@ -119,14 +119,17 @@ export class ModelRuntime {
       onTextChunk: (text) => options.onText(text),
     })
     const ended = performance.now()
-    const used = sequence.tokenMeter.diff(meterBefore)
-    const reusedTokens = commonPrefixLength(tokensBefore, sequence.contextTokens)
-    const evaluatedTokens = used.usedInputTokens
+    // What the prompt cost: tokens already in the sequence's KV cache were kept, the rest evaluated
+    // (at least the last one, whose logits start the answer). The token meter is the measurement; it
+    // counts the last prompt token with the generation, so the prefix arithmetic is its floor.
+    const measured = sequence.tokenMeter.diff(meterBefore).usedInputTokens
+    const cachedPrefix = Math.min(commonPrefixLength(tokensBefore, prompt), Math.max(0, prompt.length - 1))
+    const evaluatedTokens = Math.min(prompt.length, Math.max(prompt.length - cachedPrefix, measured))
+    const reusedTokens = prompt.length - evaluatedTokens
     const genMs = firstTokenAt === null ? 0 : ended - firstTokenAt
     const stopReason = response.metadata.stopReason
     const stats: TurnStats = {
-      // The meter counts prompt tokens fed to the model as input and sampled tokens as output.
-      promptTokens: reusedTokens + evaluatedTokens,
+      promptTokens: prompt.length,
       reusedTokens,
       evaluatedTokens,
       contextSize: sequence.contextSize,

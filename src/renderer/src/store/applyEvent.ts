@@ -44,6 +44,9 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
     case 'session.changed':
       get().adoptSession(event.session)
       return
+    case 'session.position':
+      get().adoptPosition(event.position)
+      return
     case 'sessions.changed':
       set({ sessions: event.sessions })
       return

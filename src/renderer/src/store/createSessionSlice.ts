@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand'
 import type { Result } from '../../../shared/errors'
-import type { SessionSummary, SessionView, TreeNode } from '../../../shared/treeView'
+import type { SessionPosition, SessionSummary, SessionView, TreeNode } from '../../../shared/treeView'
 import type { ArborClient } from '../api/ArborClient'
 import { buildTreeStructure, type TreeStructure } from '../tree/TreeStructure'
 import type { AppState } from './AppState'
@@ -30,6 +30,8 @@ export type SessionSlice = {
   openingSession: string | null
   /** Takes a view from the core (answer or event), keeping what did not change. */
   adoptSession(view: SessionView): void
+  /** Takes a move from the core: only the position and its context composition change. */
+  adoptPosition(position: SessionPosition): void
   /** Adds or replaces nodes (streamed turns), optionally moving the position. */
   upsertNodes(nodes: readonly TreeNode[], leafId?: string | null): void
   /** Replaces one node whose content changed (a streamed token): the cheap path. */
@@ -79,6 +81,12 @@ export const createSessionSlice =
           ...(switched ? { focusedId: null, history: [], pruneNotice: null, searchIndex: -1, pendingLeaf: null } : {}),
         })
         if (switched) get().requestFit()
+      },
+
+      adoptPosition(position) {
+        const s = get()
+        if (position.sessionId !== s.session.summary.id) return
+        set(deriveSession(s, { ...s.session, leafId: position.leafId, composition: position.composition }))
       },
 
       upsertNodes(nodes, leafId) {

@@ -85,7 +85,7 @@ export const createTreeSlice =
       const result = await client.request('tree.select', { nodeId: leafId })
       if (mine !== moves) return
       set({ pendingLeaf: null })
-      if (result.ok) return get().adoptSession(result.value)
+      if (result.ok) return get().adoptPosition(result.value)
       get().showError(result.error, 'Moving in the tree')
       if (get().session.leafId === leafId) set(deriveSession(get(), { ...get().session, leafId: previous }))
     }
