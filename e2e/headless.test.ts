@@ -101,6 +101,9 @@ describe('Arbor in a browser (headless mode)', () => {
     await byTestId('verdict').filter({ hasText: /fits/i }).waitFor()
     await byTestId('load-button').click()
     await h.page.waitForFunction(() => document.querySelector('[data-testid="loaded-info"]')?.textContent?.includes('tiny'), undefined, { timeout: 60_000 })
+    // A fresh session: the prompt is fixed, and this random-weight model rambles for ~900 tokens.
+    await byTestId('new-session').click()
+    await h.page.waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length === 0)
     await byTestId('chat-input').fill('Keep talking.')
     await byTestId('send-button').click()
     await byTestId('stop-button').click()

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_ANSWER } from '../src/main/core/gguf-writer/makeDemoModel'
+import { dropFile, startHeadless, type Headless } from './browser'
+
+/** The conversation tree in Chromium: build it by chatting, move, organise, reload, import. */
+describe('conversation tree in a browser', () => {
+  let h: Headless
+  beforeAll(async () => {
+    h = await startHeadless()
+    await h.page.goto(h.server.url)
+    await h.page.getByTestId('create-demo').click()
+    await h.page.getByTestId('verdict').filter({ hasText: /fits/i }).waitFor()
+    await h.page.getByTestId('load-button').click()
+    await h.page.getByTestId('unload-button').waitFor({ timeout: 60_000 })
+    await h.page.getByTestId('view-split').click()
+  })
+  afterAll(async () => {
+    await h?.close()
+  })
+
+  const page = () => h.page
+  const messages = () => page().getByTestId('message')
+  const treeNodes = () => page().getByTestId('tree-node')
+  const waitIdle = () => page().getByTestId('send-button').waitFor()
+  const currentId = () => page().locator('[data-testid="tree-node"].is-current').getAttribute('data-id')
+  const nodeCount = (n: number) => page().waitForFunction((n) => document.querySelectorAll('[data-testid="tree-node"]').length === n, n)
+
+  it('builds a tree by chatting, regenerating and editing', async () => {
+    await page().getByTestId('chat-input').fill('What is a tree?')
+    await page().getByTestId('send-button').click()
+    await messages().filter({ hasText: DEMO_ANSWER }).waitFor()
+    await waitIdle()
+    // Regenerate: a sibling answer, stepped with ‹ 2/2 ›.
+    await messages().last().getByTestId('regenerate-button').click()
+    await messages().last().getByTestId('sibling-position').filter({ hasText: '2/2' }).waitFor()
+    await waitIdle()
+    // Edit the question: a sibling question with its own answer.
+    await messages().first().getByTestId('edit-button').click()
+    await page().getByTestId('edit-input').fill('What is a forest?')
+    await page().getByTestId('edit-save').click()
+    await messages().first().filter({ hasText: 'What is a forest?' }).waitFor()
+    await messages().first().getByTestId('sibling-position').filter({ hasText: '2/2' }).waitFor()
+    await waitIdle()
+    await nodeCount(5)
+    await h.screenshot('tree-01-built')
+  })
+
+  it('moves when a node is clicked, and the chat follows', async () => {
+    const firstQuestion = treeNodes().filter({ hasText: 'What is a tree?' })
+    const answerUnderIt = page().locator(`[data-testid="tree-node"][data-kind="assistant"]`).first()
+    await answerUnderIt.click()
+    await page().waitForFunction(() => document.querySelector('[data-testid="message"]')?.textContent?.includes('What is a tree?'))
+    expect(await messages().count()).toBe(2)
+    expect(await currentId()).toBe(await answerUnderIt.getAttribute('data-id'))
+    // Pi's rule: clicking a user message puts its text back in the input and moves to its parent.
+    await firstQuestion.click()
+    await page().waitForFunction(() => (document.querySelector('[data-testid="chat-input"]') as HTMLTextAreaElement | null)?.value === 'What is a tree?')
+    expect(await messages().count()).toBe(0)
+  })
+
+  it('navigates with the keyboard', async () => {
+    const answer = page().locator(`[data-testid="tree-node"][data-kind="assistant"]`).first()
+    await answer.click()
+    const answerId = await answer.getAttribute('data-id')
+    await page().getByTestId('chat-input').fill('')
+    await page().locator('body').click({ position: { x: 5, y: 5 } })
+    await page().keyboard.press('Alt+ArrowRight')
+    await page().waitForFunction((id) => document.querySelector('[data-testid="tree-node"].is-current')?.getAttribute('data-id') !== id, answerId)
+    const sibling = await currentId()
+    expect(sibling).not.toBe(answerId)
+    await page().keyboard.press('Alt+ArrowLeft')
+    await page().waitForFunction((id) => document.querySelector('[data-testid="tree-node"].is-current')?.getAttribute('data-id') === id, answerId)
+    await page().keyboard.press('Alt+Backspace')
+    await page().waitForFunction((id) => document.querySelector('[data-testid="tree-node"].is-current')?.getAttribute('data-id') === id, sibling)
+  })
+
+  it('labels, prunes and undoes', async () => {
+    const answer = page().locator(`[data-testid="tree-node"][data-kind="assistant"]`).first()
+    await answer.click()
+    const toolbar = page().getByTestId('node-toolbar')
+    await toolbar.getByTestId('label-button').click()
+    await toolbar.getByTestId('label-input').fill('keep this')
+    await toolbar.getByTestId('label-save').click()
+    await answer.getByTestId('node-label').filter({ hasText: 'keep this' }).waitFor()
+
+    const question = treeNodes().filter({ hasText: 'What is a forest?' })
+    await question.click()
+    await page().locator(`[data-testid="tree-node"][data-id="${await question.getAttribute('data-id')}"]`).waitFor()
+    const forestId = await question.getAttribute('data-id')
+    await page().locator(`[data-testid="tree-node"][data-id="${forestId}"]`).click()
+    await toolbar.getByTestId('prune-button').click()
+    const confirm = toolbar.getByTestId('prune-confirm')
+    if (await confirm.isVisible().catch(() => false)) await confirm.click()
+    await nodeCount(3)
+    await page().getByTestId('undo-button').first().click()
+    await nodeCount(5)
+    await h.screenshot('tree-02-labelled')
+  })
+
+  it('finds the same tree after a reload', async () => {
+    await page().reload()
+    await page().getByTestId('unload-button').waitFor()
+    await nodeCount(5)
+    await page().getByTestId('node-label').filter({ hasText: 'keep this' }).waitFor()
+  })
+
+  it('opens a Pi session file dropped on the window', async () => {
+    const t = '2025-06-01T10:00:00.000Z'
+    const usage = { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, totalTokens: 2, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } }
+    const assistant = (text: string) => ({ role: 'assistant', content: [{ type: 'text', text }], api: 'anthropic-messages', provider: 'anthropic', model: 'x', usage, stopReason: 'stop', timestamp: 2 })
+    const lines = [
+      { type: 'session', version: 3, id: 'pi-session', timestamp: t, cwd: '/home/pi' },
+      { type: 'message', id: 'a0000001', parentId: null, timestamp: t, message: { role: 'user', content: 'Refactor the parser', timestamp: 1 } },
+      { type: 'message', id: 'a0000002', parentId: 'a0000001', timestamp: t, message: assistant('Plan A: split the lexer') },
+      { type: 'message', id: 'a0000003', parentId: 'a0000001', timestamp: t, message: assistant('Plan B: a new grammar') },
+      { type: 'label', id: 'a0000004', parentId: 'a0000003', timestamp: t, targetId: 'a0000003', label: 'chosen' },
+      { type: 'thinking_level_change', id: 'a0000005', parentId: 'a0000004', timestamp: t, thinkingLevel: 'high' },
+    ]
+    await dropFile(page(), 'from-pi.jsonl', Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'))
+    await page().waitForFunction(() => document.querySelector('[data-testid="tree-node"][data-id="a0000003"]') !== null)
+    await nodeCount(3)
+    await page().locator('[data-testid="tree-node"][data-id="a0000003"]').getByTestId('node-label').filter({ hasText: 'chosen' }).waitFor()
+    expect(await page().getByTestId('session-entry').count()).toBeGreaterThanOrEqual(2)
+    await h.screenshot('tree-03-pi-session')
+  })
+})
