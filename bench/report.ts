@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { formatBytes, formatCount, formatPercent } from '../src/shared/format'
 import type { RawSpeed } from '../src/main/core/engine/benchmarkEvaluation'
 import type { BranchSwitchResult } from './branchSwitch'
+import type { TreeRenderResult } from './treeRender'
 
 export type SpeedRow = RawSpeed
 
@@ -45,7 +46,7 @@ export function autoThreadGap(rows: SpeedRow[], auto: number, key: 'promptTokens
   return best > 0 ? (best - mine) / best : 0
 }
 
-export function renderReport(results: ShapeResult[], branchSwitch: BranchSwitchResult & { shape: string }, meta: { machine: Record<string, string>; quick: boolean; totalMs: number }) {
+export function renderReport(results: ShapeResult[], branchSwitch: BranchSwitchResult & { shape: string }, tree: TreeRenderResult, meta: { machine: Record<string, string>; quick: boolean; totalMs: number }) {
   const lines: string[] = []
   lines.push(`# Arbor benchmark`, '')
   lines.push(`Machine: ${meta.machine.cpu}, GPU: ${meta.machine.gpu}, Node ${meta.machine.node}. ${meta.quick ? 'Quick run.' : 'Full run.'} Took ${f1(meta.totalMs / 1000)} s.`, '')
@@ -90,6 +91,13 @@ export function renderReport(results: ShapeResult[], branchSwitch: BranchSwitchR
   lines.push(`| naive: the whole path again | ${f1(b.naiveTtftMs)} ms | ${b.naiveEvaluatedTokens} |`)
   const switchGap = (b.switchTtftMs - b.suffixOnlyTtftMs) / b.suffixOnlyTtftMs
   targets.push({ what: 'branch switch TTFT vs suffix-only (≤ +10%)', value: switchGap, ok: switchGap <= 0.1 })
+  lines.push('', `## Tree view (${tree.nodes.toLocaleString('en-US')} nodes, Chromium headless, software rendering)`, '')
+  lines.push('| measure | value | target |', '|---|---|---|')
+  lines.push(`| first render (navigation to cards on screen) | ${f1(tree.firstRenderMs)} ms | < 1000 ms |`)
+  lines.push(`| selection change (click to current style painted), median / worst | ${f1(tree.selectMedianMs)} / ${f1(tree.selectMaxMs)} ms | < 50 ms |`)
+  lines.push(`| panning: frames over 25 ms | ${formatPercent(tree.panDroppedFrameShare)} of ${tree.panFrames} | none |`)
+  targets.push({ what: 'tree first render ≤ 1000 ms (as excess)', value: tree.firstRenderMs / 1000 - 1, ok: tree.firstRenderMs < 1000 })
+  targets.push({ what: 'tree selection ≤ 50 ms, worst (as excess)', value: tree.selectMaxMs / 50 - 1, ok: tree.selectMaxMs < 50 })
   lines.push('', '## Targets', '', '| target | value | met |', '|---|---|---|')
   for (const t of targets) lines.push(`| ${t.what} | ${formatPercent(t.value)} | ${t.ok ? 'yes' : '**no**'} |`)
   return { markdown: lines.join('\n') + '\n', json: { meta, results, targets } }

@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick]`: speed and memory of Arbor on generated models, written to
  * bench-results/report.md and report.json. Targets are reported, never asserted in tests.
  */
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { performance } from 'node:perf_hooks'
@@ -15,6 +16,7 @@ import { shapes, type ShapeName } from '../src/main/core/gguf-writer/shapes'
 import type { LoadSettings } from '../src/shared/types'
 import { getShapePath } from '../test/helpers/fixtures'
 import { benchBranchSwitch } from './branchSwitch'
+import { benchTreeRender } from './treeRender'
 import { dropPageCache, renderReport, type ShapeResult, type SpeedRow } from './report'
 
 const quick = process.argv.includes('--quick')
@@ -107,10 +109,14 @@ const switchShape: ShapeName = quick ? 'small' : 'oneB'
 process.stderr.write(`bench: branch switch on ${switchShape}…\n`)
 const switchThreads = results.find((r) => r.name === switchShape)?.autoThreads ?? 1
 const branchSwitch = { shape: switchShape, ...(await benchBranchSwitch(await getShapePath(switchShape), switchThreads, 700)) }
+process.stderr.write('bench: 10,000-node tree in Chromium…\n')
+const rendererDir = join(import.meta.dirname, '../out/renderer')
+if (!existsSync(join(rendererDir, 'index.html'))) execFileSync(join(import.meta.dirname, '../node_modules/.bin/electron-vite'), ['build'], { stdio: 'inherit' })
+const treeRender = await benchTreeRender(10_000, rendererDir)
 const llama = await getArborLlama()
 const machine = { cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', gpu: llama.gpu || 'none', node: process.version }
 await mkdir(outDir, { recursive: true })
-const { markdown, json } = renderReport(results, branchSwitch, { machine, quick, totalMs: Date.now() - started })
+const { markdown, json } = renderReport(results, branchSwitch, treeRender, { machine, quick, totalMs: Date.now() - started })
 await writeFile(join(outDir, 'report.md'), markdown)
 await writeFile(join(outDir, 'report.json'), JSON.stringify(json, null, 2))
 console.log(markdown)
