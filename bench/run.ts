@@ -2,10 +2,9 @@
  * `npm run bench [-- --quick]`: speed and memory of Arbor on generated models, written to
  * bench-results/report.md and report.json. Targets are reported, never asserted in tests.
  */
-import { execFile, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { promisify } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { ArborCore } from '../src/main/core/ArborCore'
@@ -15,6 +14,7 @@ import { estimateParams } from '../src/main/core/gguf-writer/makeLlamaModel'
 import { shapes, type ShapeName } from '../src/main/core/gguf-writer/shapes'
 import type { LoadSettings } from '../src/shared/types'
 import { getShapePath } from '../test/helpers/fixtures'
+import { measureInFreshProcess } from '../test/helpers/measureInFreshProcess'
 import { benchBranchSwitch } from './branchSwitch'
 import { benchTreeRender } from './treeRender'
 import { dropPageCache, renderReport, type ShapeResult, type SpeedRow } from './report'
@@ -26,17 +26,6 @@ const outDir = join(import.meta.dirname, '../bench-results')
 const unwrap = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T => {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
   return r.value
-}
-
-/** `arbor measure` in its own process: RSS growth is only meaningful from a process that loaded nothing yet. */
-async function measureInFreshProcess(path: string, s: LoadSettings): Promise<{ ramBytes: number; vramBytes: number }> {
-  const cli = join(import.meta.dirname, '../src/main/cli/arbor.ts')
-  const tsx = join(import.meta.dirname, '../node_modules/.bin/tsx')
-  const args = [cli, 'measure', path, '--context', String(s.contextSize), '--sequences', String(s.sequences), '--gpu-layers', String(s.gpuLayers), '--threads', String(s.threads), '--json']
-  const { stdout } = await promisify(execFile)(tsx, args, { maxBuffer: 16 << 20 })
-  const out = JSON.parse(stdout) as { measured?: { ramBytes: number; vramBytes: number }; error?: { message: string } }
-  if (!out.measured) throw new Error(`measure failed: ${out.error?.message ?? stdout}`)
-  return out.measured
 }
 
 async function benchShape(name: ShapeName): Promise<ShapeResult> {
