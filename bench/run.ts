@@ -53,6 +53,7 @@ async function benchShape(name: ShapeName): Promise<ShapeResult> {
     const promptText = 'Tell me everything about the branches of the tree and the roots below it. '.repeat(8)
     for (const threads of threadCounts) {
       unwrap(await core.request('model.load', { path, settings: { ...settings, threads } }))
+      unwrap(await core.request('session.new', undefined))
       const { assistant } = unwrap(await core.request('chat.send', { text: promptText, maxTokens: 32 }))
       const s = assistant.stats!
       chat.push({ threads, promptTokensPerSecond: (s.evaluatedTokens * 1000) / s.timeToFirstTokenMs, generationTokensPerSecond: s.tokensPerSecond })

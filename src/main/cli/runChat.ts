@@ -13,6 +13,9 @@ export async function runChat(core: ArborCore, options: CliOptions): Promise<num
   const threads = options.threads ?? report.value.recommendedThreads
   const loaded = await core.request('model.load', { path: options.file, settings: { ...report.value.settings, threads } })
   if (!loaded.ok) return printError(loaded.error, options.json)
+  // One turn on its own: a new session, not the continuation of the last one in the folder.
+  const session = await core.request('session.new', undefined)
+  if (!session.ok) return printError(session.error, options.json)
   const off = options.json ? () => {} : core.on((event) => {
     if (event.type === 'chat.token') process.stdout.write(event.text)
   })

@@ -111,7 +111,9 @@ export class ModelRuntime {
       stopOnAbortSignal: true,
       temperature: options.temperature ?? 0,
       seed: options.seed,
-      maxTokens: options.maxTokens,
+      // Never past the context: a model that does not stop would slide its window forever. LlamaChat
+      // starts shifting the window when less than a tenth of the context is free, so stop before that.
+      maxTokens: options.maxTokens ?? Math.max(1, sequence.contextSize - prompt.length - Math.ceil(sequence.contextSize / 10) - 1),
       onToken: (tokens) => {
         firstTokenAt ??= performance.now()
         generatedTokens += tokens.length
