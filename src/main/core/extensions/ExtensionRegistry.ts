@@ -1,0 +1,308 @@
+import { basename, join, resolve } from 'node:path'
+import { fail, ok, type ArborError, type Result } from '../../../shared/errors'
+import type { ToolInfo } from '../../../shared/extensions/ExtensionContext'
+import type { ExtensionInfo } from '../../../shared/extensions/ExtensionInfo'
+import type { HostRegistrations } from '../../../shared/extensions/hostProtocol'
+import { createForkHostLauncher } from './createForkHostLauncher'
+import type { ExtensionFsOperations } from './ExtensionFsOperations'
+import { ExtensionHost, type RestartPolicy } from './ExtensionHost'
+import { findContributionConflict } from './findContributionConflict'
+import { findExtensionLocations } from './findExtensionLocations'
+import type { HostLauncher } from './HostLauncher'
+import { installedRecord } from './installedRecord'
+import { nodeExtensionFsOperations } from './nodeExtensionFsOperations'
+import { prepareExtension } from './prepareExtension'
+import { readExtensionSource } from './readExtensionSource'
+import type { RegistryEntry } from './RegistryEntry'
+import { toExtensionInfo } from './toExtensionInfo'
+import { watchExtensionsFolder } from './watchExtensionsFolder'
+
+export type ExtensionRegistryOptions = {
+  /** Extensions shipped with Arbor (`resources/extensions`). Defaults to none. */
+  bundledFolder?: string | null
+  /** The user's extensions (`~/.arbor/extensions`); `install` copies into it. Defaults to none. */
+  userFolder?: string | null
+  /** A session's working folder: its `.arbor/extensions` run only once the user trusts it. Defaults to none. */
+  workspace?: { folder: string; trusted: boolean } | null
+  /** Names of extensions the user turned off. Defaults to `[]`. */
+  disabled?: string[]
+  /** The user's settings, by extension name. Defaults to `{}`. */
+  settings?: Record<string, Record<string, string>>
+  /** Defaults to `createForkHostLauncher()`. */
+  launcher?: HostLauncher
+  /** Defaults to the real file system. */
+  ops?: ExtensionFsOperations
+  /** Reload user extensions when their files change. Defaults to `false`. */
+  watch?: boolean
+  /** Defaults to `300`. */
+  watchDebounceMs?: number
+  restart?: Partial<RestartPolicy>
+  /** Largest result of a call. Defaults to `1048576`. */
+  maxResultBytes?: number
+  /** After any change of what `list()` answers. */
+  onChange?: () => void
+}
+
+/** A running extension and what it offers. */
+export type RunningExtension = { name: string; host: ExtensionHost; registrations: HostRegistrations }
+
+/**
+ * Every extension Arbor knows of: found in folders, each run in its own host when enabled and trusted.
+ * Names are unique (the first found keeps a name); a tool or command name that an extension already running
+ * offers makes the newcomer fail (`EXTENSION_INVALID`) rather than half-work.
+ */
+export class ExtensionRegistry {
+  private entries: RegistryEntry[] = []
+  private readonly owners = new Map<string, RegistryEntry>()
+  private readonly disabled: Set<string>
+  private readonly settings: Record<string, Record<string, string>>
+  private workspace: { folder: string; trusted: boolean } | null
+  private readonly ops: ExtensionFsOperations
+  private readonly launcher: HostLauncher
+  private stopWatching: (() => void) | null = null
+  private disposed = false
+
+  constructor(private readonly options: ExtensionRegistryOptions = {}) {
+    this.disabled = new Set(options.disabled)
+    this.settings = { ...options.settings }
+    this.workspace = options.workspace ?? null
+    this.ops = options.ops ?? nodeExtensionFsOperations
+    this.launcher = options.launcher ?? createForkHostLauncher()
+  }
+
+  /** Finds the extensions and starts the runnable ones (in parallel); resolves when each has started or failed. */
+  async start(): Promise<void> {
+    await this.rescan()
+    const user = this.options.userFolder
+    if (this.options.watch && user && !this.stopWatching) {
+      await this.ops.ensureFolder(user)
+      this.stopWatching = watchExtensionsFolder(user, this.ops, this.options.watchDebounceMs ?? 300, (location) => void this.onFolderChange(location))
+    }
+  }
+
+  list(): ExtensionInfo[] {
+    return this.entries.map((e) => toExtensionInfo(e, this.disabled.has(e.name), this.trusted(e)))
+  }
+
+  info(name: string): ExtensionInfo | null {
+    return this.list().find((i) => i.name === name) ?? null
+  }
+
+  /** The extensions serving calls now, in order. */
+  running(): RunningExtension[] {
+    return this.entries.flatMap((e) =>
+      e.host && e.admitted && e.host.state === 'ready' && e.host.registrations ? [{ name: e.name, host: e.host, registrations: e.host.registrations }] : [],
+    )
+  }
+
+  /** Every tool offered to the model, with its extension. */
+  tools(): ToolInfo[] {
+    return this.running().flatMap((r) => r.registrations.tools.map((t) => ({ extension: r.name, ...t })))
+  }
+
+  enable(name: string): Promise<Result<ExtensionInfo>> {
+    this.disabled.delete(name)
+    return this.reload(name)
+  }
+
+  async disable(name: string): Promise<Result<ExtensionInfo>> {
+    const entry = this.find(name)
+    if (!entry) return fail('EXTENSION_NOT_FOUND', `No extension "${name}".`)
+    this.disabled.add(name)
+    await this.stopEntry(entry)
+    this.changed()
+    return ok(this.info(name)!)
+  }
+
+  /** Reads its manifest again, recompiles and restarts it (clearing its faults). */
+  async reload(name: string): Promise<Result<ExtensionInfo>> {
+    const entry = this.find(name)
+    if (!entry) return fail('EXTENSION_NOT_FOUND', `No extension "${name}".`)
+    await this.loadEntries([entry])
+    return ok(toExtensionInfo(entry, this.disabled.has(entry.name), this.trusted(entry)))
+  }
+
+  /** Replaces the user's settings of an extension and restarts it (permissions may depend on them). */
+  setSettings(name: string, settings: Record<string, string>): Promise<Result<ExtensionInfo>> {
+    this.settings[name] = { ...settings }
+    return this.reload(name)
+  }
+
+  /** Another working folder, or the same one trusted or not: its extensions and `${workspace}` follow. */
+  async setWorkspace(workspace: { folder: string; trusted: boolean } | null): Promise<void> {
+    const before = this.workspace
+    this.workspace = workspace ? { folder: resolve(workspace.folder), trusted: workspace.trusted } : null
+    await this.rescan()
+    if (before?.folder !== this.workspace?.folder || before?.trusted !== this.workspace?.trusted) {
+      const affected = this.entries.filter((e) => e.source === 'workspace' || JSON.stringify(e.manifest ?? {}).includes('${workspace}'))
+      await this.loadEntries(affected)
+    }
+  }
+
+  /** Copies an extension (a folder or a file) into the user folder and starts it. */
+  async install(path: string): Promise<Result<ExtensionInfo>> {
+    const user = this.options.userFolder
+    if (!user) return fail('EXTENSION_FAILED', 'No user extensions folder is configured.')
+    const source = await readExtensionSource(resolve(path), this.ops)
+    if (!source.ok) return source
+    if (this.find(source.value.manifest.name)) return fail('FILE_EXISTS', `An extension named "${source.value.manifest.name}" is already there.`)
+    const target = join(user, basename(source.value.location))
+    if ((await this.ops.isDirectory(target)) !== null) return fail('FILE_EXISTS', `${target} already exists.`)
+    await this.ops.ensureFolder(user)
+    await this.ops.copy(source.value.location, target)
+    const record = await installedRecord.read(user, this.ops)
+    await installedRecord.write(user, record.add(basename(target)), this.ops)
+    await this.rescan()
+    const info = this.list().find((i) => i.location === target)
+    return info ? ok(info) : fail('EXTENSION_FAILED', `Installed to ${target}, but it was not found there.`)
+  }
+
+  /** Stops an extension of the user folder and deletes its files. Bundled and workspace ones cannot be. */
+  async uninstall(name: string): Promise<Result<null>> {
+    const entry = this.find(name)
+    const user = this.options.userFolder
+    if (!entry) return fail('EXTENSION_NOT_FOUND', `No extension "${name}".`)
+    if (!user || (entry.source !== 'user' && entry.source !== 'installed')) {
+      return fail('EXTENSION_PERMISSION', `"${name}" is a ${entry.source} extension; only those of the user folder can be uninstalled.`)
+    }
+    await this.stopEntry(entry)
+    await this.ops.remove(entry.location)
+    const record = await installedRecord.read(user, this.ops)
+    if (record.delete(basename(entry.location))) await installedRecord.write(user, record, this.ops)
+    await this.rescan()
+    return ok(null)
+  }
+
+  /** Takes a running extension out of service for `error` (a hook that failed); it restarts by its host's policy. */
+  fault(name: string, error: ArborError): void {
+    this.find(name)?.host?.fault(error)
+    this.changed()
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true
+    this.stopWatching?.()
+    await Promise.all(this.entries.map((e) => this.stopEntry(e)))
+  }
+
+  private find(name: string): RegistryEntry | undefined {
+    return this.entries.find((e) => e.name === name)
+  }
+
+  private trusted(entry: RegistryEntry): boolean {
+    return entry.source !== 'workspace' || (this.workspace?.trusted ?? false)
+  }
+
+  private changed(): void {
+    if (!this.disposed) this.options.onChange?.()
+  }
+
+  /** Matches the entries to what is on disk now: new ones are loaded, gone ones stopped, the rest left alone. */
+  private async rescan(): Promise<void> {
+    const { bundledFolder: bundled, userFolder: user } = this.options
+    const found = await findExtensionLocations({ bundled, user, workspace: this.workspace?.folder }, this.ops)
+    const kept: RegistryEntry[] = []
+    const added: RegistryEntry[] = []
+    for (const { location, source } of found) {
+      const existing = this.entries.find((e) => e.location === location)
+      if (existing) {
+        existing.source = source
+        kept.push(existing)
+        continue
+      }
+      const entry: RegistryEntry = { location, source, name: basename(location), manifest: null, error: null, permissions: [], host: null, settings: {}, admitted: false }
+      kept.push(entry)
+      added.push(entry)
+    }
+    const gone = this.entries.filter((e) => !kept.includes(e))
+    this.entries = kept
+    for (const entry of gone) if (this.owners.get(entry.name) === entry) this.owners.delete(entry.name)
+    await Promise.all(gone.map((e) => this.stopEntry(e)))
+    await this.loadEntries(added)
+    if (gone.length > 0 && added.length === 0) this.changed()
+  }
+
+  /** (Re)loads entries: manifests and names in order first, then hosts in parallel, then admission in order. */
+  private async loadEntries(entries: RegistryEntry[]): Promise<void> {
+    await Promise.all(entries.map((e) => this.stopEntry(e)))
+    for (const entry of entries) {
+      if (this.owners.get(entry.name) === entry) this.owners.delete(entry.name)
+      const source = await readExtensionSource(entry.location, this.ops)
+      entry.manifest = source.ok ? source.value.manifest : null
+      entry.name = source.ok ? source.value.manifest.name : basename(entry.location)
+      entry.error = source.ok ? null : source.error
+      entry.permissions = []
+      const owner = this.owners.get(entry.name)
+      if (owner && owner !== entry && this.entries.includes(owner)) {
+        entry.error = { code: 'EXTENSION_INVALID', message: `An extension named "${entry.name}" is already loaded from ${owner.location}.` }
+      } else this.owners.set(entry.name, entry)
+    }
+    await Promise.all(entries.map((e) => this.startEntry(e)))
+    for (const entry of entries) this.admit(entry)
+    this.changed()
+  }
+
+  private async startEntry(entry: RegistryEntry): Promise<void> {
+    if (entry.error || this.disabled.has(entry.name) || !this.trusted(entry) || this.disposed) return
+    const source = await readExtensionSource(entry.location, this.ops)
+    if (!source.ok) {
+      entry.error = source.error
+      return
+    }
+    const prepared = await prepareExtension(source.value, this.workspace ? { workspace: this.workspace.folder } : {}, this.settings[entry.name] ?? {}, this.ops)
+    if (!prepared.ok) {
+      entry.error = prepared.error
+      return
+    }
+    entry.permissions = prepared.value.permissions
+    entry.settings = prepared.value.settings
+    const host = new ExtensionHost({
+      name: entry.name,
+      entryPath: source.value.entryPath,
+      code: prepared.value.code,
+      launch: prepared.value.launch,
+      launcher: this.launcher,
+      settings: prepared.value.settings,
+      timeouts: source.value.manifest.timeouts,
+      maxResultBytes: this.options.maxResultBytes,
+      tools: () => this.tools(),
+      restart: this.options.restart,
+      onChange: () => {
+        if (entry.host === host && host.state === 'ready' && entry.admitted) this.admit(entry)
+        this.changed()
+      },
+    })
+    entry.host = host
+    await host.start()
+  }
+
+  /** Offers an entry's tools and commands unless another running extension offers one of the same name. */
+  private admit(entry: RegistryEntry): void {
+    const host = entry.host
+    if (!host || host.state !== 'ready' || !host.registrations) return
+    const others = this.running().filter((r) => r.host !== host)
+    const conflict = findContributionConflict(host.registrations, others)
+    if (conflict) {
+      entry.error = { code: 'EXTENSION_INVALID', message: conflict }
+      entry.admitted = false
+      entry.host = null
+      void host.dispose()
+      return
+    }
+    entry.admitted = true
+  }
+
+  private async stopEntry(entry: RegistryEntry): Promise<void> {
+    const host = entry.host
+    entry.host = null
+    entry.admitted = false
+    await host?.dispose()
+  }
+
+  private async onFolderChange(location: string): Promise<void> {
+    if (this.disposed) return
+    const entry = this.entries.find((e) => e.location === location)
+    if (entry && (await this.ops.isDirectory(location)) !== null) await this.loadEntries([entry])
+    else await this.rescan()
+  }
+}

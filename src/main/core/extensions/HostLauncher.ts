@@ -1,0 +1,34 @@
+import type { CoreToHost } from '../../../shared/extensions/hostProtocol'
+
+/** What an extension's host process may do, and where it runs. */
+export type HostLaunchRequest = {
+  /** Paths it may read besides the host script: the extension's folder (or file) and declared `fs.read` folders. */
+  readPaths: string[]
+  /** Declared `fs.write` folders. */
+  writePaths: string[]
+  /** Declared `exec`: may start child processes. */
+  childProcess: boolean
+  /** Heap cap (`--max-old-space-size`), in MB. */
+  memoryMb: number
+  /** Working folder of the process: the extension's folder. */
+  cwd: string
+}
+
+/** One running host process, whatever starts it (a Node child process now, Electron's `utilityProcess` later). */
+export interface HostProcess {
+  readonly pid: number | undefined
+  /** The flags it was started with (for `ext check` and the UI). */
+  readonly flags: readonly string[]
+  send(message: CoreToHost): void
+  /** Ends it at once (SIGKILL): a host in a synchronous loop answers nothing else. */
+  kill(): void
+  onMessage(listener: (message: unknown) => void): void
+  onExit(listener: (code: number | null, signal: string | null) => void): void
+  /** Raw stdout and stderr chunks (native output and fatal errors such as V8's out-of-memory report). */
+  onOutput(listener: (stream: 'stdout' | 'stderr', chunk: string) => void): void
+}
+
+/** Starts host processes. Swap it to run hosts another way (tests, Electron). */
+export interface HostLauncher {
+  launch(request: HostLaunchRequest): Promise<HostProcess>
+}

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const built = new Map<string, Promise<string>>()
+
+/**
+ * The host script as one CommonJS file the host process can run with plain Node (no loader, so that
+ * it needs read access to that one file only). A prebuilt `hostMain.cjs` beside this module (a packaged
+ * app) is used as is; otherwise `hostMain.ts` is bundled with esbuild into `outDir`, once per content.
+ * @param outDir Defaults to `<tmp>/arbor-extension-host-<user id>`.
+ */
+export function buildHostScript(outDir = join(os.tmpdir(), `arbor-extension-host-${os.userInfo().uid}`)): Promise<string> {
+  const prebuilt = fileURLToPath(new URL('./hostMain.cjs', import.meta.url))
+  if (existsSync(prebuilt)) return Promise.resolve(prebuilt)
+  let promise = built.get(outDir)
+  if (!promise) {
+    promise = bundle(outDir)
+    built.set(outDir, promise)
+    promise.catch(() => built.delete(outDir))
+  }
+  return promise
+}
+
+async function bundle(outDir: string): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./hostMain.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  })
+  const code = result.outputFiles[0]!.text
+  const file = join(outDir, `host-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.cjs`)
+  // The temporary folder is shared: the folder must be ours, and a file found there exactly what was built.
+  await mkdir(outDir, { recursive: true, mode: 0o700 })
+  const owner = (await stat(outDir)).uid
+  if (process.getuid && owner !== process.getuid()) throw new Error(`${outDir} belongs to another user; pass another folder.`)
+  if (existsSync(file) && (await readFile(file, 'utf8').catch(() => '')) === code) return file
+  // Written aside and renamed: test files start hosts in parallel processes.
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`
+  await writeFile(temp, code)
+  await rename(temp, file)
+  return file
+}

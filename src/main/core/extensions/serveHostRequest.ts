@@ -1,0 +1,34 @@
+import { fail, ok, type Result } from '../../../shared/errors'
+import type { ToolInfo } from '../../../shared/extensions/ExtensionContext'
+import type { HostRequestMethod } from '../../../shared/extensions/hostProtocol'
+import type { ExtensionCallContext } from './ExtensionCallContext'
+
+/** Answers a host's callback (`ctx.notify`, `ctx.appendEntry`, …) with the context of the call it belongs to. */
+export async function serveHostRequest(
+  method: HostRequestMethod,
+  args: unknown[],
+  ctx: ExtensionCallContext,
+  extension: string,
+  tools: () => ToolInfo[],
+): Promise<Result<unknown>> {
+  try {
+    if (method === 'notify') {
+      ctx.notify(String(args[0] ?? '').slice(0, 2000), extension)
+      return ok(null)
+    }
+    if (method === 'appendEntry') {
+      if (typeof args[0] !== 'string' || args[0].length === 0) return fail('BAD_REQUEST', 'appendEntry needs a customType.')
+      await ctx.appendEntry(args[0].slice(0, 200), args[1] ?? null, extension)
+      return ok(null)
+    }
+    if (method === 'countTokens') {
+      if (typeof args[0] !== 'string') return fail('BAD_REQUEST', 'countTokens needs a text.')
+      return ok(ctx.countTokens ? await ctx.countTokens(args[0]) : null)
+    }
+    if (method === 'getTree') return ok(await ctx.tree())
+    if (method === 'getTools') return ok(tools())
+    return fail('UNKNOWN_REQUEST', `Unknown host request "${String(method).slice(0, 40)}".`)
+  } catch (error) {
+    return fail('INTERNAL', `${method} failed in the core: ${(error as Error).message}`)
+  }
+}

@@ -1,0 +1,50 @@
+import type { Result } from '../errors'
+import type { ModelInfo, NodeSnapshot } from './ExtensionContext'
+import type { HookName } from './ExtensionEvents'
+
+/**
+ * The message channel between the core and one extension host process. Every call carries an id and is
+ * answered once with a `Result`; the host calls back (notify, appendEntry, …) with requests of its own.
+ */
+
+export type CallKind = 'command' | 'tool' | 'hook'
+
+/** The data part of a handler's context; its callbacks travel as host requests. */
+export type WireContext = { path: NodeSnapshot[]; systemPrompt: string; model: ModelInfo | null }
+
+export type ToolRegistration = { name: string; description: string; parameters: Record<string, unknown> }
+export type CommandRegistration = { name: string; description: string }
+
+/** What an extension registered while loading. */
+export type HostRegistrations = { tools: ToolRegistration[]; commands: CommandRegistration[]; hooks: HookName[] }
+
+export type CoreToHost =
+  | {
+      type: 'load'
+      name: string
+      /** The entry's path: `require` and stack traces resolve from it. */
+      entryPath: string
+      /** The entry compiled to CommonJS (bundled, with an inline source map). */
+      code: string
+      settings: Record<string, string>
+      maxResultBytes: number
+    }
+  | { type: 'call'; id: number; kind: CallKind; name: string; payload: unknown; ctx: WireContext }
+  | { type: 'reply'; id: number; result: Result<unknown> }
+  | { type: 'ping'; id: number }
+
+export type HostRequestMethod = 'notify' | 'appendEntry' | 'countTokens' | 'getTree' | 'getTools'
+
+export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'stdout' | 'stderr'
+
+export type HostToCore =
+  | { type: 'loaded'; result: Result<HostRegistrations> }
+  | { type: 'result'; id: number; result: Result<unknown> }
+  | { type: 'request'; id: number; callId: number; method: HostRequestMethod; args: unknown[] }
+  | { type: 'log'; level: LogLevel; text: string }
+  /** An error the extension did not catch; the host keeps serving. */
+  | { type: 'error'; origin: 'uncaughtException' | 'unhandledRejection'; message: string }
+  | { type: 'pong'; id: number; rssBytes: number; heapUsedBytes: number }
+
+/** A `command` call's answer, normalised. */
+export type CommandOutput = { text: string; sendToModel: boolean }
