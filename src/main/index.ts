@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url'
 import { IPC_EVENT, IPC_REQUEST } from '../shared/ipcChannels'
 import { fail } from '../shared/errors'
 import { ArborCore } from './core/ArborCore'
-import { defaultModelsFolder } from './core/arborHome'
+import { defaultExtensionFolders, defaultModelsFolder } from './core/arborHome'
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'"
@@ -56,7 +56,12 @@ void app.whenReady().then(async () => {
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 
-  core = await ArborCore.create({ modelsFolder: defaultModelsFolder(), transport: 'electron', version: app.getVersion() })
+  core = await ArborCore.create({
+    modelsFolder: defaultModelsFolder(),
+    transport: 'electron',
+    version: app.getVersion(),
+    extensions: defaultExtensionFolders(app.getAppPath()),
+  })
   ipcMain.handle(IPC_REQUEST, async (event, name: unknown, arg: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url)) return fail('UNAUTHORIZED', 'This page may not call Arbor.')
     return core!.handle(name, arg)

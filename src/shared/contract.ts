@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Result } from './errors'
+import type { ExtensionInfo } from './extensions/ExtensionInfo'
 import type { SessionPosition, SessionSummary, SessionView, TreeNode } from './treeView'
 import type {
   AppSnapshot,
@@ -50,6 +51,8 @@ export const requestSchemas = {
     /** Longest reply in tokens. Defaults to the room left in the context. */
     maxTokens: z.number().int().min(1).max(1 << 20).optional(),
   }),
+  /** Runs an extension's `/command args` without the model; its output becomes a node. */
+  'chat.command': z.object({ text: z.string().min(2).max(100_000).startsWith('/'), parentId: nodeId.nullable().optional() }),
   /** A new sibling of an assistant message: the same path, answered again. */
   'chat.regenerate': z.object({ nodeId, maxTokens: z.number().int().min(1).max(1 << 20).optional() }),
   'chat.stop': z.undefined(),
@@ -73,6 +76,9 @@ export const requestSchemas = {
   'tree.fork': z.object({ nodeId }),
   /** Summarises the path from the common ancestor to `fromLeafId` (the branch being left) with the loaded model. */
   'tree.summarizeBranch': z.object({ fromLeafId: nodeId, toNodeId: nodeId.nullable() }),
+  'extensions.list': z.undefined(),
+  'extensions.setEnabled': z.object({ name: z.string().min(1).max(200), enabled: z.boolean() }),
+  'extensions.reload': z.object({ name: z.string().min(1).max(200) }),
 } as const satisfies Record<RequestName, z.ZodType>
 
 export { isRequestName, requestNames, type RequestName }
@@ -91,6 +97,10 @@ export type RequestResults = {
   'model.unload': { unloaded: boolean }
   'chat.send': { user: TreeNode; assistant: TreeNode }
   'chat.regenerate': { assistant: TreeNode }
+  'chat.command': { node: TreeNode; sentToModel: boolean }
+  'extensions.list': ExtensionInfo[]
+  'extensions.setEnabled': ExtensionInfo[]
+  'extensions.reload': ExtensionInfo[]
   'chat.stop': { stopped: boolean }
   'chat.setSystemPrompt': SessionView
   'session.list': SessionSummary[]
@@ -120,6 +130,9 @@ export type ArborEvent =
   /** A move: only the position changed (a whole view of a big tree is megabytes). */
   | { type: 'session.position'; position: SessionPosition }
   | { type: 'sessions.changed'; sessions: SessionSummary[] }
+  | { type: 'extensions.changed'; extensions: ExtensionInfo[] }
+  /** An extension's `notify(text)`. */
+  | { type: 'extensions.notice'; extension: string; text: string }
 
 /** The one function both transports expose to the renderer. */
 export type ArborRequest = <K extends RequestName>(name: K, arg: RequestArgs[K]) => Promise<Result<RequestResults[K]>>

@@ -13,6 +13,7 @@ export const requestNames = [
   'model.cancelLoad',
   'model.unload',
   'chat.send',
+  'chat.command',
   'chat.regenerate',
   'chat.stop',
   'chat.setSystemPrompt',
@@ -29,6 +30,9 @@ export const requestNames = [
   'tree.undo',
   'tree.fork',
   'tree.summarizeBranch',
+  'extensions.list',
+  'extensions.setEnabled',
+  'extensions.reload',
 ] as const
 
 export type RequestName = (typeof requestNames)[number]

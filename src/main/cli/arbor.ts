@@ -4,6 +4,9 @@ import { defaultModelsFolder } from '../core/arborHome'
 import { runChat } from './runChat'
 import { runInspect } from './runInspect'
 import { runMeasure } from './runMeasure'
+import { createTokenCounter } from '../core/engine/createTokenCounter'
+import { runExtCheck } from './runExtCheck'
+import { runExtRun } from './runExtRun'
 import { runSessionInfo } from './runSessionInfo'
 
 const usage = `Usage: npm run arbor -- <command> [options]
@@ -16,6 +19,11 @@ const usage = `Usage: npm run arbor -- <command> [options]
       One turn with the model, streamed to stdout.
   make-demo [--models DIR]
       Writes the demo model into the models folder.
+  ext check <path> [--json] [--model <file.gguf>]
+      Loads an extension in a real host process: manifest, permissions (and which are enforced),
+      tools, commands, hooks, and with --model the tokens its tools add to every prompt.
+  ext run <path> /<command> [args]
+      Runs one command of an extension and prints its output.
   session info <file.jsonl> [--json]
       Format version, entry and message counts, branch points, leaves, current leaf, labels
       and every warning of a Pi/Arbor session file.
@@ -30,6 +38,7 @@ const { positionals, values } = parseArgs({
     threads: { type: 'string' },
     prompt: { type: 'string' },
     models: { type: 'string' },
+    model: { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -61,6 +70,20 @@ async function main(): Promise<number> {
   if (values.help || !command) {
     console.log(usage)
     return command ? 0 : 2
+  }
+  if (command === 'ext') {
+    const [, sub, extPath, ...rest] = positionals
+    if (sub === 'check' && extPath) {
+      const counter = values.model ? await createTokenCounter(values.model) : null
+      try {
+        return await runExtCheck(extPath, values.json ?? false, { model: values.model, countTokens: counter?.count })
+      } finally {
+        await counter?.dispose()
+      }
+    }
+    if (sub === 'run' && extPath && rest.length > 0) return runExtRun(extPath, rest.join(' '))
+    console.error('Usage: npm run arbor -- ext check <path> [--json] [--model <file.gguf>] | ext run <path> /<command> [args]')
+    return 2
   }
   if (command === 'session') {
     const [, sub, sessionFile] = positionals

@@ -2,7 +2,10 @@ import { parseRequest, type ArborEvent, type RequestArgs, type RequestName, type
 import { ArborFailure, fail, ok, type Result } from '../../shared/errors'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { extensionCallContext } from './extensionCallContext'
 import { freeFileName } from './freeFileName'
+import type { ExtensionRegistryOptions } from './extensions/ExtensionRegistry'
+import { Extensions } from './extensions/Extensions'
 import type { AppSnapshot, LoadSettings } from '../../shared/types'
 import type { MeasuredMemory } from './engine/measureMemory'
 import { ChatTurns } from './ChatTurns'
@@ -20,6 +23,8 @@ export type ArborCoreOptions = MemoryBudget & {
   transport: AppSnapshot['transport']
   /** How often live memory is sampled while a model is loaded. Defaults to `1000`. */
   memorySampleMs?: number
+  /** Extension folders (bundled, user, workspace) and settings; false runs none. Defaults to `false`. */
+  extensions?: ExtensionRegistryOptions | false
   /** Watch the models folder for new files. Defaults to `true`. */
   watchModels?: boolean
   version?: string
@@ -44,8 +49,9 @@ export class ArborCore {
     private readonly sessions: SessionService,
     private readonly listeners: Set<(event: ArborEvent) => void>,
     private readonly emitEvent: (event: ArborEvent) => void,
+    private readonly extensions: Extensions | null,
   ) {
-    this.chat = new ChatTurns(sessions, emitEvent, () => this.models.runtime)
+    this.chat = new ChatTurns(sessions, emitEvent, () => this.models.runtime, extensions, () => this.models.loadedFacts)
     this.folder = new ModelsFolder(options.modelsFolder)
     this.handlers = {
       'app.snapshot': () => this.snapshot(),
@@ -61,7 +67,9 @@ export class ArborCore {
       'model.load': async (request) => {
         this.chat.stop()
         try {
-          return await this.models.load(request)
+          const loaded = await this.models.load(request)
+          this.announce('modelLoaded')
+          return loaded
         } finally {
           this.sessions.modelChanged()
         }
@@ -74,12 +82,13 @@ export class ArborCore {
         return { unloaded }
       },
       'chat.send': ({ text, parentId, maxTokens }) => this.chat.send(text, parentId, maxTokens),
+      'chat.command': ({ text, parentId }) => this.chat.command(text, parentId),
       'chat.regenerate': ({ nodeId, maxTokens }) => this.chat.regenerate(nodeId, maxTokens),
       'chat.stop': () => ({ stopped: this.chat.stop() }),
       'chat.setSystemPrompt': ({ text }) => this.sessions.setSystemPrompt(text),
       'session.list': () => this.sessions.list(),
-      'session.new': () => this.idle(() => this.sessions.newSession()),
-      'session.open': ({ path }) => this.idle(() => this.sessions.openFile(path)),
+      'session.new': () => this.idle(() => this.sessions.newSession()).then((view) => this.announce('sessionStart', view)),
+      'session.open': ({ path }) => this.idle(() => this.sessions.openFile(path)).then((view) => this.announce('sessionStart', view)),
       'session.rename': ({ name }) => this.sessions.rename(name),
       'session.delete': ({ path }) => this.idle(() => this.sessions.delete(path)),
       'tree.select': ({ nodeId }) => this.sessions.select(nodeId),
@@ -90,6 +99,17 @@ export class ArborCore {
       'tree.undo': () => this.idle(() => this.sessions.undo()),
       'tree.fork': ({ nodeId }) => this.idle(() => this.sessions.fork(nodeId)),
       'tree.summarizeBranch': ({ fromLeafId, toNodeId }) => this.chat.summarizeBranch(fromLeafId, toNodeId),
+      'extensions.list': () => this.extensions?.list() ?? [],
+      'extensions.setEnabled': async ({ name, enabled }) => {
+        const extensions = this.requireExtensions()
+        await (enabled ? extensions.enable(name) : extensions.disable(name))
+        return extensions.list()
+      },
+      'extensions.reload': async ({ name }) => {
+        const extensions = this.requireExtensions()
+        await extensions.reload(name)
+        return extensions.list()
+      },
     }
   }
 
@@ -108,7 +128,11 @@ export class ArborCore {
     const models = new ModelService(llama, emit, options)
     const folder = new SessionsFolder(options.sessionsFolder ?? join(dirname(options.modelsFolder), 'sessions'))
     const sessions = await SessionService.create(folder, emit, () => models.runtime, process.cwd())
-    const core = new ArborCore(llama, options, models, sessions, listeners, emit)
+    let core: ArborCore | null = null
+    const extensions = options.extensions
+      ? await Extensions.create({ ...options.extensions, onChange: () => core && emit({ type: 'extensions.changed', extensions: core.extensions?.list() ?? [] }) })
+      : null
+    core = new ArborCore(llama, options, models, sessions, listeners, emit, extensions)
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())
     core.sampler = setInterval(() => void core.sampleMemory(), options.memorySampleMs ?? 1000)
     core.sampler.unref()
@@ -145,6 +169,27 @@ export class ArborCore {
       if (error instanceof ArborFailure) return { ok: false, error: error.toError() }
       return fail('INTERNAL', `Unexpected error: ${(error as Error)?.message ?? String(error)}`)
     }
+  }
+
+  /** Tells extensions a model loaded or a session started; never waits for them. */
+  private announce<T>(event: 'modelLoaded' | 'sessionStart', passThrough?: T): T {
+    const extensions = this.extensions
+    const facts = this.models.loadedFacts
+    const runtime = this.models.runtime
+    if (extensions) {
+      const ctx = extensionCallContext(this.sessions, runtime, facts, this.emitEvent, this.sessions.view().systemPrompt)
+      if (event === 'modelLoaded' && ctx.model) void extensions.emit('modelLoaded', { model: ctx.model }, ctx)
+      if (event === 'sessionStart') {
+        const { doc, path, file } = this.sessions.session
+        void extensions.emit('sessionStart', { sessionId: doc.header.id, file: file ? path : null, workingFolder: doc.header.cwd || null }, ctx)
+      }
+    }
+    return passThrough as T
+  }
+
+  private requireExtensions(): Extensions {
+    if (!this.extensions) throw new ArborFailure('EXTENSION_NOT_FOUND', 'Extensions are off in this Arbor.')
+    return this.extensions
   }
 
   /** Refuses tree surgery while a reply is being written into the tree. */
@@ -196,6 +241,7 @@ export class ArborCore {
     if (this.sampler) clearInterval(this.sampler)
     this.folder.close()
     this.chat.stop()
+    await this.extensions?.dispose()
     this.models.cancelLoad()
     await this.models.unload()
     this.listeners.clear()

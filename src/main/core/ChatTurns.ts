@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto'
 import type { ArborEvent } from '../../shared/contract'
 import { ArborFailure } from '../../shared/errors'
 import type { AssistantMessage } from '../../shared/session/sessionTypes'
-import { contextMessages } from '../../shared/tree/contextMessages'
+import { parseCommandLine } from '../../shared/extensions/parseCommandLine'
+import { contextMessages, type ContextMessage } from '../../shared/tree/contextMessages'
 import type { TreeNode } from '../../shared/treeView'
-import type { TurnStats } from '../../shared/types'
+import type { ModelFacts, TurnStats } from '../../shared/types'
+import { extensionCallContext } from './extensionCallContext'
+import type { Extensions } from './extensions/Extensions'
 import type { ModelRuntime } from './engine/ModelRuntime'
 import type { SessionService } from './SessionService'
 
@@ -34,7 +37,38 @@ export class ChatTurns {
     private readonly sessions: SessionService,
     private readonly emit: (event: ArborEvent) => void,
     private readonly runtime: () => ModelRuntime | null,
+    private readonly extensions: Extensions | null = null,
+    private readonly modelFacts: () => ModelFacts | null = () => null,
   ) {}
+
+  private callContext(systemPrompt: string) {
+    return extensionCallContext(this.sessions, this.runtime(), this.modelFacts(), this.emit, systemPrompt)
+  }
+
+  /**
+   * Runs an extension's `/command` without the model: zero tokens. Its output becomes a node
+   * that is shown, and sent to the model on later turns only if the command asked for it.
+   */
+  async command(text: string, parentId: string | null | undefined): Promise<{ node: TreeNode; sentToModel: boolean }> {
+    const parsed = parseCommandLine(text)
+    if (!parsed) throw new ArborFailure('BAD_REQUEST', `"${text.slice(0, 40)}" is not a command (/name args).`)
+    if (!this.extensions) throw new ArborFailure('COMMAND_NOT_FOUND', `There is no command /${parsed.name}: extensions are off.`)
+    const parent = parentId === undefined ? this.sessions.session.position : parentId
+    if (parent !== null) this.sessions.nodeExists(parent)
+    const result = await this.extensions.runCommand(parsed.name, parsed.args, this.callContext(this.sessions.view().systemPrompt))
+    if (!result.ok) throw new ArborFailure(result.error.code, result.error.message, result.error.details)
+    const { text: output, sendToModel, extension } = result.value
+    const id = await this.sessions.append(
+      {
+        type: 'message',
+        message: { role: 'custom', customType: 'arbor.command', content: output, display: true, details: { command: text, extension, sendToModel }, timestamp: Date.now() },
+      },
+      parent,
+    )
+    this.sessions.session.position = id
+    this.sessions.changed()
+    return { node: this.node(id), sentToModel: sendToModel }
+  }
 
   get generating(): boolean {
     return this.generation !== null
@@ -92,7 +126,7 @@ export class ChatTurns {
   private async answer(runtime: ModelRuntime, abort: AbortController, parent: TreeNode | null, maxTokens?: number): Promise<TreeNode> {
     const session = this.sessions.session
     const view = this.sessions.view()
-    const path = contextMessages(parent ? session.doc.pathTo(parent.id) : [])
+    const { systemPrompt, path } = await this.applyContextHooks(view.systemPrompt, contextMessages(parent ? session.doc.pathTo(parent.id) : []))
     const pendingId = `pending-${randomBytes(3).toString('hex')}`
     const pending: TreeNode = { id: pendingId, parentId: parent?.id ?? null, kind: 'assistant', text: '', tokens: null, label: null, timestamp: new Date().toISOString() }
     session.position = parent?.id ?? null
@@ -101,7 +135,7 @@ export class ChatTurns {
     let stats: TurnStats
     let errorMessage: string | undefined
     try {
-      const result = await runtime.generate(view.systemPrompt, path, {
+      const result = await runtime.generate(systemPrompt, path, {
         signal: abort.signal,
         maxTokens,
         onText: (chunk) => {
@@ -132,8 +166,21 @@ export class ChatTurns {
     const node = this.node(id)
     this.emit({ type: 'chat.turnEnd', node })
     this.sessions.changed()
+    // Fire and forget: a slow turnEnd hook must not hold the reply (each call has its own timeout).
+    void this.extensions?.emit('turnEnd', { nodeId: id, text, stopReason: stats.stopReason }, this.callContext(systemPrompt))
     if (errorMessage) throw new ArborFailure('GENERATION_FAILED', `The model failed while answering: ${errorMessage}`)
     return node
+  }
+
+  /**
+   * Extensions' `context` hooks see what is about to be evaluated and may replace it: this is
+   * how a user overrides anything. A failing hook is skipped (its extension marked failed).
+   */
+  private async applyContextHooks(systemPrompt: string, messages: ContextMessage[]): Promise<{ systemPrompt: string; path: ContextMessage[] }> {
+    if (!this.extensions) return { systemPrompt, path: messages }
+    const { event } = await this.extensions.runContextHooks({ systemPrompt, messages }, this.callContext(systemPrompt))
+    const path = event.messages.map((m) => ({ role: m.role === 'assistant' ? ('assistant' as const) : ('user' as const), text: m.text }))
+    return { systemPrompt: event.systemPrompt, path }
   }
 
   /** The nearest node above `id` with more than one child node (null: the root). */

@@ -3,7 +3,7 @@ import type { ArborEvent } from '../../shared/contract'
 import { ArborFailure } from '../../shared/errors'
 import { judgeFit, napkinEstimate, type Capacity } from '../../shared/fit'
 import { recommendSettings } from '../../shared/recommendSettings'
-import type { FitReport, FitSettings, LoadedModel, LoadRequest, LoadSettings, LoadState, MemorySample } from '../../shared/types'
+import type { FitReport, FitSettings, LoadedModel, LoadRequest, LoadSettings, LoadState, MemorySample, ModelFacts } from '../../shared/types'
 import { estimateMemory } from './engine/estimateMemory'
 import type { ArborLlama } from './engine/getArborLlama'
 import { inspectModel, statModelFile, type InspectedModel } from './engine/inspectModel'
@@ -37,6 +37,11 @@ export class ModelService {
 
   get runtime(): ModelRuntime | null {
     return this.current?.runtime ?? null
+  }
+
+  /** Facts of the loaded model, or null. */
+  get loadedFacts(): ModelFacts | null {
+    return this.current?.loaded.facts ?? null
   }
 
   private setState(state: LoadState) {

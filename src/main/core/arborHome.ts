@@ -7,3 +7,9 @@ export const arborHome = (): string => process.env.ARBOR_HOME ?? join(os.homedir
 export const defaultModelsFolder = (): string => join(arborHome(), 'models')
 
 export const DEMO_FILE_NAME = 'arbor-demo.gguf'
+
+/** Where Arbor finds extensions: the bundled ones beside the app, the user's in `~/.arbor/extensions`. */
+export const defaultExtensionFolders = (appRoot: string): { bundledFolder: string; userFolder: string } => ({
+  bundledFolder: join(appRoot, 'resources/extensions'),
+  userFolder: join(arborHome(), 'extensions'),
+})

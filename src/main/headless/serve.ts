@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { dirname, join, resolve } from 'node:path'
 import { existsSync } from 'node:fs'
 import { ArborCore } from '../core/ArborCore'
-import { defaultModelsFolder } from '../core/arborHome'
+import { defaultExtensionFolders, defaultModelsFolder } from '../core/arborHome'
 import { createHeadlessServer } from './createHeadlessServer'
 
 const { values } = parseArgs({
@@ -22,7 +22,11 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
   process.exit(1)
 }
 
-const core = await ArborCore.create({ modelsFolder: values.models ?? defaultModelsFolder(), transport: 'headless' })
+const core = await ArborCore.create({
+  modelsFolder: values.models ?? defaultModelsFolder(),
+  transport: 'headless',
+  extensions: defaultExtensionFolders(root),
+})
 const server = await createHeadlessServer({ core, rendererDir, host: values.host, port: Number(values.port), token: values.token })
 if (values.host !== '127.0.0.1' && values.host !== 'localhost')
   console.warn(`Warning: listening on ${values.host}: anyone who can reach this address and has the token controls Arbor.`)

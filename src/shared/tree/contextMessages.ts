@@ -3,6 +3,13 @@ import { treeNodes } from './treeNodes'
 
 export type ContextMessage = { role: 'user' | 'assistant'; text: string }
 
+/** A custom message that is shown but not sent to the model (an extension command's output, unless it asked). */
+export function isShownOnly(entry: SessionEntry): boolean {
+  if (entry.type !== 'message') return false
+  const details = (entry.message as { role?: unknown; details?: unknown }).details
+  return typeof details === 'object' && details !== null && (details as { sendToModel?: unknown }).sendToModel === false
+}
+
 /**
  * The path-to-context step, in one place: the entries from the root to the position become
  * the messages the model reads. Summaries of branches and compactions are read as user
@@ -28,7 +35,7 @@ export function contextMessages(path: readonly SessionEntry[], hidden: ReadonlyS
         break
       case 'toolResult':
       case 'custom':
-        if (node.text) messages.push({ role: 'user', text: node.text })
+        if (node.text && !isShownOnly(node.entry)) messages.push({ role: 'user', text: node.text })
         break
     }
   }

@@ -25,12 +25,22 @@ export type ChatSlice = {
 }
 
 /** Codes with which `chat.send` answers before adding the message to the conversation. */
-const refusals = new Set<string>(['NO_MODEL_LOADED', 'GENERATION_IN_PROGRESS', 'BAD_REQUEST', 'UNKNOWN_REQUEST', 'UNAUTHORIZED', 'NODE_NOT_FOUND'])
+const refusals = new Set<string>(['NO_MODEL_LOADED', 'GENERATION_IN_PROGRESS', 'BAD_REQUEST', 'UNKNOWN_REQUEST', 'UNAUTHORIZED', 'NODE_NOT_FOUND', 'COMMAND_NOT_FOUND', 'EXTENSION_NOT_FOUND'])
 
 export const createChatSlice =
   (client: ArborClient): StateCreator<AppState, [], [], ChatSlice> =>
   (set, get) => {
+    /** `/name args` runs an extension's command: no model call, zero tokens; its output becomes a node. */
+    const command = async (text: string, parentId: string | null | undefined, what: string): Promise<boolean> => {
+      set({ autoDraft: null })
+      const result = await client.request('chat.command', parentId === undefined ? { text } : { text, parentId })
+      if (!result.ok) return refused(result.error, what)
+      get().upsertNodes([result.value.node])
+      return true
+    }
+
     const send = async (text: string, parentId: string | null | undefined, what: string): Promise<boolean> => {
+      if (/^\/[^\s/]/.test(text.trim())) return command(text.trim(), parentId, what)
       set({ generating: true, autoDraft: null })
       const result = await client.request('chat.send', parentId === undefined ? { text } : { text, parentId })
       set({ generating: false })

@@ -1,0 +1,67 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_ANSWER } from '../../src/main/core/gguf-writer/makeDemoModel'
+import type { LoadSettings } from '../../src/shared/types'
+import { getDemoModelPath } from '../helpers/fixtures'
+import { createTestCore, unwrap, type TestCore } from '../helpers/testCore'
+
+const settings: LoadSettings = { contextSize: 1024, sequences: 1, gpuLayers: 0, kvCacheType: 'F16', threads: 1 }
+
+/** Extensions through the real core and a real model: hooks change what is evaluated; commands cost nothing. */
+describe('extensions in the core', () => {
+  let plain: TestCore
+  let extended: TestCore
+  let userFolder: string
+  beforeAll(async () => {
+    userFolder = await mkdtemp(join(os.tmpdir(), 'arbor-ext-user-'))
+    await cp(join(import.meta.dirname, '../fixtures/extensions/healthy/context-override'), join(userFolder, 'context-override'), { recursive: true })
+    plain = await createTestCore()
+    extended = await createTestCore({ extensions: { bundledFolder: null, userFolder, watch: false } })
+    for (const t of [plain, extended]) unwrap(await t.core.request('model.load', { path: await getDemoModelPath(), settings }))
+  })
+  afterAll(async () => {
+    await plain.dispose()
+    await extended.dispose()
+    await rm(userFolder, { recursive: true, force: true })
+  })
+
+  it("evaluates what a context hook returned, not the conversation", async () => {
+    // Reference: exactly the replacement, sent without extensions.
+    unwrap(await plain.core.request('chat.setSystemPrompt', { text: 'Short.' }))
+    const reference = unwrap(await plain.core.request('chat.send', { text: 'Only this.' })).assistant.stats!
+    const list = unwrap(await extended.core.request('extensions.list', undefined))
+    expect(list.find((e) => e.name === 'context-override')).toMatchObject({ status: 'enabled', hooks: ['context'] })
+    const long = 'A much longer question about trees, branches, roots and leaves, with many more tokens in it. '.repeat(4)
+    const turn = unwrap(await extended.core.request('chat.send', { text: long }))
+    expect(turn.assistant.text).toBe(DEMO_ANSWER)
+    expect(turn.assistant.stats!.promptTokens).toBe(reference.promptTokens)
+  })
+
+  it('runs a command with zero tokens: a node is added, the model is not called', async () => {
+    extended.events.length = 0
+    const { node, sentToModel } = unwrap(await extended.core.request('chat.command', { text: '/note' }))
+    expect(node).toMatchObject({ kind: 'custom', text: 'a note' })
+    expect(sentToModel).toBe(false)
+    expect(extended.events.some((e) => e.type === 'chat.turnStart' || e.type === 'chat.token')).toBe(false)
+    const view = unwrap(await extended.core.request('app.snapshot', undefined)).session
+    expect(view.leafId).toBe(node.id)
+  })
+
+  it('a disabled extension no longer changes the context', async () => {
+    unwrap(await extended.core.request('extensions.setEnabled', { name: 'context-override', enabled: false }))
+    unwrap(await extended.core.request('session.new', undefined))
+    const turn = unwrap(await extended.core.request('chat.send', { text: 'Only this.' }))
+    const withDefaultPrompt = unwrap(await plain.core.request('session.new', undefined))
+    expect(withDefaultPrompt.systemPrompt).not.toBe('Short.')
+    // Default system prompt again: more tokens than with 'Short.'.
+    const reference = unwrap(await plain.core.request('chat.send', { text: 'Only this.' })).assistant.stats!
+    expect(turn.assistant.stats!.promptTokens).toBe(reference.promptTokens)
+  })
+
+  it('an unknown command is a clear error', async () => {
+    const r = await extended.core.request('chat.command', { text: '/nope' })
+    expect(r.ok ? 'ok' : r.error.code).toBe('COMMAND_NOT_FOUND')
+  })
+})
