@@ -3,7 +3,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { createHeadlessServer, type HeadlessServer } from '../src/main/headless/createHeadlessServer'
-import { ArborCore } from '../src/main/core/ArborCore'
+import { ArborCore, type ArborCoreOptions } from '../src/main/core/ArborCore'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = join(import.meta.dirname, '../test-results/e2e')
@@ -19,11 +19,11 @@ export type Headless = {
 }
 
 /** Arbor's headless mode on a free port with an empty models folder, and Debian's Chromium on it. */
-export async function startHeadless(): Promise<Headless> {
+export async function startHeadless(options: Pick<ArborCoreOptions, 'extensions'> = {}): Promise<Headless> {
   const root = await mkdtemp(join(os.tmpdir(), 'arbor-e2e-'))
   const modelsFolder = join(root, 'models')
   await mkdir(modelsFolder)
-  const core = await ArborCore.create({ modelsFolder, sessionsFolder: join(root, 'sessions'), transport: 'headless', memorySampleMs: 500 })
+  const core = await ArborCore.create({ modelsFolder, sessionsFolder: join(root, 'sessions'), transport: 'headless', memorySampleMs: 500, ...options })
   const server = await createHeadlessServer({ core, rendererDir: join(import.meta.dirname, '../out/renderer') })
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

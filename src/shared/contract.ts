@@ -1,6 +1,12 @@
 import { z } from 'zod'
 import type { Result } from './errors'
 import type { ExtensionInfo } from './extensions/ExtensionInfo'
+
+/** An extension as the manager shows it: its info and what its tools cost in every prompt. */
+export type ExtensionView = ExtensionInfo & {
+  /** Tokens its tool definitions add to every prompt with the loaded model; null without a model. */
+  toolTokens: number | null
+}
 import type { SessionPosition, SessionSummary, SessionView, TreeNode } from './treeView'
 import type {
   AppSnapshot,
@@ -79,6 +85,9 @@ export const requestSchemas = {
   'extensions.list': z.undefined(),
   'extensions.setEnabled': z.object({ name: z.string().min(1).max(200), enabled: z.boolean() }),
   'extensions.reload': z.object({ name: z.string().min(1).max(200) }),
+  /** Installs a dropped or chosen extension (a folder or a .ts/.js file) into the user folder. */
+  'extensions.install': z.object({ path }),
+  'extensions.uninstall': z.object({ name: z.string().min(1).max(200) }),
 } as const satisfies Record<RequestName, z.ZodType>
 
 export { isRequestName, requestNames, type RequestName }
@@ -98,9 +107,11 @@ export type RequestResults = {
   'chat.send': { user: TreeNode; assistant: TreeNode }
   'chat.regenerate': { assistant: TreeNode }
   'chat.command': { node: TreeNode; sentToModel: boolean }
-  'extensions.list': ExtensionInfo[]
-  'extensions.setEnabled': ExtensionInfo[]
-  'extensions.reload': ExtensionInfo[]
+  'extensions.list': ExtensionView[]
+  'extensions.setEnabled': ExtensionView[]
+  'extensions.reload': ExtensionView[]
+  'extensions.install': ExtensionView[]
+  'extensions.uninstall': ExtensionView[]
   'chat.stop': { stopped: boolean }
   'chat.setSystemPrompt': SessionView
   'session.list': SessionSummary[]
@@ -130,7 +141,7 @@ export type ArborEvent =
   /** A move: only the position changed (a whole view of a big tree is megabytes). */
   | { type: 'session.position'; position: SessionPosition }
   | { type: 'sessions.changed'; sessions: SessionSummary[] }
-  | { type: 'extensions.changed'; extensions: ExtensionInfo[] }
+  | { type: 'extensions.changed'; extensions: ExtensionView[] }
   /** An extension's `notify(text)`. */
   | { type: 'extensions.notice'; extension: string; text: string }
 

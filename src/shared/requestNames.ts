@@ -33,6 +33,8 @@ export const requestNames = [
   'extensions.list',
   'extensions.setEnabled',
   'extensions.reload',
+  'extensions.install',
+  'extensions.uninstall',
 ] as const
 
 export type RequestName = (typeof requestNames)[number]

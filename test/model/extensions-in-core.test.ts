@@ -16,7 +16,7 @@ describe('extensions in the core', () => {
   let userFolder: string
   beforeAll(async () => {
     userFolder = await mkdtemp(join(os.tmpdir(), 'arbor-ext-user-'))
-    await cp(join(import.meta.dirname, '../fixtures/extensions/healthy/context-override'), join(userFolder, 'context-override'), { recursive: true })
+    await cp(join(import.meta.dirname, '../fixtures/extensions/core/context-override'), join(userFolder, 'context-override'), { recursive: true })
     plain = await createTestCore()
     extended = await createTestCore({ extensions: { bundledFolder: null, userFolder, watch: false } })
     for (const t of [plain, extended]) unwrap(await t.core.request('model.load', { path: await getDemoModelPath(), settings }))
@@ -32,7 +32,7 @@ describe('extensions in the core', () => {
     unwrap(await plain.core.request('chat.setSystemPrompt', { text: 'Short.' }))
     const reference = unwrap(await plain.core.request('chat.send', { text: 'Only this.' })).assistant.stats!
     const list = unwrap(await extended.core.request('extensions.list', undefined))
-    expect(list.find((e) => e.name === 'context-override')).toMatchObject({ status: 'enabled', hooks: ['context'] })
+    expect(list.find((e) => e.name === 'context-override')).toMatchObject({ status: 'enabled', hooks: ['context'], toolTokens: 0 })
     const long = 'A much longer question about trees, branches, roots and leaves, with many more tokens in it. '.repeat(4)
     const turn = unwrap(await extended.core.request('chat.send', { text: long }))
     expect(turn.assistant.text).toBe(DEMO_ANSWER)

@@ -1,4 +1,4 @@
-import { parseRequest, type ArborEvent, type RequestArgs, type RequestName, type RequestResults } from '../../shared/contract'
+import { parseRequest, type ArborEvent, type ExtensionView, type RequestArgs, type RequestName, type RequestResults } from '../../shared/contract'
 import { ArborFailure, fail, ok, type Result } from '../../shared/errors'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -7,6 +7,7 @@ import { freeFileName } from './freeFileName'
 import type { ExtensionRegistryOptions } from './extensions/ExtensionRegistry'
 import { Extensions } from './extensions/Extensions'
 import type { AppSnapshot, LoadSettings } from '../../shared/types'
+import { toolTokenCost } from '../../shared/extensions/toolTokenCost'
 import type { MeasuredMemory } from './engine/measureMemory'
 import { ChatTurns } from './ChatTurns'
 import { SessionService } from './SessionService'
@@ -72,6 +73,8 @@ export class ArborCore {
           return loaded
         } finally {
           this.sessions.modelChanged()
+          // Tool token costs are counted with the loaded model.
+          if (this.extensions) void this.extensionsChanged()
         }
       },
       'model.cancelLoad': () => ({ cancelled: this.models.cancelLoad() }),
@@ -79,6 +82,7 @@ export class ArborCore {
         this.chat.stop()
         const unloaded = await this.models.unload()
         this.sessions.modelChanged()
+        if (this.extensions) void this.extensionsChanged()
         return { unloaded }
       },
       'chat.send': ({ text, parentId, maxTokens }) => this.chat.send(text, parentId, maxTokens),
@@ -99,16 +103,25 @@ export class ArborCore {
       'tree.undo': () => this.idle(() => this.sessions.undo()),
       'tree.fork': ({ nodeId }) => this.idle(() => this.sessions.fork(nodeId)),
       'tree.summarizeBranch': ({ fromLeafId, toNodeId }) => this.chat.summarizeBranch(fromLeafId, toNodeId),
-      'extensions.list': () => this.extensions?.list() ?? [],
+      'extensions.list': () => this.extensionViews(),
       'extensions.setEnabled': async ({ name, enabled }) => {
         const extensions = this.requireExtensions()
         await (enabled ? extensions.enable(name) : extensions.disable(name))
-        return extensions.list()
+        return this.extensionViews()
       },
       'extensions.reload': async ({ name }) => {
-        const extensions = this.requireExtensions()
-        await extensions.reload(name)
-        return extensions.list()
+        await this.requireExtensions().reload(name)
+        return this.extensionViews()
+      },
+      'extensions.install': async ({ path }) => {
+        const installed = await this.requireExtensions().install(path)
+        if (!installed.ok) throw new ArborFailure(installed.error.code, installed.error.message, installed.error.details)
+        return this.extensionViews()
+      },
+      'extensions.uninstall': async ({ name }) => {
+        const removed = await this.requireExtensions().uninstall(name)
+        if (!removed.ok) throw new ArborFailure(removed.error.code, removed.error.message, removed.error.details)
+        return this.extensionViews()
       },
     }
   }
@@ -130,7 +143,7 @@ export class ArborCore {
     const sessions = await SessionService.create(folder, emit, () => models.runtime, process.cwd())
     let core: ArborCore | null = null
     const extensions = options.extensions
-      ? await Extensions.create({ ...options.extensions, onChange: () => core && emit({ type: 'extensions.changed', extensions: core.extensions?.list() ?? [] }) })
+      ? await Extensions.create({ ...options.extensions, onChange: () => void core?.extensionsChanged() })
       : null
     core = new ArborCore(llama, options, models, sessions, listeners, emit, extensions)
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())
@@ -147,8 +160,15 @@ export class ArborCore {
    * Where an upload of this kind goes, and the check it must pass to stay there: a model must
    * inspect cleanly, a session must parse as one.
    */
-  async uploadTarget(kind: 'model' | 'session', name: string): Promise<{ path: string; check(path: string): Promise<Result<unknown>> }> {
+  async uploadTarget(kind: 'model' | 'session' | 'extension', name: string): Promise<{ path: string; check(path: string): Promise<Result<unknown>> }> {
     if (kind === 'model') return { path: await this.folder.freeName(name), check: (path) => this.handle('model.inspect', { path }) }
+    if (kind === 'extension') {
+      // Staged, then installed by 'extensions.install', which reads and checks it.
+      const staging = join(dirname(this.options.modelsFolder), 'extension-uploads')
+      await mkdir(staging, { recursive: true })
+      const extension = name.toLowerCase().endsWith('.js') ? '.js' : '.ts'
+      return { path: await freeFileName(staging, name, extension), check: async (path) => ok({ path }) }
+    }
     await mkdir(this.sessions.folderPath, { recursive: true })
     return { path: await freeFileName(this.sessions.folderPath, name, '.jsonl'), check: (path) => this.sessions.checkFile(path) }
   }
@@ -185,6 +205,21 @@ export class ArborCore {
       }
     }
     return passThrough as T
+  }
+
+  /** Every extension with what its tools cost in every prompt with the loaded model. */
+  async extensionViews(): Promise<ExtensionView[]> {
+    const runtime = this.models.runtime
+    return Promise.all(
+      (this.extensions?.list() ?? []).map(async (info) => ({
+        ...info,
+        toolTokens: runtime ? (await toolTokenCost(info.tools, (text) => runtime.countTokens(text))).total : null,
+      })),
+    )
+  }
+
+  private async extensionsChanged(): Promise<void> {
+    this.emitEvent({ type: 'extensions.changed', extensions: await this.extensionViews() })
   }
 
   private requireExtensions(): Extensions {

@@ -80,8 +80,10 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
   }
 
   const upload = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const kind = url.searchParams.get('kind') === 'session' ? 'session' : 'model'
-    const name = url.searchParams.get('name') ?? (kind === 'session' ? 'session.jsonl' : 'upload.gguf')
+    const kinds = { model: 'upload.gguf', session: 'session.jsonl', extension: 'extension.ts' } as const
+    const asked = url.searchParams.get('kind')
+    const kind = asked === 'session' || asked === 'extension' ? asked : 'model'
+    const name = url.searchParams.get('name') ?? kinds[kind]
     const { path: target, check } = await core.uploadTarget(kind, name)
     const partial = `${target}.part`
     try {
