@@ -3,6 +3,8 @@ import { useShallow } from 'zustand/react/shallow'
 import { ConnectionBanner } from './components/ConnectionBanner'
 import { DropOverlay } from './components/DropOverlay'
 import { ErrorPanel } from './components/ErrorPanel'
+import { ExtensionManager } from './components/extensions/ExtensionManager'
+import { ExtensionNoticeToast } from './components/extensions/ExtensionNoticeToast'
 import { FitPanel } from './components/FitPanel'
 import { HardwarePanel } from './components/HardwarePanel'
 import { Header } from './components/Header'
@@ -15,14 +17,19 @@ import { useFileDrop } from './hooks/useFileDrop'
 import type { AppState } from './store/AppState'
 import { useArbor } from './store/useArbor'
 
-const selectApp = (s: AppState) => ({ openFile: s.openFile, openSessionFile: s.openSessionFile, modelsHidden: s.modelsHidden })
+const selectApp = (s: AppState) => ({
+  openFile: s.openFile,
+  openSessionFile: s.openSessionFile,
+  modelsHidden: s.modelsHidden,
+  extensionsOpen: s.extensionsOpen,
+})
 
 const isSessionFile = (file: File): boolean => file.name.toLowerCase().endsWith('.jsonl')
 
-/** The window: header, the sessions sidebar, the model column (pick, facts, fit, load) and the conversation. */
+/** The window: header, the sessions sidebar, the model column (pick, facts, fit, load), the conversation, and the extension manager. */
 export function App() {
-  const { openFile, openSessionFile, modelsHidden } = useArbor(useShallow(selectApp))
-  // A `.jsonl` is a session; anything else is judged as a model by its header.
+  const { openFile, openSessionFile, modelsHidden, extensionsOpen } = useArbor(useShallow(selectApp))
+  // A `.jsonl` is a session; `openFile` sends a `.ts`/`.js` to the extension manager and judges anything else as a model.
   const onFile = useCallback((file: File) => void (isSessionFile(file) ? openSessionFile(file) : openFile(file)), [openFile, openSessionFile])
   const dragging = useFileDrop(onFile)
   return (
@@ -43,7 +50,9 @@ export function App() {
         )}
         <WorkArea />
       </main>
-      {dragging && <DropOverlay />}
+      <ExtensionManager />
+      <ExtensionNoticeToast />
+      {dragging && <DropOverlay extensions={extensionsOpen} />}
     </div>
   )
 }

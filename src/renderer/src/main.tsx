@@ -10,6 +10,7 @@ import './styles/work.css'
 import './styles/sessions.css'
 import './styles/tree.css'
 import './styles/conversation.css'
+import './styles/extensions.css'
 
 const store = createArborStore(createClient())
 store.getState().start()

@@ -2,7 +2,7 @@ import type { ArborEvent, RequestArgs, RequestName, RequestResults } from '../..
 import type { Result } from '../../../shared/errors'
 
 /** What an uploaded file is. Defaults to `model`. */
-export type UploadKind = 'model' | 'session'
+export type UploadKind = 'model' | 'session' | 'extension'
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting'
 
@@ -16,7 +16,8 @@ export type ArborClient = {
   onConnection(listener: (state: ConnectionState) => void): () => void
   /**
    * A path the core can open for a dropped or chosen file: Electron's own path, or an upload in
-   * headless mode (a model lands in the models folder, a session in the sessions folder).
+   * headless mode (a model lands in the models folder, a session in the sessions folder, an extension in a
+   * staging folder from which `extensions.install` copies it).
    */
   resolveDroppedFile(file: File, onProgress: (sent: number, total: number) => void, kind?: UploadKind): Promise<Result<{ path: string }>>
 }

@@ -10,7 +10,8 @@ const isResult = (value: unknown): value is Result<{ path: string }> => {
 
 /**
  * POSTs the raw file to the headless server, reporting progress; answers the server's `Result`.
- * A session (`kind=session`) is stored in the sessions folder, a model in the models folder.
+ * A session (`kind=session`) is stored in the sessions folder, an extension (`kind=extension`) in a staging
+ * folder, a model in the models folder.
  */
 export function uploadFile(
   file: File,
@@ -19,7 +20,7 @@ export function uploadFile(
   kind: UploadKind = 'model',
 ): Promise<Result<{ path: string }>> {
   return new Promise((resolve) => {
-    const query = new URLSearchParams({ name: file.name, [TOKEN_QUERY]: token, ...(kind === 'session' ? { kind } : {}) })
+    const query = new URLSearchParams({ name: file.name, [TOKEN_QUERY]: token, ...(kind === 'model' ? {} : { kind }) })
     const xhr = new XMLHttpRequest()
     xhr.open('POST', `${headlessRoutes.upload}?${query.toString()}`)
     xhr.setRequestHeader('Content-Type', 'application/octet-stream')

@@ -10,6 +10,9 @@ const selectHeader = (s: AppState) => ({
   version: s.version,
   modelsHidden: s.modelsHidden,
   setModelsHidden: s.setModelsHidden,
+  extensionCount: s.extensions.length,
+  extensionsFailed: s.extensions.some((e) => e.status === 'failed'),
+  openExtensions: s.setExtensionsOpen,
 })
 
 const summarize = (hw: Hardware): string => {
@@ -21,9 +24,10 @@ const summarize = (hw: Hardware): string => {
   return parts.join(' · ')
 }
 
-/** App name, how it runs (desktop or browser), a one-line hardware summary, and the model column's toggle. */
+/** App name, how it runs (desktop or browser), a one-line hardware summary, the model column's toggle and Extensions. */
 export function Header() {
-  const { transport, hardware, version, modelsHidden, setModelsHidden } = useArbor(useShallow(selectHeader))
+  const { transport, hardware, version, modelsHidden, setModelsHidden, extensionCount, extensionsFailed, openExtensions } =
+    useArbor(useShallow(selectHeader))
   return (
     <header className="header">
       <div className="brand">
@@ -48,6 +52,15 @@ export function Header() {
         onClick={() => setModelsHidden(!modelsHidden)}
       >
         {modelsHidden ? 'Show models' : 'Hide models'}
+      </button>
+      <button
+        type="button"
+        className={`btn btn-small${extensionsFailed ? ' btn-attention' : ''}`}
+        data-testid="open-extensions"
+        title={extensionsFailed ? 'An extension failed: open the extension manager' : 'Manage extensions: enable, reload, install'}
+        onClick={() => openExtensions(true)}
+      >
+        Extensions{extensionCount > 0 ? ` (${extensionCount})` : ''}
       </button>
     </header>
   )

@@ -1,5 +1,6 @@
 import type { AppSlice } from './createAppSlice'
 import type { ChatSlice } from './createChatSlice'
+import type { ExtensionsSlice } from './createExtensionsSlice'
 import type { FitSlice } from './createFitSlice'
 import type { GraphSlice } from './createGraphSlice'
 import type { LoadSlice } from './createLoadSlice'
@@ -17,4 +18,5 @@ export type AppState = AppSlice &
   SessionSlice &
   TreeSlice &
   GraphSlice &
+  ExtensionsSlice &
   UiSlice

@@ -50,5 +50,11 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
     case 'sessions.changed':
       set({ sessions: event.sessions })
       return
+    case 'extensions.changed':
+      set({ extensions: event.extensions, extensionsLoaded: true })
+      return
+    case 'extensions.notice':
+      get().showExtensionNotice(event.extension, event.text)
+      return
   }
 }

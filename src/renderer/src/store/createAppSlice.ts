@@ -22,7 +22,7 @@ export type AppSlice = {
   models: ModelEntry[]
   /** The last error, shown in the error panel until dismissed or replaced. */
   error: ShownError | null
-  /** Subscribes to the client's events and connection; fetches a snapshot on every (re)connect. */
+  /** Subscribes to the client's events and connection; fetches a snapshot and the extensions on every (re)connect. */
   start(): () => void
   refreshSnapshot(): Promise<void>
   showError(error: ArborError, context?: string): void
@@ -48,7 +48,9 @@ export const createAppSlice =
       const offEvent = client.onEvent((event) => applyEvent(event, set, get))
       const offConnection = client.onConnection((connection) => {
         set({ connection })
-        if (connection === 'open') void get().refreshSnapshot()
+        if (connection !== 'open') return
+        void get().refreshSnapshot()
+        void get().refreshExtensions()
       })
       return () => {
         offEvent()

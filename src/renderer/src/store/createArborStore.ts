@@ -3,6 +3,7 @@ import type { ArborClient } from '../api/ArborClient'
 import type { AppState } from './AppState'
 import { createAppSlice } from './createAppSlice'
 import { createChatSlice } from './createChatSlice'
+import { createExtensionsSlice } from './createExtensionsSlice'
 import { createFitSlice } from './createFitSlice'
 import { createGraphSlice } from './createGraphSlice'
 import { createLoadSlice } from './createLoadSlice'
@@ -24,6 +25,7 @@ export function createArborStore(client: ArborClient): ArborStore {
     ...createSessionSlice(client)(...a),
     ...createTreeSlice(client)(...a),
     ...createGraphSlice(...a),
+    ...createExtensionsSlice(client)(...a),
     ...createUiSlice(...a),
   }))
 }

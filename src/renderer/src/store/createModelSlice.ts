@@ -3,6 +3,7 @@ import type { ModelFacts } from '../../../shared/types'
 import type { ArborClient } from '../api/ArborClient'
 import { previewHeader } from '../api/previewHeader'
 import type { AppState } from './AppState'
+import { isExtensionFile } from './isExtensionFile'
 
 export type UploadProgress = { fileName: string; sentBytes: number; totalBytes: number }
 
@@ -18,7 +19,10 @@ export type ModelSlice = {
   creatingDemo: boolean
   /** Inspects a model and, if that works, selects it and estimates its fit with the recommended settings. */
   selectModel(path: string, fileName?: string): Promise<boolean>
-  /** A dropped or chosen file: resolves it to a path (uploading in headless mode), then selects it. */
+  /**
+   * A dropped or chosen file: resolves it to a path (uploading in headless mode), then selects it.
+   * A `.ts`/`.js` file goes to the extension manager instead.
+   */
   openFile(file: File): Promise<void>
   createDemo(): Promise<void>
 }
@@ -50,6 +54,7 @@ export const createModelSlice =
     },
 
     async openFile(file) {
+      if (isExtensionFile(file)) return get().offerExtensionFile(file)
       set({
         error: null,
         fileWarning: file.name.toLowerCase().endsWith('.gguf')

@@ -1,8 +1,10 @@
-import type { KeyboardEvent } from 'react'
+import { useMemo, useState, type KeyboardEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { AppState } from '../../store/AppState'
 import { useArbor } from '../../store/useArbor'
 import { useArborStore } from '../../store/useArborStore'
+import { CommandSuggestions } from './CommandSuggestions'
+import { matchCommands } from './matchCommands'
 
 const selectComposer = (s: AppState) => ({
   draft: s.draft,
@@ -12,13 +14,31 @@ const selectComposer = (s: AppState) => ({
   setDraft: s.setDraft,
   sendMessage: s.sendMessage,
   stopGeneration: s.stopGeneration,
+  extensions: s.extensions,
 })
 
-/** The message input: Enter sends at the current position, Shift+Enter adds a line; Stop while a reply is written. */
+const SUGGESTIONS_ID = 'command-suggestions'
+
+/**
+ * The message input: Enter sends at the current position, Shift+Enter adds a line; Stop while a reply is written.
+ * A draft starting with `/` lists the matching extension commands.
+ */
 export function ChatComposer({ enabled }: { enabled: boolean }) {
-  const { draft, editing, atRoot, generating, setDraft, sendMessage, stopGeneration } = useArbor(useShallow(selectComposer))
+  const { draft, editing, atRoot, generating, setDraft, sendMessage, stopGeneration, extensions } = useArbor(useShallow(selectComposer))
   const store = useArborStore()
   const canSend = enabled && !generating && draft.trim() !== ''
+  const [active, setActive] = useState(0)
+  // Esc hides the list for the draft it was pressed on; typing on shows it again.
+  const [hiddenFor, setHiddenFor] = useState<string | null>(null)
+  const matches = useMemo(() => matchCommands(draft, extensions), [draft, extensions])
+  const suggestions = enabled && hiddenFor !== draft ? matches : []
+  const current = Math.min(active, Math.max(0, suggestions.length - 1))
+
+  const edit = (text: string) => {
+    setDraft(text)
+    setActive(0)
+  }
+  const complete = (name: string) => edit(`/${name} `)
 
   const send = async () => {
     if (!canSend) return
@@ -29,6 +49,22 @@ export function ChatComposer({ enabled }: { enabled: boolean }) {
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (suggestions.length > 0 && !e.nativeEvent.isComposing) {
+      const picked = suggestions[current]
+      if (e.key === 'Tab' && !e.shiftKey && picked) {
+        e.preventDefault()
+        return complete(picked.name)
+      }
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault()
+        const step = e.key === 'ArrowDown' ? 1 : -1
+        return setActive((current + step + suggestions.length) % suggestions.length)
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault()
+        return setHiddenFor(draft)
+      }
+    }
     if (e.key !== 'Enter' || e.shiftKey || e.nativeEvent.isComposing) return
     e.preventDefault()
     void send()
@@ -44,6 +80,7 @@ export function ChatComposer({ enabled }: { enabled: boolean }) {
           {editing ? 'Editing a message: sending adds it as a new branch beside the original.' : 'At the root: sending starts a new tree in this session.'}
         </p>
       )}
+      {suggestions.length > 0 && <CommandSuggestions id={SUGGESTIONS_ID} suggestions={suggestions} active={current} onPick={complete} />}
       <textarea
         id="chat-input"
         data-testid="chat-input"
@@ -51,7 +88,10 @@ export function ChatComposer({ enabled }: { enabled: boolean }) {
         placeholder={enabled ? 'Write a message… (Enter sends, Shift+Enter for a new line)' : 'Load a model to chat'}
         disabled={!enabled}
         value={draft}
-        onChange={(e) => setDraft(e.target.value)}
+        aria-autocomplete="list"
+        aria-controls={suggestions.length > 0 ? SUGGESTIONS_ID : undefined}
+        aria-activedescendant={suggestions.length > 0 ? `${SUGGESTIONS_ID}-${current}` : undefined}
+        onChange={(e) => edit(e.target.value)}
         onKeyDown={onKeyDown}
       />
       <div className="composer-actions">
