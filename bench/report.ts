@@ -3,6 +3,7 @@ import { formatBytes, formatCount, formatPercent } from '../src/shared/format'
 import type { RawSpeed } from '../src/main/core/engine/benchmarkEvaluation'
 import type { BranchSwitchResult } from './branchSwitch'
 import type { TreeRenderResult } from './treeRender'
+import type { ExtensionHostMeasurement } from '../src/main/core/extensions/measureExtensionHost'
 
 export type SpeedRow = RawSpeed
 
@@ -46,7 +47,12 @@ export function autoThreadGap(rows: SpeedRow[], auto: number, key: 'promptTokens
   return best > 0 ? (best - mine) / best : 0
 }
 
-export function renderReport(results: ShapeResult[], branchSwitch: BranchSwitchResult & { shape: string }, tree: TreeRenderResult, meta: { machine: Record<string, string>; quick: boolean; totalMs: number }) {
+export function renderReport(
+  results: ShapeResult[],
+  branchSwitch: BranchSwitchResult & { shape: string },
+  tree: TreeRenderResult,
+  host: ExtensionHostMeasurement,
+  meta: { machine: Record<string, string>; quick: boolean; totalMs: number }) {
   const lines: string[] = []
   lines.push(`# Arbor benchmark`, '')
   lines.push(`Machine: ${meta.machine.cpu}, GPU: ${meta.machine.gpu}, Node ${meta.machine.node}. ${meta.quick ? 'Quick run.' : 'Full run.'} Took ${f1(meta.totalMs / 1000)} s.`, '')
@@ -98,6 +104,13 @@ export function renderReport(results: ShapeResult[], branchSwitch: BranchSwitchR
   lines.push(`| panning: frames over 25 ms | ${formatPercent(tree.panDroppedFrameShare)} of ${tree.panFrames} | none |`)
   targets.push({ what: 'tree first render ≤ 1000 ms (as excess)', value: tree.firstRenderMs / 1000 - 1, ok: tree.firstRenderMs < 1000 })
   targets.push({ what: 'tree selection ≤ 50 ms, worst (as excess)', value: tree.selectMaxMs / 50 - 1, ok: tree.selectMaxMs < 50 })
+  lines.push('', '## Extension host (one Node process per extension)', '')
+  lines.push('| measure | value | target |', '|---|---|---|')
+  lines.push(`| host start (launch to extension loaded), median | ${f1(host.hostStartMs)} ms | — |`)
+  lines.push(`| manifest + esbuild compile, median | ${f1(host.compileMs)} ms | — |`)
+  lines.push(`| no-op command round trip, median / p95 | ${host.roundTripMs.median.toFixed(3)} / ${host.roundTripMs.p95.toFixed(3)} ms | < 5 ms |`)
+  lines.push(`| idle host memory (RSS / JS heap) | ${formatBytes(host.rssBytes)} / ${formatBytes(host.heapUsedBytes)} | — |`)
+  targets.push({ what: 'no-op command round trip ≤ 5 ms (median, as excess)', value: host.roundTripMs.median / 5 - 1, ok: host.roundTripMs.median < 5 })
   lines.push('', '## Targets', '', '| target | value | met |', '|---|---|---|')
   for (const t of targets) lines.push(`| ${t.what} | ${formatPercent(t.value)} | ${t.ok ? 'yes' : '**no**'} |`)
   return { markdown: lines.join('\n') + '\n', json: { meta, results, targets } }

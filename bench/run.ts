@@ -17,6 +17,7 @@ import { getShapePath } from '../test/helpers/fixtures'
 import { measureInFreshProcess } from '../test/helpers/measureInFreshProcess'
 import { benchBranchSwitch } from './branchSwitch'
 import { benchTreeRender } from './treeRender'
+import { measureExtensionHost } from '../src/main/core/extensions/measureExtensionHost'
 import { dropPageCache, renderReport, type ShapeResult, type SpeedRow } from './report'
 
 const quick = process.argv.includes('--quick')
@@ -103,10 +104,12 @@ process.stderr.write('bench: 10,000-node tree in Chromium…\n')
 const rendererDir = join(import.meta.dirname, '../out/renderer')
 if (!existsSync(join(rendererDir, 'index.html'))) execFileSync(join(import.meta.dirname, '../node_modules/.bin/electron-vite'), ['build'], { stdio: 'inherit' })
 const treeRender = await benchTreeRender(10_000, rendererDir)
+process.stderr.write('bench: extension host…\n')
+const extensionHost = await measureExtensionHost({ starts: 5, roundTrips: 200 })
 const llama = await getArborLlama()
 const machine = { cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', gpu: llama.gpu || 'none', node: process.version }
 await mkdir(outDir, { recursive: true })
-const { markdown, json } = renderReport(results, branchSwitch, treeRender, { machine, quick, totalMs: Date.now() - started })
+const { markdown, json } = renderReport(results, branchSwitch, treeRender, extensionHost, { machine, quick, totalMs: Date.now() - started })
 await writeFile(join(outDir, 'report.md'), markdown)
 await writeFile(join(outDir, 'report.json'), JSON.stringify(json, null, 2))
 console.log(markdown)
