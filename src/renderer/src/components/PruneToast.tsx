@@ -1,5 +1,5 @@
-import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { useAutoDismiss } from '../hooks/useAutoDismiss'
 import type { AppState } from '../store/AppState'
 import { useArbor } from '../store/useArbor'
 
@@ -17,11 +17,7 @@ const SHOW_MS = 10_000
 export function PruneToast() {
   const { notice, canUndo, undoPrune, dismiss } = useArbor(useShallow(selectNotice))
 
-  useEffect(() => {
-    if (!notice) return
-    const timer = setTimeout(dismiss, SHOW_MS)
-    return () => clearTimeout(timer)
-  }, [notice, dismiss])
+  useAutoDismiss(notice, dismiss, SHOW_MS)
 
   if (!notice) return null
   return (
