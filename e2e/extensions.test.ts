@@ -87,4 +87,11 @@ describe('extensions in a browser', () => {
     await page().getByTestId('send-button').click()
     await page().locator('[data-testid="message"][data-role="assistant"]').filter({ hasText: DEMO_ANSWER }).last().waitFor()
   })
+
+  it('runs commands without a loaded model', async () => {
+    await page().getByTestId('unload-button').click()
+    await page().getByTestId('chat-hint').waitFor()
+    await command('/tokens')
+    await lastCustom().filter({ hasText: 'No model is loaded' }).waitFor()
+  })
 })

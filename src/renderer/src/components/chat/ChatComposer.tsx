@@ -26,12 +26,15 @@ const SUGGESTIONS_ID = 'command-suggestions'
 export function ChatComposer({ enabled }: { enabled: boolean }) {
   const { draft, editing, atRoot, generating, setDraft, sendMessage, stopGeneration, extensions } = useArbor(useShallow(selectComposer))
   const store = useArborStore()
-  const canSend = enabled && !generating && draft.trim() !== ''
+  // Commands run without the model: with extensions offering some, the input works before a load.
+  const commandsOnly = !enabled && extensions.some((e) => e.commands.length > 0)
+  const isCommand = /^\/[^\s/]/.test(draft.trim())
+  const canSend = !generating && draft.trim() !== '' && (enabled || (commandsOnly && isCommand))
   const [active, setActive] = useState(0)
   // Esc hides the list for the draft it was pressed on; typing on shows it again.
   const [hiddenFor, setHiddenFor] = useState<string | null>(null)
   const matches = useMemo(() => matchCommands(draft, extensions), [draft, extensions])
-  const suggestions = enabled && hiddenFor !== draft ? matches : []
+  const suggestions = (enabled || commandsOnly) && hiddenFor !== draft ? matches : []
   const current = Math.min(active, Math.max(0, suggestions.length - 1))
 
   const edit = (text: string) => {
@@ -86,7 +89,7 @@ export function ChatComposer({ enabled }: { enabled: boolean }) {
         data-testid="chat-input"
         rows={3}
         placeholder={enabled ? 'Write a message… (Enter sends, Shift+Enter for a new line)' : 'Load a model to chat'}
-        disabled={!enabled}
+        disabled={!enabled && !commandsOnly}
         value={draft}
         aria-autocomplete="list"
         aria-controls={suggestions.length > 0 ? SUGGESTIONS_ID : undefined}

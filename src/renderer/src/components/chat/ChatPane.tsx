@@ -31,7 +31,7 @@ export function ChatPane() {
       <SystemPromptEditor />
       {!enabled && (
         <p className="chat-hint" data-testid="chat-hint">
-          Load a model to chat.
+          Load a model to chat. Extension commands (type <code>/</code>) work without one.
         </p>
       )}
       <MessageList />
