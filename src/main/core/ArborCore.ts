@@ -197,7 +197,7 @@ export class ArborCore {
     const facts = this.models.loadedFacts
     const runtime = this.models.runtime
     if (extensions) {
-      const ctx = extensionCallContext(this.sessions, runtime, facts, this.emitEvent, this.sessions.view().systemPrompt)
+      const ctx = extensionCallContext(this.sessions, runtime, facts, this.emitEvent, this.sessions.systemPrompt())
       if (event === 'modelLoaded' && ctx.model) void extensions.emit('modelLoaded', { model: ctx.model }, ctx)
       if (event === 'sessionStart') {
         const { doc, path, file } = this.sessions.session

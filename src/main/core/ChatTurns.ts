@@ -4,7 +4,7 @@ import { ArborFailure } from '../../shared/errors'
 import type { AssistantMessage } from '../../shared/session/sessionTypes'
 import { parseCommandLine } from '../../shared/extensions/parseCommandLine'
 import { contextMessages, type ContextMessage } from '../../shared/tree/contextMessages'
-import type { TreeNode } from '../../shared/treeView'
+import type { SessionView, TreeNode } from '../../shared/treeView'
 import type { ModelFacts, TurnStats } from '../../shared/types'
 import { extensionCallContext } from './extensionCallContext'
 import type { Extensions } from './extensions/Extensions'
@@ -16,6 +16,12 @@ const SUMMARY_PROMPT =
 
 const commonAncestor = (path: readonly { id: string }[], other: ReadonlySet<string>): string | null =>
   [...path].reverse().find((e) => other.has(e.id))?.id ?? null
+
+const nodeIn = (view: SessionView, id: string): TreeNode => {
+  const node = view.nodes.find((n) => n.id === id)
+  if (!node) throw new ArborFailure('NODE_NOT_FOUND', `There is no message ${id} in this session.`)
+  return node
+}
 
 const usageOf = (stats: TurnStats): AssistantMessage['usage'] => ({
   input: stats.evaluatedTokens,
@@ -55,7 +61,7 @@ export class ChatTurns {
     if (!this.extensions) throw new ArborFailure('COMMAND_NOT_FOUND', `There is no command /${parsed.name}: extensions are off.`)
     const parent = parentId === undefined ? this.sessions.session.position : parentId
     if (parent !== null) this.sessions.nodeExists(parent)
-    const result = await this.extensions.runCommand(parsed.name, parsed.args, this.callContext(this.sessions.view().systemPrompt))
+    const result = await this.extensions.runCommand(parsed.name, parsed.args, this.callContext(this.sessions.systemPrompt()))
     if (!result.ok) throw new ArborFailure(result.error.code, result.error.message, result.error.details)
     const { text: output, sendToModel, extension } = result.value
     const id = await this.sessions.append(
@@ -66,8 +72,8 @@ export class ChatTurns {
       parent,
     )
     this.sessions.session.position = id
-    this.sessions.changed()
-    return { node: this.node(id), sentToModel: sendToModel }
+    const view = this.sessions.changed()
+    return { node: nodeIn(view, id), sentToModel: sendToModel }
   }
 
   get generating(): boolean {
@@ -81,9 +87,7 @@ export class ChatTurns {
   }
 
   private node(id: string): TreeNode {
-    const node = this.sessions.view().nodes.find((n) => n.id === id)
-    if (!node) throw new ArborFailure('NODE_NOT_FOUND', `There is no message ${id} in this session.`)
-    return node
+    return nodeIn(this.sessions.view(), id)
   }
 
   private start(): { runtime: ModelRuntime; abort: AbortController } {
@@ -125,8 +129,7 @@ export class ChatTurns {
   /** Streams the model's answer to the path ending at `parent` and stores it as its child. */
   private async answer(runtime: ModelRuntime, abort: AbortController, parent: TreeNode | null, maxTokens?: number): Promise<TreeNode> {
     const session = this.sessions.session
-    const view = this.sessions.view()
-    const { systemPrompt, path } = await this.applyContextHooks(view.systemPrompt, contextMessages(parent ? session.doc.pathTo(parent.id) : []))
+    const { systemPrompt, path } = await this.applyContextHooks(this.sessions.systemPrompt(), contextMessages(parent ? session.doc.pathTo(parent.id) : []))
     const pendingId = `pending-${randomBytes(3).toString('hex')}`
     const pending: TreeNode = { id: pendingId, parentId: parent?.id ?? null, kind: 'assistant', text: '', tokens: null, label: null, timestamp: new Date().toISOString() }
     session.position = parent?.id ?? null
@@ -163,9 +166,10 @@ export class ChatTurns {
     const id = await this.sessions.append({ type: 'message', message }, parent?.id ?? null)
     await this.sessions.append({ type: 'custom', customType: 'arbor.turn', data: { targetId: id, stats } }, id)
     session.position = id
-    const node = this.node(id)
+    const view = this.sessions.view()
+    const node = nodeIn(view, id)
     this.emit({ type: 'chat.turnEnd', node })
-    this.sessions.changed()
+    this.sessions.changed(view)
     // Fire and forget: a slow turnEnd hook must not hold the reply (each call has its own timeout).
     void this.extensions?.emit('turnEnd', { nodeId: id, text, stopReason: stats.stopReason }, this.callContext(systemPrompt))
     if (errorMessage) throw new ArborFailure('GENERATION_FAILED', `The model failed while answering: ${errorMessage}`)
@@ -212,8 +216,7 @@ export class ChatTurns {
       const result = await runtime.generate(SUMMARY_PROMPT, [{ role: 'user', text: transcript }], { signal: abort.signal, onText: () => {}, maxTokens: 256 })
       const id = await this.sessions.append({ type: 'branch_summary', fromId: fromLeafId, summary: result.text.trim() }, common)
       this.sessions.session.position = toNodeId === null || toNodeId === common ? id : toNodeId
-      this.sessions.changed()
-      return { summary: this.node(id) }
+      return { summary: nodeIn(this.sessions.changed(), id) }
     } finally {
       this.generation = null
     }

@@ -1,4 +1,3 @@
-import { basename } from 'node:path'
 import type { ArborEvent } from '../../shared/contract'
 import { ArborFailure, fail, ok, type Result } from '../../shared/errors'
 import { SessionDocument } from '../../shared/session/SessionDocument'
@@ -92,16 +91,22 @@ export class SessionService {
     return buildSessionView(this.open, this.runtime(), this.tokenCache, DEFAULT_SYSTEM_PROMPT)
   }
 
-  /** Tells every UI the session changed; returns the view it sent. */
-  changed(): SessionView {
-    const session = this.view()
+  /** Tells every UI the session changed; returns the view it sent (pass one already built). */
+  changed(session: SessionView = this.view()): SessionView {
     this.emit({ type: 'session.changed', session })
     return session
   }
 
+  /** The system prompt of the open session, without building the whole view. */
+  systemPrompt(): string {
+    return sessionState(this.open.doc).systemPrompt ?? DEFAULT_SYSTEM_PROMPT
+  }
+
   async list(): Promise<SessionSummary[]> {
-    const listed = await this.folder.list()
-    const sessions = listed.map((s) => ({
+    // The open session is described from memory: rescanning its file after every append would
+    // read a large session again and again while the user chats.
+    const listed = await this.folder.list({ except: this.open.path })
+    const sessions: SessionSummary[] = listed.map((s) => ({
       id: s.id,
       path: s.path,
       name: s.name ?? null,
@@ -109,9 +114,8 @@ export class SessionService {
       nodeCount: s.nodeCount,
       firstMessage: s.firstMessage || null,
     }))
-    // The open session may not be on disk yet; it is still a session the user has.
-    if (!sessions.some((s) => s.path === this.open.path)) sessions.unshift(this.view().summary)
-    return sessions
+    sessions.push(this.view().summary)
+    return sessions.sort((a, b) => b.updatedAt - a.updatedAt)
   }
 
   /** The sidebar's names, counts and times follow appends, at most a few times a second. */
@@ -256,10 +260,5 @@ export class SessionService {
     this.tokenCache.clear()
     void this.listChanged()
     return this.changed()
-  }
-
-  /** The session file's name, for messages. */
-  get fileName(): string {
-    return basename(this.open.path)
   }
 }

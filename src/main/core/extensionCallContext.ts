@@ -1,12 +1,12 @@
 import type { ArborEvent } from '../../shared/contract'
 import type { ModelInfo, NodeSnapshot } from '../../shared/extensions/ExtensionContext'
-import { pathTo } from '../../shared/conversationTree'
+import { treeNodes } from '../../shared/tree/treeNodes'
 import type { TreeNode } from '../../shared/treeView'
 import type { ModelRuntime } from './engine/ModelRuntime'
 import type { ExtensionCallContext } from './extensions/ExtensionCallContext'
 import type { SessionService } from './SessionService'
 
-const snapshot = (n: TreeNode): NodeSnapshot => ({ id: n.id, parentId: n.parentId, kind: n.kind, text: n.text })
+const snapshot = (n: Pick<TreeNode, 'id' | 'parentId' | 'kind' | 'text'>): NodeSnapshot => ({ id: n.id, parentId: n.parentId, kind: n.kind, text: n.text })
 
 /** What an extension call sees of the core: the path, the tree on demand, the model, and callbacks. */
 export function extensionCallContext(
@@ -16,9 +16,10 @@ export function extensionCallContext(
   emit: (event: ArborEvent) => void,
   systemPrompt: string,
 ): ExtensionCallContext {
-  const view = sessions.view()
+  const { doc, position } = sessions.session
   return {
-    path: pathTo(view.nodes, view.leafId).map(snapshot),
+    // Only the path: the whole tree is built if an extension asks for it.
+    path: treeNodes(doc.pathTo(position)).map(snapshot),
     systemPrompt,
     model: modelInfo && runtime ? { ...modelInfo, contextSize: runtime.settings.contextSize } : null,
     tree: () => sessions.view().nodes.map(snapshot),

@@ -84,10 +84,6 @@ export class ModelRuntime {
     return this.model.tokenize(text, false).length
   }
 
-  get threads(): number {
-    return this.context.currentThreads
-  }
-
   /** Generates the next assistant message for the path, re-using the KV cache of the common prefix. */
   async generate(systemPrompt: string, path: TurnMessage[], options: GenerateOptions): Promise<{ text: string; stats: TurnStats }> {
     this.assertUsable()

@@ -41,11 +41,12 @@ export class SessionsFolder {
    * Every session file, the most recently changed first. Also deletes the temporary files of rewrites that a
    * crash interrupted (`.<name>.jsonl.<hex>.tmp`, older than ten minutes).
    */
-  async list(): Promise<SessionListing[]> {
+  async list(options: { except?: string } = {}): Promise<SessionListing[]> {
     await this.ops.ensureFolder(this.path)
     const all = await this.ops.list(this.path)
     await Promise.all(all.filter((name) => STALE_TEMP.test(name)).map((name) => this.removeIfStale(join(this.path, name))))
-    const names = all.filter((name) => name.endsWith('.jsonl') && !name.startsWith('.'))
+    const except = options.except === undefined ? undefined : resolve(options.except)
+    const names = all.filter((name) => name.endsWith('.jsonl') && !name.startsWith('.') && resolve(join(this.path, name)) !== except)
     const listings = await Promise.all(names.map((name) => this.describe(join(this.path, name), name)))
     const found = listings.filter((l): l is SessionListing => l !== null)
     const paths = new Set(found.map((l) => l.path))
