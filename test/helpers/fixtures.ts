@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { makeDemoModel } from '../../src/main/core/gguf-writer/makeDemoModel'
 import { makeLlamaModel } from '../../src/main/core/gguf-writer/makeLlamaModel'
+import { ECHO_SCRIPT, makeToolCallingModel } from '../../src/main/core/gguf-writer/makeToolCallingModel'
 import { type ShapeName, shapes } from '../../src/main/core/gguf-writer/shapes'
 
 /** Generated fixtures live here (git-ignored). */
@@ -67,4 +68,10 @@ export function getDemoModelPath(): Promise<string> {
 export function getShapePath(shapeName: ShapeName): Promise<string> {
   const shape = shapes[shapeName]
   return fixturePath(`shape-${shapeName}`, (path) => makeLlamaModel(path, shape), shape)
+}
+
+/** A chain model that calls `echo({"text": "hi"})` and then answers (see `makeToolCallingModel`); `repeat`: it never stops calling. */
+export function getToolCallingModelPath(repeat = false): Promise<string> {
+  const script = { ...ECHO_SCRIPT, repeat }
+  return fixturePath(repeat ? 'tool-caller-repeat' : 'tool-caller', (path) => makeToolCallingModel(path, script), script)
 }
