@@ -18,12 +18,16 @@ export type Headless = {
   close(): Promise<void>
 }
 
-/** Arbor's headless mode on a free port with an empty models folder, and Debian's Chromium on it. */
-export async function startHeadless(options: Pick<ArborCoreOptions, 'extensions'> = {}): Promise<Headless> {
+/**
+ * Arbor's headless mode on a free port with an empty models folder, and Debian's Chromium on it. The extension
+ * state file is a fresh one in the same temporary folder unless `extensionStateFile` names one (to restart with it).
+ */
+export async function startHeadless(options: Pick<ArborCoreOptions, 'extensions' | 'extensionStateFile'> = {}): Promise<Headless> {
   const root = await mkdtemp(join(os.tmpdir(), 'arbor-e2e-'))
   const modelsFolder = join(root, 'models')
   await mkdir(modelsFolder)
-  const core = await ArborCore.create({ modelsFolder, sessionsFolder: join(root, 'sessions'), transport: 'headless', memorySampleMs: 500, ...options })
+  const extensionStateFile = options.extensionStateFile ?? join(root, 'extensions.json')
+  const core = await ArborCore.create({ modelsFolder, sessionsFolder: join(root, 'sessions'), transport: 'headless', memorySampleMs: 500, ...options, extensionStateFile })
   const server = await createHeadlessServer({ core, rendererDir: join(import.meta.dirname, '../out/renderer') })
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

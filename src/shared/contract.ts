@@ -88,6 +88,13 @@ export const requestSchemas = {
   /** Installs a dropped or chosen extension (a folder or a .ts/.js file) into the user folder. */
   'extensions.install': z.object({ path }),
   'extensions.uninstall': z.object({ name: z.string().min(1).max(200) }),
+  /**
+   * Allows an extension's permissions and enables it. `permissions` is its `consent.requested` as shown: when it
+   * asks for something else by now, nothing is allowed (`EXTENSION_PERMISSIONS_CHANGED`).
+   */
+  'extensions.allow': z.object({ name: z.string().min(1).max(200), permissions: z.array(z.string().min(1).max(4096)).max(64) }),
+  /** Trusts a working folder (its `.arbor/extensions` may run) or stops trusting it; kept across restarts. */
+  'extensions.trustWorkspace': z.object({ folder: path, trusted: z.boolean() }),
 } as const satisfies Record<RequestName, z.ZodType>
 
 export { isRequestName, requestNames, type RequestName }
@@ -112,6 +119,8 @@ export type RequestResults = {
   'extensions.reload': ExtensionView[]
   'extensions.install': ExtensionView[]
   'extensions.uninstall': ExtensionView[]
+  'extensions.allow': ExtensionView[]
+  'extensions.trustWorkspace': ExtensionView[]
   'chat.stop': { stopped: boolean }
   'chat.setSystemPrompt': SessionView
   'session.list': SessionSummary[]

@@ -35,6 +35,8 @@ export const requestNames = [
   'extensions.reload',
   'extensions.install',
   'extensions.uninstall',
+  'extensions.allow',
+  'extensions.trustWorkspace',
 ] as const
 
 export type RequestName = (typeof requestNames)[number]

@@ -13,7 +13,9 @@ export async function createTestCore(options: Partial<ArborCoreOptions> = {}): P
   const modelsFolder = join(root, 'models')
   const sessionsFolder = join(root, 'sessions')
   await mkdir(modelsFolder)
-  const core = await ArborCore.create({ modelsFolder, sessionsFolder, transport: 'headless', watchModels: false, ...options })
+  // The extension state goes beside them too: a test never reads or writes the real ~/.arbor.
+  const extensionStateFile = options.extensionStateFile ?? join(root, 'extensions.json')
+  const core = await ArborCore.create({ modelsFolder, sessionsFolder, transport: 'headless', watchModels: false, ...options, extensionStateFile })
   const events: ArborEvent[] = []
   core.on((e) => events.push(e))
   return {

@@ -6,6 +6,8 @@ import { extensionCallContext } from './extensionCallContext'
 import { freeFileName } from './freeFileName'
 import type { ExtensionRegistryOptions } from './extensions/ExtensionRegistry'
 import { Extensions } from './extensions/Extensions'
+import { ExtensionStateStore } from './extensions/ExtensionStateStore'
+import { defaultExtensionStateFile } from './arborHome'
 import type { AppSnapshot, LoadSettings } from '../../shared/types'
 import { toolTokenCost } from '../../shared/extensions/toolTokenCost'
 import type { MeasuredMemory } from './engine/measureMemory'
@@ -24,11 +26,25 @@ export type ArborCoreOptions = MemoryBudget & {
   transport: AppSnapshot['transport']
   /** How often live memory is sampled while a model is loaded. Defaults to `1000`. */
   memorySampleMs?: number
-  /** Extension folders (bundled, user, workspace) and settings; false runs none. Defaults to `false`. */
+  /**
+   * Extension folders (bundled, user, workspace) and settings; false runs none. Without a `workspace`, the working
+   * folder follows the open session's (`cwd` of its header). Defaults to `false`.
+   */
   extensions?: ExtensionRegistryOptions | false
+  /**
+   * The file keeping the user's extension choices (disabled, settings, allowed permissions, trusted folders), used
+   * unless `extensions.state` is given. Defaults to `extensions.json` in Arbor's home (`~/.arbor` or `$ARBOR_HOME`).
+   */
+  extensionStateFile?: string
   /** Watch the models folder for new files. Defaults to `true`. */
   watchModels?: boolean
   version?: string
+}
+
+/** The open session's working folder, untrusted unless the user trusts it (the extension state says). */
+const workingFolderOf = (sessions: SessionService): { folder: string; trusted: boolean } | null => {
+  const cwd = sessions.session.doc.header.cwd
+  return cwd ? { folder: cwd, trusted: false } : null
 }
 
 type Handlers = { [K in RequestName]: (arg: RequestArgs[K]) => Promise<RequestResults[K]> | RequestResults[K] }
@@ -42,6 +58,8 @@ export class ArborCore {
   private readonly folder: ModelsFolder
   private sampler: NodeJS.Timeout | null = null
   private readonly handlers: Handlers
+  /** The last change of working folder given to the extensions; the next one waits for it. */
+  private workspaceMove: Promise<void> = Promise.resolve()
 
   private constructor(
     private readonly llama: ArborLlama,
@@ -123,6 +141,16 @@ export class ArborCore {
         if (!removed.ok) throw new ArborFailure(removed.error.code, removed.error.message, removed.error.details)
         return this.extensionViews()
       },
+      'extensions.allow': async ({ name, permissions }) => {
+        const allowed = await this.requireExtensions().registry.allow(name, permissions)
+        if (!allowed.ok) throw new ArborFailure(allowed.error.code, allowed.error.message, allowed.error.details)
+        return this.extensionViews()
+      },
+      'extensions.trustWorkspace': async ({ folder, trusted }) => {
+        const done = await this.requireExtensions().registry.trustWorkspace(folder, trusted)
+        if (!done.ok) throw new ArborFailure(done.error.code, done.error.message, done.error.details)
+        return this.extensionViews()
+      },
     }
   }
 
@@ -143,7 +171,12 @@ export class ArborCore {
     const sessions = await SessionService.create(folder, emit, () => models.runtime, process.cwd())
     let core: ArborCore | null = null
     const extensions = options.extensions
-      ? await Extensions.create({ ...options.extensions, onChange: () => void core?.extensionsChanged() })
+      ? await Extensions.create({
+          ...options.extensions,
+          state: options.extensions.state ?? (await ExtensionStateStore.open(options.extensionStateFile ?? defaultExtensionStateFile())),
+          workspace: options.extensions.workspace !== undefined ? options.extensions.workspace : workingFolderOf(sessions),
+          onChange: () => void core?.extensionsChanged(),
+        })
       : null
     core = new ArborCore(llama, options, models, sessions, listeners, emit, extensions)
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())
@@ -202,6 +235,7 @@ export class ArborCore {
       if (event === 'sessionStart') {
         const { doc, path, file } = this.sessions.session
         void extensions.emit('sessionStart', { sessionId: doc.header.id, file: file ? path : null, workingFolder: doc.header.cwd || null }, ctx)
+        this.followWorkingFolder(extensions)
       }
     }
     return passThrough as T
@@ -216,6 +250,13 @@ export class ArborCore {
         toolTokens: runtime ? (await toolTokenCost(info.tools, (text) => runtime.countTokens(text))).total : null,
       })),
     )
+  }
+
+  /** Another session may have another working folder: its extensions (untrusted until the user trusts it) and `${workspace}`. */
+  private followWorkingFolder(extensions: Extensions): void {
+    if (!this.options.extensions || this.options.extensions.workspace !== undefined) return
+    const workspace = workingFolderOf(this.sessions)
+    this.workspaceMove = this.workspaceMove.then(() => extensions.setWorkspace(workspace)).catch(() => undefined)
   }
 
   private async extensionsChanged(): Promise<void> {

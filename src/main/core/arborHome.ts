@@ -8,6 +8,9 @@ export const defaultModelsFolder = (): string => join(arborHome(), 'models')
 
 export const DEMO_FILE_NAME = 'arbor-demo.gguf'
 
+/** The user's extension choices (disabled, settings, allowed permissions, trusted folders). */
+export const defaultExtensionStateFile = (): string => join(arborHome(), 'extensions.json')
+
 /** Where Arbor finds extensions: the bundled ones beside the app, the user's in `~/.arbor/extensions`. */
 export const defaultExtensionFolders = (appRoot: string): { bundledFolder: string; userFolder: string } => ({
   bundledFolder: join(appRoot, 'resources/extensions'),

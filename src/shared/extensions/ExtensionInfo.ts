@@ -11,8 +11,26 @@ export type ExtensionSourceKind = 'bundled' | 'user' | 'installed' | 'workspace'
  * - `disabled`: turned off by the user.
  * - `failed`: out of service because of `lastError` (a restart may be pending: see `restarting`).
  * - `untrusted`: found in a working folder the user has not trusted; never run.
+ * - `needs-consent`: it declares permissions the user has not allowed (never, or not since they grew); not run
+ *   until the user allows them (`extensions.allow`).
  */
-export type ExtensionStatus = 'enabled' | 'disabled' | 'failed' | 'untrusted'
+export type ExtensionStatus = 'enabled' | 'disabled' | 'failed' | 'untrusted' | 'needs-consent'
+
+/**
+ * What an extension asks to be allowed, against what the user allowed last. Permissions are compared as the
+ * manifest declares them with its setting defaults filled in; `${workspace}`, `${home}` and `${extension}` stay
+ * names (the working folder changes with the session; that is not the extension asking for more).
+ */
+export type PermissionConsent = {
+  /** What it asks for now; `extensions.allow` sends exactly this back. */
+  requested: string[]
+  /** What the user allowed last; null when never. */
+  accepted: string[] | null
+  /** Asked for now but not allowed last time (all of `requested` when never allowed). */
+  added: string[]
+  /** Allowed last time but no longer asked for. */
+  removed: string[]
+}
 
 export type ExtensionLogLine = { at: number; level: LogLevel; text: string }
 
@@ -32,7 +50,15 @@ export type ExtensionInfo = {
   lastError: ArborError | null
   /** Crashes, timeouts and failed hooks since it was (re)loaded. */
   faults: number
+  /** Resolved for this run (folders filled in); known once it was prepared (running, or waiting for consent). */
   permissions: PermissionInfo[]
+  /**
+   * Null when no consent is needed: it declares no permissions, or it is bundled (it ships with Arbor, so its
+   * permissions were accepted with Arbor; the manager still shows them).
+   */
+  consent: PermissionConsent | null
+  /** For a working folder's extension: that folder, whose trust decides whether it runs. Null otherwise. */
+  workspaceFolder: string | null
   tools: ToolRegistration[]
   commands: CommandRegistration[]
   hooks: HookName[]

@@ -6,27 +6,38 @@ import type { HostRegistrations } from '../../../shared/extensions/hostProtocol'
 import { createForkHostLauncher } from './createForkHostLauncher'
 import type { ExtensionFsOperations } from './ExtensionFsOperations'
 import { ExtensionHost, type RestartPolicy } from './ExtensionHost'
+import { ExtensionStateStore } from './ExtensionStateStore'
 import { findContributionConflict } from './findContributionConflict'
 import { findExtensionLocations } from './findExtensionLocations'
 import type { HostLauncher } from './HostLauncher'
 import { installedRecord } from './installedRecord'
 import { nodeExtensionFsOperations } from './nodeExtensionFsOperations'
+import { needsConsent, permissionConsent, samePermissions } from './permissionConsent'
 import { prepareExtension } from './prepareExtension'
 import { readExtensionSource } from './readExtensionSource'
 import type { RegistryEntry } from './RegistryEntry'
-import { toExtensionInfo } from './toExtensionInfo'
+import { toExtensionInfo, type EntryChoices } from './toExtensionInfo'
 import { watchExtensionsFolder } from './watchExtensionsFolder'
+import { WorkingFolder } from './WorkingFolder'
 
 export type ExtensionRegistryOptions = {
   /** Extensions shipped with Arbor (`resources/extensions`). Defaults to none. */
   bundledFolder?: string | null
   /** The user's extensions (`~/.arbor/extensions`); `install` copies into it. Defaults to none. */
   userFolder?: string | null
-  /** A session's working folder: its `.arbor/extensions` run only once the user trusts it. Defaults to none. */
+  /**
+   * A session's working folder: its `.arbor/extensions` run only once the user trusts it (`trustWorkspace`, kept in
+   * `state`); `trusted: true` trusts it for this run whatever `state` says. Defaults to none.
+   */
   workspace?: { folder: string; trusted: boolean } | null
-  /** Names of extensions the user turned off. Defaults to `[]`. */
+  /**
+   * The user's choices (disabled extensions, settings, allowed permissions, trusted folders), kept across restarts.
+   * Defaults to an in-memory store holding `disabled` and `settings`.
+   */
+  state?: ExtensionStateStore
+  /** Names of extensions the user turned off; used only without `state`. Defaults to `[]`. */
   disabled?: string[]
-  /** The user's settings, by extension name. Defaults to `{}`. */
+  /** The user's settings, by extension name; used only without `state`. Defaults to `{}`. */
   settings?: Record<string, Record<string, string>>
   /** Defaults to `createForkHostLauncher()`. */
   launcher?: HostLauncher
@@ -47,31 +58,31 @@ export type ExtensionRegistryOptions = {
 export type RunningExtension = { name: string; host: ExtensionHost; registrations: HostRegistrations }
 
 /**
- * Every extension Arbor knows of: found in folders, each run in its own host when enabled and trusted.
- * Names are unique (the first found keeps a name); a tool or command name that an extension already running
- * offers makes the newcomer fail (`EXTENSION_INVALID`) rather than half-work.
+ * Every extension Arbor knows of: found in folders, each run in its own host when enabled, trusted (a working
+ * folder's) and allowed what it declares (see `permissionConsent`). Names are unique (the first found keeps a
+ * name); a tool or command name that an extension already running offers makes the newcomer fail
+ * (`EXTENSION_INVALID`) rather than half-work.
  */
 export class ExtensionRegistry {
   private entries: RegistryEntry[] = []
   private readonly owners = new Map<string, RegistryEntry>()
-  private readonly disabled: Set<string>
-  private readonly settings: Record<string, Record<string, string>>
-  private workspace: { folder: string; trusted: boolean } | null
+  private readonly state: ExtensionStateStore
+  private readonly workspace: WorkingFolder
   private readonly ops: ExtensionFsOperations
   private readonly launcher: HostLauncher
   private stopWatching: (() => void) | null = null
   private disposed = false
 
   constructor(private readonly options: ExtensionRegistryOptions = {}) {
-    this.disabled = new Set(options.disabled)
-    this.settings = { ...options.settings }
-    this.workspace = options.workspace ?? null
+    this.state = options.state ?? ExtensionStateStore.inMemory({ disabled: options.disabled ?? [], settings: { ...options.settings } })
     this.ops = options.ops ?? nodeExtensionFsOperations
+    this.workspace = new WorkingFolder(this.state, this.ops)
     this.launcher = options.launcher ?? createForkHostLauncher()
   }
 
   /** Finds the extensions and starts the runnable ones (in parallel); resolves when each has started or failed. */
   async start(): Promise<void> {
+    await this.workspace.set(this.options.workspace ?? null)
     await this.rescan()
     const user = this.options.userFolder
     if (this.options.watch && user && !this.stopWatching) {
@@ -81,7 +92,7 @@ export class ExtensionRegistry {
   }
 
   list(): ExtensionInfo[] {
-    return this.entries.map((e) => toExtensionInfo(e, this.disabled.has(e.name), this.trusted(e)))
+    return this.entries.map((e) => toExtensionInfo(e, this.choices(e)))
   }
 
   info(name: string): ExtensionInfo | null {
@@ -100,15 +111,33 @@ export class ExtensionRegistry {
     return this.running().flatMap((r) => r.registrations.tools.map((t) => ({ extension: r.name, ...t })))
   }
 
-  enable(name: string): Promise<Result<ExtensionInfo>> {
-    this.disabled.delete(name)
+  /** Turns it on; one whose permissions the user has not allowed stays `needs-consent` (see `allow`). */
+  async enable(name: string): Promise<Result<ExtensionInfo>> {
+    if (!this.find(name)) return fail('EXTENSION_NOT_FOUND', `No extension "${name}".`)
+    await this.state.setDisabled(name, false)
+    return this.reload(name)
+  }
+
+  /**
+   * The user allows what it asks for and turns it on. `permissions` is what they were shown (`consent.requested`);
+   * when it asks for something else by now, nothing is recorded (`EXTENSION_PERMISSIONS_CHANGED`).
+   */
+  async allow(name: string, permissions: string[]): Promise<Result<ExtensionInfo>> {
+    const entry = this.find(name)
+    if (!entry) return fail('EXTENSION_NOT_FOUND', `No extension "${name}".`)
+    const consent = permissionConsent(entry, null)
+    if (consent && !samePermissions(consent.requested, permissions)) {
+      return fail('EXTENSION_PERMISSIONS_CHANGED', `"${name}" now asks for: ${consent.requested.join(', ')}. Look at them again before allowing it.`)
+    }
+    if (consent) await this.state.accept(name, consent.requested)
+    await this.state.setDisabled(name, false)
     return this.reload(name)
   }
 
   async disable(name: string): Promise<Result<ExtensionInfo>> {
     const entry = this.find(name)
     if (!entry) return fail('EXTENSION_NOT_FOUND', `No extension "${name}".`)
-    this.disabled.add(name)
+    await this.state.setDisabled(name, true)
     await this.stopEntry(entry)
     this.changed()
     return ok(this.info(name)!)
@@ -119,27 +148,37 @@ export class ExtensionRegistry {
     const entry = this.find(name)
     if (!entry) return fail('EXTENSION_NOT_FOUND', `No extension "${name}".`)
     await this.loadEntries([entry])
-    return ok(toExtensionInfo(entry, this.disabled.has(entry.name), this.trusted(entry)))
+    return ok(toExtensionInfo(entry, this.choices(entry)))
   }
 
   /** Replaces the user's settings of an extension and restarts it (permissions may depend on them). */
-  setSettings(name: string, settings: Record<string, string>): Promise<Result<ExtensionInfo>> {
-    this.settings[name] = { ...settings }
+  async setSettings(name: string, settings: Record<string, string>): Promise<Result<ExtensionInfo>> {
+    await this.state.setSettings(name, settings)
     return this.reload(name)
   }
 
   /** Another working folder, or the same one trusted or not: its extensions and `${workspace}` follow. */
   async setWorkspace(workspace: { folder: string; trusted: boolean } | null): Promise<void> {
-    const before = this.workspace
-    this.workspace = workspace ? { folder: resolve(workspace.folder), trusted: workspace.trusted } : null
+    const changed = await this.workspace.set(workspace)
     await this.rescan()
-    if (before?.folder !== this.workspace?.folder || before?.trusted !== this.workspace?.trusted) {
+    if (changed) {
       const affected = this.entries.filter((e) => e.source === 'workspace' || JSON.stringify(e.manifest ?? {}).includes('${workspace}'))
       await this.loadEntries(affected)
     }
   }
 
-  /** Copies an extension (a folder or a file) into the user folder and starts it. */
+  /**
+   * Trusts a working folder (by its real path) or stops trusting it, for good. When it is the working folder now,
+   * its extensions start (each still asking for its permissions) or stop.
+   */
+  async trustWorkspace(folder: string, trusted: boolean): Promise<Result<null>> {
+    const changed = await this.workspace.trust(folder, trusted)
+    if (!changed.ok) return changed
+    if (changed.value) await this.loadEntries(this.entries.filter((e) => e.source === 'workspace'))
+    return ok(null)
+  }
+
+  /** Copies an extension (a folder or a file) into the user folder and starts it (after consent, if it asks for permissions). */
   async install(path: string): Promise<Result<ExtensionInfo>> {
     const user = this.options.userFolder
     if (!user) return fail('EXTENSION_FAILED', 'No user extensions folder is configured.')
@@ -150,6 +189,8 @@ export class ExtensionRegistry {
     if ((await this.ops.isDirectory(target)) !== null) return fail('FILE_EXISTS', `${target} already exists.`)
     await this.ops.ensureFolder(user)
     await this.ops.copy(source.value.location, target)
+    // Installing is asking for it to run: a choice left from an earlier one of the same name does not hold.
+    await this.state.forget(source.value.manifest.name)
     const record = await installedRecord.read(user, this.ops)
     await installedRecord.write(user, record.add(basename(target)), this.ops)
     await this.rescan()
@@ -167,6 +208,7 @@ export class ExtensionRegistry {
     }
     await this.stopEntry(entry)
     await this.ops.remove(entry.location)
+    await this.state.forget(name)
     const record = await installedRecord.read(user, this.ops)
     if (record.delete(basename(entry.location))) await installedRecord.write(user, record, this.ops)
     await this.rescan()
@@ -183,6 +225,7 @@ export class ExtensionRegistry {
     this.disposed = true
     this.stopWatching?.()
     await Promise.all(this.entries.map((e) => this.stopEntry(e)))
+    await this.state.flush()
   }
 
   private find(name: string): RegistryEntry | undefined {
@@ -190,7 +233,16 @@ export class ExtensionRegistry {
   }
 
   private trusted(entry: RegistryEntry): boolean {
-    return entry.source !== 'workspace' || (this.workspace?.trusted ?? false)
+    return entry.source !== 'workspace' || this.workspace.trusted
+  }
+
+  private choices(entry: RegistryEntry): EntryChoices {
+    return {
+      disabled: this.state.isDisabled(entry.name),
+      trusted: this.trusted(entry),
+      consent: permissionConsent(entry, this.state.acceptedOf(entry.name)),
+      workspaceFolder: entry.source === 'workspace' ? this.workspace.folder : null,
+    }
   }
 
   private changed(): void {
@@ -200,7 +252,7 @@ export class ExtensionRegistry {
   /** Matches the entries to what is on disk now: new ones are loaded, gone ones stopped, the rest left alone. */
   private async rescan(): Promise<void> {
     const { bundledFolder: bundled, userFolder: user } = this.options
-    const found = await findExtensionLocations({ bundled, user, workspace: this.workspace?.folder }, this.ops)
+    const found = await findExtensionLocations({ bundled, user, workspace: this.workspace.folder }, this.ops)
     const kept: RegistryEntry[] = []
     const added: RegistryEntry[] = []
     for (const { location, source } of found) {
@@ -243,19 +295,24 @@ export class ExtensionRegistry {
   }
 
   private async startEntry(entry: RegistryEntry): Promise<void> {
-    if (entry.error || this.disabled.has(entry.name) || !this.trusted(entry) || this.disposed) return
+    if (entry.error || this.state.isDisabled(entry.name) || !this.trusted(entry) || this.disposed) return
     const source = await readExtensionSource(entry.location, this.ops)
     if (!source.ok) {
       entry.error = source.error
       return
     }
-    const prepared = await prepareExtension(source.value, this.workspace ? { workspace: this.workspace.folder } : {}, this.settings[entry.name] ?? {}, this.ops)
+    const variables: Record<string, string> = this.workspace.folder ? { workspace: this.workspace.folder } : {}
+    const prepared = await prepareExtension(source.value, variables, this.state.settingsOf(entry.name), this.ops)
     if (!prepared.ok) {
       entry.error = prepared.error
       return
     }
     entry.permissions = prepared.value.permissions
     entry.settings = prepared.value.settings
+    // Prepared so that the user sees the folders it would get; it runs once they allow them.
+    const consent = permissionConsent({ source: entry.source, manifest: source.value.manifest }, this.state.acceptedOf(entry.name))
+    if (needsConsent(consent)) return
+    if (consent && consent.removed.length > 0) await this.state.accept(entry.name, consent.requested)
     const host = new ExtensionHost({
       name: entry.name,
       entryPath: source.value.entryPath,

@@ -1,11 +1,29 @@
-import type { ExtensionInfo, ExtensionStatus } from '../../../shared/extensions/ExtensionInfo'
+import type { ExtensionInfo, ExtensionStatus, PermissionConsent } from '../../../shared/extensions/ExtensionInfo'
+import { needsConsent } from './permissionConsent'
 import type { RegistryEntry } from './RegistryEntry'
 
-/** An entry as the UI sees it. `disabled` and `trusted` come from the registry's settings. */
-export function toExtensionInfo(entry: RegistryEntry, disabled: boolean, trusted: boolean): ExtensionInfo {
+/** What the registry knows of an entry beyond the entry itself: the user's choices about it. */
+export type EntryChoices = {
+  disabled: boolean
+  trusted: boolean
+  consent: PermissionConsent | null
+  /** Its working folder, for a workspace extension. */
+  workspaceFolder: string | null
+}
+
+/** An entry as the UI sees it. */
+export function toExtensionInfo(entry: RegistryEntry, choices: EntryChoices): ExtensionInfo {
   const host = entry.host
   const hostFailed = host !== null && (host.state === 'failed' || host.state === 'restarting')
-  const status: ExtensionStatus = !trusted ? 'untrusted' : disabled ? 'disabled' : entry.error || hostFailed ? 'failed' : 'enabled'
+  const status: ExtensionStatus = !choices.trusted
+    ? 'untrusted'
+    : choices.disabled
+      ? 'disabled'
+      : entry.error || hostFailed
+        ? 'failed'
+        : needsConsent(choices.consent)
+          ? 'needs-consent'
+          : 'enabled'
   const registrations = entry.admitted ? host?.registrations : null
   return {
     name: entry.name,
@@ -19,6 +37,8 @@ export function toExtensionInfo(entry: RegistryEntry, disabled: boolean, trusted
     lastError: entry.error ?? host?.lastError ?? null,
     faults: host?.faults ?? 0,
     permissions: entry.permissions,
+    consent: choices.consent,
+    workspaceFolder: choices.workspaceFolder,
     tools: registrations?.tools ?? [],
     commands: registrations?.commands ?? [],
     hooks: registrations?.hooks ?? [],

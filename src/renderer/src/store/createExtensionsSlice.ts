@@ -15,7 +15,7 @@ export type ExtensionsSlice = {
   extensionsLoaded: boolean
   /** The manager is shown; a dropped `.ts`/`.js` file is then installed. */
   extensionsOpen: boolean
-  /** Name of the extension an action (toggle, reload, uninstall) is running on. */
+  /** Name of the extension (or the working folder) an action (toggle, reload, uninstall, allow, trust) is running on. */
   extensionBusy: string | null
   /** File name of an extension being uploaded or installed. */
   installingExtension: string | null
@@ -29,6 +29,10 @@ export type ExtensionsSlice = {
   setExtensionEnabled(name: string, enabled: boolean): Promise<void>
   reloadExtension(name: string): Promise<void>
   uninstallExtension(name: string): Promise<void>
+  /** Allows exactly the permissions shown (`consent.requested`) and enables it. */
+  allowExtension(name: string, permissions: string[]): Promise<void>
+  /** Trusts a working folder (its extensions may run) or stops trusting it. */
+  trustWorkspace(folder: string, trusted: boolean): Promise<void>
   /** A chosen or dropped `.ts`/`.js` file: its path (an upload in headless mode), then `extensions.install`. */
   installExtension(file: File): Promise<void>
   /** A dropped extension file: installed while the manager is open, otherwise a hint to open it. */
@@ -87,6 +91,18 @@ export const createExtensionsSlice =
       reloadExtension: (name) => act(name, `Reloading ${name}`, () => client.request('extensions.reload', { name })),
 
       uninstallExtension: (name) => act(name, `Uninstalling ${name}`, () => client.request('extensions.uninstall', { name })),
+
+      async allowExtension(name, permissions) {
+        await act(name, `Allowing ${name}`, () => client.request('extensions.allow', { name, permissions }))
+        // It asks for something else by now: show that, keeping the error that says so.
+        if (get().extensionsError?.code === 'EXTENSION_PERMISSIONS_CHANGED') {
+          const list = await client.request('extensions.list', undefined)
+          if (list.ok) set({ extensions: list.value })
+        }
+      },
+
+      trustWorkspace: (folder, trusted) =>
+        act(folder, `${trusted ? 'Trusting' : 'No longer trusting'} ${folder}`, () => client.request('extensions.trustWorkspace', { folder, trusted })),
 
       async installExtension(file) {
         const context = `Installing ${file.name}`

@@ -13,7 +13,10 @@ const selectActions = (s: AppState) => ({
 
 type Props = { extension: ExtensionView; logShown: boolean; onToggleLog(): void }
 
-/** Enable/Disable, Reload, Uninstall (confirmed in place, only for the user folder's) and the log's toggle. */
+/**
+ * Enable/Disable, Reload, Uninstall (confirmed in place, only for the user folder's) and the log's toggle. One
+ * waiting for consent is enabled from its permissions ("Allow and enable"); an untrusted one from its folder's trust.
+ */
 export function ExtensionActions({ extension, logShown, onToggleLog }: Props) {
   const { busy, setEnabled, reload, uninstall } = useArbor(useShallow(selectActions))
   const [confirming, setConfirming] = useState(false)
@@ -44,17 +47,19 @@ export function ExtensionActions({ extension, logShown, onToggleLog }: Props) {
 
   return (
     <div className="ext-actions">
-      <button
-        type="button"
-        className={`btn btn-small${on ? '' : ' btn-primary'}`}
-        data-testid="extension-toggle"
-        aria-pressed={on}
-        disabled={working || status === 'untrusted'}
-        title={status === 'untrusted' ? 'It comes from a working folder you have not trusted; it never runs.' : undefined}
-        onClick={() => void setEnabled(name, !on)}
-      >
-        {busy === name ? '…' : on ? 'Disable' : 'Enable'}
-      </button>
+      {status !== 'needs-consent' && (
+        <button
+          type="button"
+          className={`btn btn-small${on ? '' : ' btn-primary'}`}
+          data-testid="extension-toggle"
+          aria-pressed={on}
+          disabled={working || status === 'untrusted'}
+          title={status === 'untrusted' ? 'It comes from a working folder you have not trusted; it never runs.' : undefined}
+          onClick={() => void setEnabled(name, !on)}
+        >
+          {busy === name ? '…' : on ? 'Disable' : 'Enable'}
+        </button>
+      )}
       <button
         type="button"
         className="btn btn-small"

@@ -1,10 +1,12 @@
 import { memo, useState } from 'react'
 import type { ExtensionView } from '../../../../shared/contract'
 import { ExtensionActions } from './ExtensionActions'
+import { ExtensionConsent } from './ExtensionConsent'
 import { ExtensionContributions } from './ExtensionContributions'
 import { ExtensionLog } from './ExtensionLog'
 import { ExtensionPermissions } from './ExtensionPermissions'
 import { ExtensionTokens } from './ExtensionTokens'
+import { statusLabel } from './statusLabel'
 
 const sourceTitles: Record<ExtensionView['source'], string> = {
   bundled: 'Ships with Arbor',
@@ -34,7 +36,7 @@ export const ExtensionEntry = memo(function ExtensionEntry({ extension }: { exte
             {source}
           </span>
           <span className={`badge ext-status ext-status-${status}`} data-testid="extension-status">
-            {status}
+            {statusLabel[status]}
           </span>
           {note && <span className="muted small">{note}</span>}
           {faults > 0 && (
@@ -51,8 +53,9 @@ export const ExtensionEntry = memo(function ExtensionEntry({ extension }: { exte
           <code className="error-code">{lastError.code}</code> — {lastError.message}
         </div>
       )}
+      {status === 'needs-consent' && <ExtensionConsent extension={extension} />}
       <ExtensionContributions extension={extension} />
-      <ExtensionPermissions permissions={extension.permissions} />
+      {status !== 'needs-consent' && <ExtensionPermissions permissions={extension.permissions} />}
       <ExtensionTokens extension={extension} />
       {logShown && <ExtensionLog lines={extension.log} />}
     </li>

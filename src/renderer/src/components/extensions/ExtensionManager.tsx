@@ -4,6 +4,7 @@ import type { AppState } from '../../store/AppState'
 import { useArbor } from '../../store/useArbor'
 import { ExtensionEntry } from './ExtensionEntry'
 import { InstallExtension } from './InstallExtension'
+import { WorkspaceTrust } from './WorkspaceTrust'
 
 const selectManager = (s: AppState) => ({
   open: s.extensionsOpen,
@@ -47,6 +48,7 @@ export function ExtensionManager() {
             </div>
           </div>
         )}
+        <WorkspaceTrust extensions={extensions} />
         {extensions.length === 0 ? (
           <p className="muted ext-empty" data-testid="extensions-empty">
             {loaded ? 'No extensions found. Install a .ts or .js file to add one.' : 'Reading the extensions…'}
