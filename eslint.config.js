@@ -4,6 +4,7 @@ import tseslint from 'typescript-eslint'
 const restrict = (paths, patterns = []) => ({
   'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message: `${name} is not allowed in this layer (see README "Architecture").` })), patterns }],
 })
+const electronAdapters = { group: ['**/electron/**'], message: 'Only the Electron entry uses src/main/electron: the core never sees Electron.' }
 const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto'], message: 'This layer runs in a browser: no Node built-ins.' }
 
 export default tseslint.config(
@@ -16,13 +17,14 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  // Layers: shared is pure; the core never sees Electron; only the engine sees node-llama-cpp.
+  // Layers: shared is pure; the core never sees Electron (only the entry and its adapters in src/main/electron do);
+  // only the engine sees node-llama-cpp.
   { files: ['src/shared/**'], rules: restrict(['electron', 'node-llama-cpp', 'react', 'ws'], [nodeBuiltins]) },
   { files: ['src/renderer/**'], rules: restrict(['electron', 'node-llama-cpp', 'ws'], [nodeBuiltins, { group: ['**/main/**'], message: 'The renderer talks to the core only through the contract.' }]) },
-  { files: ['src/main/**'], ignores: ['src/main/core/engine/**', 'src/main/index.ts'], rules: restrict(['electron', 'node-llama-cpp']) },
+  { files: ['src/main/**'], ignores: ['src/main/core/engine/**', 'src/main/index.ts', 'src/main/electron/**'], rules: restrict(['electron', 'node-llama-cpp'], [electronAdapters]) },
   // Tests and benchmarks check the engine against node-llama-cpp directly, but never need Electron.
   { files: ['test/**', 'bench/**'], rules: restrict(['electron']) },
-  { files: ['src/main/core/engine/**'], rules: restrict(['electron']) },
-  { files: ['src/main/index.ts'], rules: restrict(['node-llama-cpp']) },
+  { files: ['src/main/core/engine/**'], rules: restrict(['electron'], [electronAdapters]) },
+  { files: ['src/main/index.ts', 'src/main/electron/**'], rules: restrict(['node-llama-cpp']) },
   { files: ['src/preload/**'], rules: restrict(['node-llama-cpp']) },
 )

@@ -5,6 +5,7 @@ import { IPC_EVENT, IPC_REQUEST } from '../shared/ipcChannels'
 import { fail } from '../shared/errors'
 import { ArborCore } from './core/ArborCore'
 import { defaultExtensionFolders, defaultModelsFolder } from './core/arborHome'
+import { createUtilityHostLauncher } from './electron/createUtilityHostLauncher'
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'"
@@ -60,7 +61,12 @@ void app.whenReady().then(async () => {
     modelsFolder: defaultModelsFolder(),
     transport: 'electron',
     version: app.getVersion(),
-    extensions: defaultExtensionFolders(app.getAppPath()),
+    // Hosts are Node child processes (Electron's binary as Node), where Node's permission model holds. Electron's
+    // utilityProcess ignores those flags (electron/electron#49252), so it is opt-in: ARBOR_EXTENSION_HOST=utility.
+    extensions: {
+      ...defaultExtensionFolders(app.getAppPath()),
+      ...(process.env.ARBOR_EXTENSION_HOST === 'utility' ? { launcher: createUtilityHostLauncher() } : {}),
+    },
   })
   ipcMain.handle(IPC_REQUEST, async (event, name: unknown, arg: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url)) return fail('UNAUTHORIZED', 'This page may not call Arbor.')

@@ -16,7 +16,17 @@ export type ToolRegistration = { name: string; description: string; parameters: 
 export type CommandRegistration = { name: string; description: string }
 
 /** What an extension registered while loading. */
-export type HostRegistrations = { tools: ToolRegistration[]; commands: CommandRegistration[]; hooks: HookName[] }
+export type HostRegistrations = {
+  tools: ToolRegistration[]
+  commands: CommandRegistration[]
+  hooks: HookName[]
+  /**
+   * Whether Node's permission model is in force in the host (false: no declared permission is enforced). Read
+   * before the extension's code runs; an extension in a host without it is unconfined and could claim otherwise,
+   * so this tells the user about a launcher that cannot enforce, it does not guard against a hostile extension.
+   */
+  permissionModel?: boolean
+}
 
 export type CoreToHost =
   | {

@@ -27,6 +27,8 @@ export function parsePermission(text: string, variables: Readonly<Record<string,
     return fail('EXTENSION_PERMISSION', `Permission "${trimmed}" needs the setting${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}.`)
   }
   if (path === '' || path.includes('\0')) return fail('EXTENSION_PERMISSION', `Permission "${trimmed}" names no folder.`)
-  if (path === '*') return fail('EXTENSION_PERMISSION', `Permission "${trimmed}": "*" (the whole disk) is not allowed; name a folder.`)
+  // A working folder of "/" (an app started from a desktop launcher) must not hand the disk to an extension.
+  if (path === '*' || /^(\/+|[A-Za-z]:[\\/]*)$/.test(path))
+    return fail('EXTENSION_PERMISSION', `Permission "${trimmed}": "${path}" (the whole disk) is not allowed; name a folder.`)
   return ok({ kind, path })
 }

@@ -43,6 +43,8 @@ describe('permission grammar', () => {
     expect(parsePermission('fs.delete:/x')).toMatchObject({ ok: false, error: { code: 'EXTENSION_PERMISSION' } })
     expect(parsePermission('fs.read:${workspace}')).toMatchObject({ ok: false, error: { message: expect.stringContaining('"workspace"') } })
     expect(parsePermission('fs.read:*')).toMatchObject({ ok: false })
+    expect(parsePermission('fs.read:${workspace}', { workspace: '/' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('whole disk') } })
+    expect(parsePermission('fs.read:C:\\')).toMatchObject({ ok: false })
   })
   it('renders one Node flag per path, the heap cap, and child processes only for exec', () => {
     const flags = nodePermissionFlags({ readPaths: ['/a', '/b'], writePaths: ['/c'], childProcess: false, memoryMb: 64, cwd: '/a' }, '/host.cjs', '20.20.2')

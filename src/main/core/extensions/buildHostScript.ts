@@ -10,8 +10,10 @@ const built = new Map<string, Promise<string>>()
 
 /**
  * The host script as one CommonJS file the host process can run with plain Node (no loader, so that
- * it needs read access to that one file only). A prebuilt `hostMain.cjs` beside this module (a packaged
- * app) is used as is; otherwise `hostMain.ts` is bundled with esbuild into `outDir`, once per content.
+ * it needs read access to that one file only). A prebuilt `hostMain.cjs` beside this module is used as is:
+ * the app build (`electron.vite.config.ts`) emits it as `out/main/hostMain.cjs`, beside the bundled main
+ * `out/main/index.js` that this module is part of. Run from source (tsx, vitest), `hostMain.ts` is bundled
+ * with esbuild into `outDir`, once per content.
  * @param outDir Defaults to `<tmp>/arbor-extension-host-<user id>`.
  */
 export function buildHostScript(outDir = join(os.tmpdir(), `arbor-extension-host-${os.userInfo().uid}`)): Promise<string> {

@@ -7,6 +7,13 @@ import { nodePermissionFlags } from './nodePermissionFlags'
 /** Environment variables a host inherits; everything else (tokens, NODE_OPTIONS, …) stays with the core. */
 const PASSED_ENV = ['PATH', 'HOME', 'USERPROFILE', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'SystemRoot']
 
+/** A host's environment: the few variables it inherits from this process, then `extra`. Shared with the Electron launcher. */
+export function hostEnvironment(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const key of PASSED_ENV) if (process.env[key] !== undefined) env[key] = process.env[key]!
+  return Object.assign(env, extra)
+}
+
 export type ForkHostLauncherOptions = {
   /** The host script. Defaults to `buildHostScript()`. */
   script?: string
@@ -22,11 +29,8 @@ export function createForkHostLauncher(options: ForkHostLauncherOptions = {}): H
     async launch(request) {
       const script = options.script ?? (await buildHostScript())
       const flags = nodePermissionFlags(request, script)
-      const env: Record<string, string> = {}
-      for (const key of PASSED_ENV) if (process.env[key] !== undefined) env[key] = process.env[key]!
-      // Electron's binary acts as plain Node only when told to (utilityProcess will replace this).
-      if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'
-      Object.assign(env, options.env)
+      // Electron's binary acts as plain Node only when told to (under Electron, `createUtilityHostLauncher` is the usual launcher).
+      const env = hostEnvironment({ ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), ...options.env })
       const child = fork(script, [], {
         execArgv: flags,
         execPath: options.execPath,

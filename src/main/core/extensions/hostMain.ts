@@ -7,13 +7,19 @@ import type { ExtensionFactory } from '../../../shared/extensions/ExtensionAPI'
 import type { CoreToHost, HostRequestMethod, HostToCore, LogLevel } from '../../../shared/extensions/hostProtocol'
 import { createHostApi, type HostRegistry } from './createHostApi'
 import { createHostContext } from './createHostContext'
+import { hostChannel } from './hostChannel'
 import { runHostCall } from './runHostCall'
 import { toHostError } from './toHostError'
 
+/** Read before any extension code runs: whether Node's permission model is in force in this process. */
+const PERMISSION_MODEL = typeof (process as { permission?: { has?: unknown } }).permission?.has === 'function'
+
 /*
- * The extension host: runs inside its own process (one per extension), started by `ExtensionHost` under
- * Node's permission model. It loads one extension, reports what it registered and serves calls until the
- * core disconnects. Bundled to one CommonJS file by `buildHostScript`.
+ * The extension host: runs inside its own process (one per extension), started by `ExtensionHost` with
+ * `child_process.fork` under Node's permission model, or as Electron's `utilityProcess` (where the permission
+ * flags are inert: see `createUtilityHostLauncher`). It loads one extension,
+ * reports what it registered and serves calls until the core disconnects. Bundled to one CommonJS file by
+ * `buildHostScript` (or by the app build, as `out/main/hostMain.cjs`).
  */
 
 type CjsModule = { filename: string; paths: string[]; exports: unknown; _compile(code: string, filename: string): void }
@@ -23,9 +29,8 @@ const CjsModule = Module as unknown as { new (id: string): CjsModule; _nodeModul
 const MAX_LOG_LINE = 4000
 const MAX_LOG_LINES_PER_SECOND = 200
 
-const send = (message: HostToCore): void => {
-  if (process.connected) process.send!(message)
-}
+const channel = hostChannel()
+const send = (message: HostToCore): void => channel.send(message)
 
 let registry: HostRegistry | null = null
 let settings: Record<string, string> = {}
@@ -67,7 +72,7 @@ const reportUncaught = (origin: 'uncaughtException' | 'unhandledRejection') => (
 }
 process.on('uncaughtException', reportUncaught('uncaughtException'))
 process.on('unhandledRejection', reportUncaught('unhandledRejection'))
-process.on('disconnect', () => realExit(0))
+channel.onDisconnect(() => realExit(0))
 
 async function load(message: Extract<CoreToHost, { type: 'load' }>): Promise<void> {
   settings = message.settings
@@ -87,7 +92,7 @@ async function load(message: Extract<CoreToHost, { type: 'load' }>): Promise<voi
     if (typeof factory !== 'function') throw new Error('the entry must export a default function (arbor) { … }.')
     await Promise.race([(factory as ExtensionFactory)(api), failedAsync])
     registry = registered
-    result = ok(seal())
+    result = ok({ ...seal(), permissionModel: PERMISSION_MODEL })
   } catch (error) {
     const e = toHostError(error, 'Loading failed')
     result = fail(e.code === 'EXTENSION_FAILED' ? 'EXTENSION_INVALID' : e.code, e.message)
@@ -110,8 +115,7 @@ async function call(message: Extract<CoreToHost, { type: 'call' }>): Promise<voi
   send({ type: 'result', id: message.id, result })
 }
 
-process.on('message', (raw) => {
-  const message = raw as CoreToHost
+channel.onMessage((message) => {
   if (message.type === 'load') void load(message)
   else if (message.type === 'call') void call(message)
   else if (message.type === 'reply') {

@@ -36,7 +36,11 @@ export function toExtensionInfo(entry: RegistryEntry, choices: EntryChoices): Ex
     restarting: host?.state === 'restarting',
     lastError: entry.error ?? host?.lastError ?? null,
     faults: host?.faults ?? 0,
-    permissions: entry.permissions,
+    // The host says whether Node's permission model is really on (it is not in Electron's utilityProcess).
+    permissions:
+      host?.registrations?.permissionModel === false
+        ? entry.permissions.map((p) => ({ ...p, enforced: false, note: 'not enforced: this host runs without Node’s permission model' }))
+        : entry.permissions,
     consent: choices.consent,
     workspaceFolder: choices.workspaceFolder,
     tools: registrations?.tools ?? [],
