@@ -19,6 +19,10 @@ export type TreeNode = {
   error?: string
   /** Shown in the tree but never sent to the model (e.g. a command's output). */
   hidden?: boolean
+  /** An assistant message's tool calls, in order. */
+  toolCalls?: { id: string; name: string; arguments: Record<string, unknown> }[]
+  /** A tool result: the tool, and whether it failed or was blocked. */
+  tool?: { name: string; isError: boolean }
 }
 
 export type SessionSummary = {
@@ -31,11 +35,15 @@ export type SessionSummary = {
   firstMessage: string | null
 }
 
-/** Tokens of the context at the current position, part by part. */
+/** Tokens of the context at the current position, part by part; the parts add up to the prompt the model reads. */
 export type ContextComposition = {
   systemPromptTokens: number
-  /** Messages on the path from the root to the current position. */
+  /** The tools offered to the model, as the chat template renders them (instructions and definitions). */
+  toolTokens: number
+  /** Messages on the path from the root to the current position that reach the model. */
   historyTokens: number
+  /** The chat template's own tokens around the messages (role markers, separators). */
+  templateTokens: number
   contextSize: number
 }
 

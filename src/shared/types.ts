@@ -160,7 +160,8 @@ export type TurnStats = {
   timeToFirstTokenMs: number
   tokensPerSecond: number
   totalMs: number
-  stopReason: 'eos' | 'maxTokens' | 'stopped' | 'error'
+  /** `toolUse`: the model called tools; their results follow as `toolResult` nodes and the answer goes on. */
+  stopReason: 'eos' | 'maxTokens' | 'stopped' | 'error' | 'toolUse'
   threads: number
 }
 

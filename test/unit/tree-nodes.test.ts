@@ -34,9 +34,9 @@ describe('tree nodes from session entries', () => {
     const summary: SessionEntry = { type: 'branch_summary', id: 's1', parentId: 'a1', timestamp: t, fromId: 'x', summary: 'We tried X.' }
     const messages = contextMessages([...entries.slice(0, 2), summary])
     expect(messages).toEqual([
-      { role: 'user', text: 'Hi' },
-      { role: 'assistant', text: 'Hello' },
-      { role: 'user', text: expect.stringContaining('We tried X.') },
+      { role: 'user', text: 'Hi', id: entries[0]!.id },
+      { role: 'assistant', text: 'Hello', id: entries[1]!.id },
+      { role: 'user', text: expect.stringContaining('We tried X.'), id: 's1' },
     ])
   })
 

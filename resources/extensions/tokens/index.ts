@@ -1,23 +1,33 @@
-import type { ExtensionAPI, ExtensionContext, ToolInfo } from '../../../src/shared/extensions/ExtensionAPI'
+import type { ExtensionAPI, ExtensionContext } from '../../../src/shared/extensions/ExtensionAPI'
 
-/** The text a tool adds to every prompt: its JSON on one line (as Arbor measures tool cost). */
-const renderTool = (tool: ToolInfo): string => JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters })
-
-const pad = (label: string, value: string): string => `  ${label.padEnd(34)} ${value.padStart(8)}`
+const pad = (label: string, value: string): string => `  ${label.padEnd(40)} ${value.padStart(8)}`
 
 async function composition(ctx: ExtensionContext): Promise<string> {
   const known = (await ctx.countTokens('probe')) !== null
   const count = async (text: string): Promise<number | null> => (!known ? null : text ? ctx.countTokens(text) : 0)
-  const tools = await ctx.getTools()
-  const byExtension = new Map<string, ToolInfo[]>()
-  for (const tool of tools) byExtension.set(tool.extension, [...(byExtension.get(tool.extension) ?? []), tool])
-
   const rows: { label: string; tokens: number | null; chars: number }[] = []
   rows.push({ label: 'system prompt', tokens: await count(ctx.systemPrompt), chars: ctx.systemPrompt.length })
-  for (const [extension, list] of byExtension) {
-    const text = list.map(renderTool).join('\n')
-    rows.push({ label: `tools of ${extension} (${list.length})`, tokens: await count(text), chars: text.length })
+
+  // Tools: as the chat template renders them (instructions once, then each definition), measured by Arbor.
+  const cost = await ctx.getToolCost()
+  if (cost && cost.total > 0) {
+    rows.push({ label: 'function-calling instructions', tokens: cost.instructions, chars: 0 })
+    const byExtension = new Map<string, { count: number; tokens: number }>()
+    for (const tool of cost.tools) {
+      const sum = byExtension.get(tool.extension) ?? { count: 0, tokens: 0 }
+      byExtension.set(tool.extension, { count: sum.count + 1, tokens: sum.tokens + tool.tokens })
+    }
+    for (const [extension, sum] of byExtension) rows.push({ label: `tools of ${extension} (${sum.count})`, tokens: sum.tokens, chars: 0 })
+  } else if (!known) {
+    const tools = await ctx.getTools()
+    const extensions = new Set(tools.map((t) => t.extension))
+    for (const extension of extensions) {
+      const list = tools.filter((t) => t.extension === extension)
+      const chars = JSON.stringify(list.map(({ name, description, parameters }) => ({ name, description, parameters }))).length
+      rows.push({ label: `tools of ${extension} (${list.length})`, tokens: null, chars })
+    }
   }
+
   const history = ctx.path.map((n) => n.text).join('\n')
   rows.push({ label: `history (${ctx.path.length} messages on the path)`, tokens: await count(history), chars: history.length })
 
@@ -31,7 +41,7 @@ async function composition(ctx: ExtensionContext): Promise<string> {
   return lines.join('\n')
 }
 
-/** `/tokens`: the composition of the context (system prompt, each extension's tools, the history). */
+/** `/tokens`: the composition of the context (system prompt, the tools as the template renders them, the history). */
 export default function tokens(arbor: ExtensionAPI): void {
   arbor.registerCommand('tokens', {
     description: 'Show what the current context is made of, in tokens',

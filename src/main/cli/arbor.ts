@@ -76,7 +76,7 @@ async function main(): Promise<number> {
     if (sub === 'check' && extPath) {
       const counter = values.model ? await createTokenCounter(values.model) : null
       try {
-        return await runExtCheck(extPath, values.json ?? false, { model: values.model, countTokens: counter?.count })
+        return await runExtCheck(extPath, values.json ?? false, { model: values.model, toolPromptTokens: counter?.toolPromptTokens })
       } finally {
         await counter?.dispose()
       }

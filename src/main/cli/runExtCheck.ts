@@ -1,12 +1,12 @@
 import type { ArborError } from '../../shared/errors'
-import { toolTokenCost } from '../../shared/extensions/toolTokenCost'
+import { toolTokenCost, type ToolForModel } from '../../shared/extensions/toolTokenCost'
 import { openSingleExtension, type OpenSingleExtensionOptions } from '../core/extensions/openSingleExtension'
 
 export type ExtCheckOptions = OpenSingleExtensionOptions & {
   /** The model whose tokenizer prices the tools (`--model`). Defaults to none: the cost is unknown. */
   model?: string
-  /** Counts tokens with that model; until the engine provides it, the cost is printed as unknown. */
-  countTokens?: (text: string) => number | Promise<number>
+  /** Tokens a set of tools adds to every prompt with that model's chat template. Defaults to none: the cost is unknown. */
+  toolPromptTokens?: (tools: readonly ToolForModel[]) => number | Promise<number>
 }
 
 const printError = (error: ArborError, json: boolean): number => {
@@ -25,7 +25,7 @@ export async function runExtCheck(path: string, json: boolean, options: ExtCheck
   if (!opened.ok) return printError(opened.error, json)
   const { source, prepared, host, registrations, startMs } = opened.value
   await host.dispose()
-  const cost = options.countTokens ? await toolTokenCost(registrations.tools, options.countTokens) : null
+  const cost = options.toolPromptTokens ? await toolTokenCost(registrations.tools, options.toolPromptTokens) : null
   const tokensOf = (name: string): number | null => cost?.tools.find((t) => t.name === name)?.tokens ?? null
   const m = source.manifest
   if (json) {
@@ -42,6 +42,7 @@ export async function runExtCheck(path: string, json: boolean, options: ExtCheck
       hostFlags: host.flags,
       tools: registrations.tools.map((t) => ({ ...t, tokens: tokensOf(t.name) })),
       toolTokens: cost?.total ?? null,
+      toolInstructionTokens: cost?.instructions ?? null,
       commands: registrations.commands,
       hooks: registrations.hooks,
       startMs: Math.round(startMs),
@@ -49,7 +50,7 @@ export async function runExtCheck(path: string, json: boolean, options: ExtCheck
     console.log(JSON.stringify(out, null, 2))
     return 0
   }
-  const unknownCost = options.model ? 'unknown (no token counter for the model yet)' : 'unknown (pass --model)'
+  const unknownCost = 'unknown (pass --model <file.gguf>)'
   const lines = [
     `${m.name} ${m.version}${m.description ? ` — ${m.description}` : ''}`,
     `  location     ${source.location}`,
@@ -57,7 +58,7 @@ export async function runExtCheck(path: string, json: boolean, options: ExtCheck
     `  host         loaded in ${Math.round(startMs)} ms; heap cap ${m.memoryMb} MB; timeouts command ${m.timeouts.command} ms, tool ${m.timeouts.tool} ms, hook ${m.timeouts.hook} ms`,
     `permissions    ${prepared.permissions.length === 0 ? 'none (reads only its own files)' : prepared.permissions.length}`,
     ...prepared.permissions.map((p) => `  ${p.declared.padEnd(28)} ${p.enforced ? 'enforced' : 'NOT enforced'}${'path' in p.permission ? ` → ${p.permission.path}` : ''}${p.note ? `  (${p.note})` : ''}`),
-    `tools          ${registrations.tools.length}, ${cost ? `${cost.total} tokens in every prompt` : `token cost ${unknownCost}`}`,
+    `tools          ${registrations.tools.length}, ${cost ? `${cost.total} tokens in every prompt (${cost.instructions} of them the template's function-calling instructions, paid once for all tools)` : `token cost ${unknownCost}`}`,
     ...registrations.tools.map((t) => `  ${t.name.padEnd(20)} ${cost ? String(tokensOf(t.name)).padStart(6) + ' tokens  ' : ''}${t.description.slice(0, 80)}`),
     `commands       ${registrations.commands.length}`,
     ...registrations.commands.map((c) => `  /${c.name.padEnd(19)} ${c.description.slice(0, 80)}`),

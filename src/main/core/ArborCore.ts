@@ -9,7 +9,9 @@ import { Extensions } from './extensions/Extensions'
 import { ExtensionStateStore } from './extensions/ExtensionStateStore'
 import { defaultExtensionStateFile } from './arborHome'
 import type { AppSnapshot, LoadSettings } from '../../shared/types'
-import { toolTokenCost } from '../../shared/extensions/toolTokenCost'
+import type { ToolInfo } from '../../shared/extensions/ExtensionContext'
+import type { ExtensionInfo } from '../../shared/extensions/ExtensionInfo'
+import { groupTokenCost, type ToolForModel } from '../../shared/extensions/toolTokenCost'
 import type { MeasuredMemory } from './engine/measureMemory'
 import { ChatTurns } from './ChatTurns'
 import { SessionService } from './SessionService'
@@ -71,6 +73,7 @@ export class ArborCore {
     private readonly extensions: Extensions | null,
   ) {
     this.chat = new ChatTurns(sessions, emitEvent, () => this.models.runtime, extensions, () => this.models.loadedFacts)
+    sessions.offeredTools = () => extensions?.toolDefinitions() ?? []
     this.folder = new ModelsFolder(options.modelsFolder)
     this.handlers = {
       'app.snapshot': () => this.snapshot(),
@@ -241,15 +244,22 @@ export class ArborCore {
     return passThrough as T
   }
 
-  /** Every extension with what its tools cost in every prompt with the loaded model. */
+  /**
+   * Every extension with what its tools cost in every prompt with the loaded model's chat template: for a
+   * running one, what turning it off saves (the shared function-calling instructions too, if it is the only
+   * one with tools); for another, what turning it on would add.
+   */
   async extensionViews(): Promise<ExtensionView[]> {
     const runtime = this.models.runtime
-    return Promise.all(
-      (this.extensions?.list() ?? []).map(async (info) => ({
-        ...info,
-        toolTokens: runtime ? (await toolTokenCost(info.tools, (text) => runtime.countTokens(text))).total : null,
-      })),
-    )
+    const offered = this.extensions?.toolDefinitions() ?? []
+    const added = (tools: readonly ToolForModel[]) => runtime!.toolPromptTokens(tools)
+    const cost = async (info: ExtensionInfo): Promise<number> =>
+      offered.some((t) => t.extension === info.name)
+        ? groupTokenCost(offered, (t) => (t as ToolInfo).extension === info.name, added)
+        : info.tools.length === 0
+          ? 0
+          : added([...offered, ...info.tools]) - added(offered)
+    return Promise.all((this.extensions?.list() ?? []).map(async (info) => ({ ...info, toolTokens: runtime ? await cost(info) : null })))
   }
 
   /** Another session may have another working folder: its extensions (untrusted until the user trusts it) and `${workspace}`. */

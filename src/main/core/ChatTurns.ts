@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto'
 import type { ArborEvent } from '../../shared/contract'
 import { ArborFailure } from '../../shared/errors'
 import type { AssistantMessage } from '../../shared/session/sessionTypes'
+import type { ToolInfo } from '../../shared/extensions/ExtensionContext'
+import type { ToolCallRef } from '../../shared/extensions/ExtensionEvents'
 import { parseCommandLine } from '../../shared/extensions/parseCommandLine'
 import { contextMessages, type ContextMessage } from '../../shared/tree/contextMessages'
 import type { SessionView, TreeNode } from '../../shared/treeView'
@@ -9,6 +11,7 @@ import type { ModelFacts, TurnStats } from '../../shared/types'
 import { extensionCallContext } from './extensionCallContext'
 import type { Extensions } from './extensions/Extensions'
 import type { ModelRuntime } from './engine/ModelRuntime'
+import { runToolCall, toToolCallRefs } from './runToolCalls'
 import type { SessionService } from './SessionService'
 
 const SUMMARY_PROMPT =
@@ -32,8 +35,8 @@ const usageOf = (stats: TurnStats): AssistantMessage['usage'] => ({
   cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 },
 })
 
-const stopReasonOf = (stats: TurnStats): AssistantMessage['stopReason'] =>
-  stats.stopReason === 'stopped' ? 'aborted' : stats.stopReason === 'maxTokens' ? 'length' : stats.stopReason === 'error' ? 'error' : 'stop'
+const PI_STOP_REASONS = { stopped: 'aborted', maxTokens: 'length', error: 'error', toolUse: 'toolUse', eos: 'stop' } as const
+const stopReasonOf = (stats: TurnStats): AssistantMessage['stopReason'] => PI_STOP_REASONS[stats.stopReason]
 
 /** Turns on the conversation tree: send, regenerate, summarise a branch; one generation at a time. */
 export class ChatTurns {
@@ -45,6 +48,8 @@ export class ChatTurns {
     private readonly runtime: () => ModelRuntime | null,
     private readonly extensions: Extensions | null = null,
     private readonly modelFacts: () => ModelFacts | null = () => null,
+    /** Generations in a row that may call tools before Arbor stops the turn. Defaults to `8`. */
+    private readonly maxToolRounds = 8,
   ) {}
 
   private callContext(systemPrompt: string) {
@@ -126,8 +131,35 @@ export class ChatTurns {
     }
   }
 
-  /** Streams the model's answer to the path ending at `parent` and stores it as its child. */
+  /**
+   * Answers the path ending at `parent`: streams the model's reply and stores it as its child. When the model
+   * calls tools, each call runs (through the extensions' `toolCall` hooks) and its result is stored as a
+   * `toolResult` node under the reply; the model then goes on after the results, up to `maxToolRounds` rounds.
+   * Returns the last assistant node.
+   */
   private async answer(runtime: ModelRuntime, abort: AbortController, parent: TreeNode | null, maxTokens?: number): Promise<TreeNode> {
+    let at = parent
+    for (let round = 1; ; round++) {
+      const tools = this.extensions?.toolDefinitions() ?? []
+      const { node, systemPrompt, toolCalls } = await this.answerOnce(runtime, abort, at, tools, maxTokens)
+      if (toolCalls.length === 0 || abort.signal.aborted) return node
+      for (const call of toolCalls) {
+        if (abort.signal.aborted) break
+        const result = await runToolCall(call, this.extensions, this.callContext(systemPrompt))
+        const id = await this.sessions.append({ type: 'message', message: result }, this.sessions.session.position)
+        this.sessions.session.position = id
+        at = nodeIn(this.sessions.changed(), id)
+      }
+      if (abort.signal.aborted) return node
+      if (round >= this.maxToolRounds) {
+        this.emit({ type: 'extensions.notice', extension: 'arbor', text: `The model called tools ${round} times in a row; Arbor stopped there. Send a message to go on.` })
+        return node
+      }
+    }
+  }
+
+  /** One generation: the reply to the path ending at `parent`, stored as its child with the tool calls it made. */
+  private async answerOnce(runtime: ModelRuntime, abort: AbortController, parent: TreeNode | null, tools: readonly ToolInfo[], maxTokens?: number) {
     const session = this.sessions.session
     const { systemPrompt, path } = await this.applyContextHooks(this.sessions.systemPrompt(), contextMessages(parent ? session.doc.pathTo(parent.id) : []))
     const pendingId = `pending-${randomBytes(3).toString('hex')}`
@@ -135,18 +167,21 @@ export class ChatTurns {
     session.position = parent?.id ?? null
     this.emit({ type: 'chat.turnStart', user: parent?.kind === 'user' ? parent : null, assistant: pending })
     let text = ''
+    let toolCalls: ToolCallRef[] = []
     let stats: TurnStats
     let errorMessage: string | undefined
     try {
       const result = await runtime.generate(systemPrompt, path, {
         signal: abort.signal,
         maxTokens,
+        tools,
         onText: (chunk) => {
           text += chunk
           this.emit({ type: 'chat.token', nodeId: pendingId, text: chunk })
         },
       })
       text = result.text
+      toolCalls = toToolCallRefs(result.toolCalls, tools)
       stats = result.stats
     } catch (error) {
       errorMessage = (error as Error)?.message ?? String(error)
@@ -154,7 +189,7 @@ export class ChatTurns {
     }
     const message: AssistantMessage = {
       role: 'assistant',
-      content: [{ type: 'text', text }],
+      content: [...(text || toolCalls.length === 0 ? [{ type: 'text' as const, text }] : []), ...toolCalls.map((c) => ({ type: 'toolCall' as const, ...c }))],
       api: 'arbor',
       provider: 'llama.cpp',
       model: runtime.modelName,
@@ -173,7 +208,7 @@ export class ChatTurns {
     // Fire and forget: a slow turnEnd hook must not hold the reply (each call has its own timeout).
     void this.extensions?.emit('turnEnd', { nodeId: id, text, stopReason: stats.stopReason }, this.callContext(systemPrompt))
     if (errorMessage) throw new ArborFailure('GENERATION_FAILED', `The model failed while answering: ${errorMessage}`)
-    return node
+    return { node, systemPrompt, toolCalls }
   }
 
   /**
@@ -183,8 +218,7 @@ export class ChatTurns {
   private async applyContextHooks(systemPrompt: string, messages: ContextMessage[]): Promise<{ systemPrompt: string; path: ContextMessage[] }> {
     if (!this.extensions) return { systemPrompt, path: messages }
     const { event } = await this.extensions.runContextHooks({ systemPrompt, messages }, this.callContext(systemPrompt))
-    const path = event.messages.map((m) => ({ role: m.role === 'assistant' ? ('assistant' as const) : ('user' as const), text: m.text }))
-    return { systemPrompt: event.systemPrompt, path }
+    return { systemPrompt: event.systemPrompt, path: event.messages }
   }
 
   /** The nearest node above `id` with more than one child node (null: the root). */
@@ -211,7 +245,8 @@ export class ChatTurns {
       // Leaving for a node: the common ancestor. Leaving for nowhere: the branch point above the leaf.
       const common = toNodeId === null ? this.branchPointAbove(fromLeafId) : commonAncestor(fromPath, new Set(doc.pathTo(toNodeId).map((e) => e.id)))
       const branch = fromPath.slice(common === null ? 0 : fromPath.findIndex((e) => e.id === common) + 1)
-      const transcript = contextMessages(branch).map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${m.text}`).join('\n\n')
+      const speaker = { user: 'User', assistant: 'Assistant', toolResult: 'Tool result' } as const
+      const transcript = contextMessages(branch).map((m) => `${speaker[m.role]}: ${m.text}`).join('\n\n')
       if (!transcript) throw new ArborFailure('BAD_REQUEST', 'That branch has no messages to summarise.')
       const result = await runtime.generate(SUMMARY_PROMPT, [{ role: 'user', text: transcript }], { signal: abort.signal, onText: () => {}, maxTokens: 256 })
       const id = await this.sessions.append({ type: 'branch_summary', fromId: fromLeafId, summary: result.text.trim() }, common)

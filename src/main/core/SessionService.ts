@@ -4,6 +4,7 @@ import { SessionDocument } from '../../shared/session/SessionDocument'
 import type { NewSessionEntry } from '../../shared/session/sessionTypes'
 import { nearestNode, nodeKindOf } from '../../shared/tree/treeNodes'
 import type { SessionPosition, SessionSummary, SessionView } from '../../shared/treeView'
+import type { ToolForModel } from '../../shared/extensions/toolTokenCost'
 import type { ModelRuntime } from './engine/ModelRuntime'
 import { buildComposition, buildSessionView, sessionState } from './buildSessionView'
 import { SessionFile } from './sessions/SessionFile'
@@ -31,6 +32,8 @@ export type OpenSession = {
 export class SessionService {
   private open: OpenSession
   private readonly tokenCache = new Map<string, number>()
+  /** The tools offered to the model with every prompt, for the context's composition. Defaults to none. */
+  offeredTools: () => readonly ToolForModel[] = () => []
   private listTimer: NodeJS.Timeout | null = null
 
   private constructor(
@@ -88,7 +91,7 @@ export class SessionService {
   }
 
   view(): SessionView {
-    return buildSessionView(this.open, this.runtime(), this.tokenCache, DEFAULT_SYSTEM_PROMPT)
+    return buildSessionView(this.open, this.runtime(), this.tokenCache, DEFAULT_SYSTEM_PROMPT, this.offeredTools())
   }
 
   /** Tells every UI the session changed; returns the view it sent (pass one already built). */
@@ -191,7 +194,7 @@ export class SessionService {
   /** The current position and what its context costs, without building the whole view. */
   position(): SessionPosition {
     const { doc, position } = this.open
-    return { sessionId: doc.header.id, leafId: position, composition: buildComposition(this.open, this.runtime(), this.tokenCache, DEFAULT_SYSTEM_PROMPT) }
+    return { sessionId: doc.header.id, leafId: position, composition: buildComposition(this.open, this.runtime(), this.tokenCache, DEFAULT_SYSTEM_PROMPT, this.offeredTools()) }
   }
 
   async rename(name: string): Promise<SessionView> {

@@ -1,5 +1,8 @@
 import type { SessionDocument } from '../../shared/session/SessionDocument'
-import { treeNodes } from '../../shared/tree/treeNodes'
+import { renderToolCall, toolCallsOf, toolResultOf } from '../../shared/session/toolParts'
+import type { ToolForModel } from '../../shared/extensions/toolTokenCost'
+import { contextMessages } from '../../shared/tree/contextMessages'
+import { type RawTreeNode, treeNodes } from '../../shared/tree/treeNodes'
 import type { ContextComposition, SessionView, TreeNode } from '../../shared/treeView'
 import type { TurnStats } from '../../shared/types'
 import type { ModelRuntime } from './engine/ModelRuntime'
@@ -31,34 +34,70 @@ const cachedCount = (runtime: ModelRuntime | null, tokens: Map<string, number>, 
   return n
 }
 
-/** What the context at the current position costs: system prompt and history, in tokens. */
-export function buildComposition(open: OpenSession, runtime: ModelRuntime | null, tokens: Map<string, number>, defaultPrompt: string): ContextComposition | null {
+/** The text whose tokens a node costs: its text and, for an assistant, its tool calls. */
+const countedText = (raw: RawTreeNode): string => {
+  const calls = toolCallsOf(raw.entry)
+  return calls.length ? [raw.text, ...calls.map(renderToolCall)].join('\n') : raw.text
+}
+
+/**
+ * What the context at the current position costs, part by part: the system prompt, the tools offered, the messages
+ * that reach the model, and the template's tokens around them; together the prompt the chat template renders.
+ */
+export function buildComposition(
+  open: OpenSession,
+  runtime: ModelRuntime | null,
+  tokens: Map<string, number>,
+  defaultPrompt: string,
+  tools: readonly ToolForModel[] = [],
+): ContextComposition | null {
   if (!runtime) return null
-  const path = treeNodes(open.doc.pathTo(open.position))
+  const entries = open.doc.pathTo(open.position)
+  const messages = contextMessages(entries)
+  const sent = new Set(messages.map((m) => m.id))
+  const systemPrompt = sessionState(open.doc).systemPrompt ?? defaultPrompt
+  const systemPromptTokens = runtime.countTokens(systemPrompt)
+  const historyTokens = treeNodes(entries).reduce((sum, n) => sum + (sent.has(n.id) ? (cachedCount(runtime, tokens, n.id, countedText(n)) ?? 0) : 0), 0)
+  const toolsKey = `\0tools:${JSON.stringify(tools)}`
+  let toolTokens = tokens.get(toolsKey)
+  if (toolTokens === undefined) tokens.set(toolsKey, (toolTokens = runtime.toolPromptTokens(tools)))
+  const promptTokens = runtime.promptTokens(systemPrompt, messages, tools)
   return {
-    systemPromptTokens: runtime.countTokens(sessionState(open.doc).systemPrompt ?? defaultPrompt),
-    historyTokens: path.reduce((sum, n) => sum + (cachedCount(runtime, tokens, n.id, n.text) ?? 0), 0),
+    systemPromptTokens,
+    toolTokens,
+    historyTokens,
+    templateTokens: Math.max(0, promptTokens - systemPromptTokens - toolTokens - historyTokens),
     contextSize: runtime.settings.contextSize,
   }
 }
 
 /** The open session as the UI shows it. Token counts are cached per node for the loaded model. */
-export function buildSessionView(open: OpenSession, runtime: ModelRuntime | null, tokens: Map<string, number>, defaultPrompt: string): SessionView {
+export function buildSessionView(
+  open: OpenSession,
+  runtime: ModelRuntime | null,
+  tokens: Map<string, number>,
+  defaultPrompt: string,
+  tools: readonly ToolForModel[] = [],
+): SessionView {
   const { doc } = open
   const state = sessionState(doc)
   const labels = doc.labels()
   const turns = doc.arborStateByTarget('arbor.turn')
   const count = (id: string, text: string) => cachedCount(runtime, tokens, id, text)
   const nodes: TreeNode[] = treeNodes(doc.entries).map((raw) => {
+    const toolCalls = toolCallsOf(raw.entry)
     const node: TreeNode = {
       id: raw.id,
       parentId: raw.parentId,
       kind: raw.kind,
       text: raw.text,
-      tokens: count(raw.id, raw.text),
+      tokens: count(raw.id, countedText(raw)),
       label: labels.get(raw.id) ?? null,
       timestamp: raw.timestamp,
     }
+    if (toolCalls.length) node.toolCalls = toolCalls
+    const result = toolResultOf(raw.entry)
+    if (result) node.tool = { name: result.toolName, isError: result.isError }
     const stats = (turns.get(raw.id) as { stats?: TurnStats } | undefined)?.stats
     if (stats) node.stats = stats
     const message = raw.entry.type === 'message' ? (raw.entry.message as { errorMessage?: unknown }) : undefined
@@ -87,6 +126,6 @@ export function buildSessionView(open: OpenSession, runtime: ModelRuntime | null
     collapsed: state.collapsed.filter((id) => ids.has(id)),
     warnings: open.warnings,
     canUndo: open.undo.length > 0,
-    composition: buildComposition(open, runtime, tokens, defaultPrompt),
+    composition: buildComposition(open, runtime, tokens, defaultPrompt, tools),
   }
 }

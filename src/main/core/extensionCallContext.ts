@@ -29,5 +29,6 @@ export function extensionCallContext(
       await sessions.append({ type: 'custom', customType, data: { extension, data } }, position ?? doc.leafId)
     },
     countTokens: runtime ? (text) => runtime.countTokens(text) : undefined,
+    toolPromptTokens: runtime ? (tools) => runtime.toolPromptTokens(tools) : undefined,
   }
 }

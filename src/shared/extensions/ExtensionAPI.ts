@@ -2,7 +2,7 @@ import type { ExtensionContext } from './ExtensionContext'
 import type { ExtensionEvents, HookName } from './ExtensionEvents'
 import type { JsonObjectSchema } from './JsonSchema'
 
-export type { ExtensionContext, ModelInfo, NodeSnapshot, ToolInfo } from './ExtensionContext'
+export type { ExtensionContext, ModelInfo, NodeSnapshot, ToolCostReport, ToolInfo } from './ExtensionContext'
 export type * from './ExtensionEvents'
 export type { JsonObjectSchema, JsonSchema } from './JsonSchema'
 

@@ -26,6 +26,16 @@ export type ToolInfo = {
   parameters: Record<string, unknown>
 }
 
+/** What the tools offered to the model cost in every prompt, in tokens of the loaded model's chat template. */
+export type ToolCostReport = {
+  /** All of them together: what the prompt grows by. */
+  total: number
+  /** The template's function-calling instructions, paid once as soon as any tool is offered. */
+  instructions: number
+  /** Each tool's own definition: what leaving it out saves. */
+  tools: { name: string; extension: string; tokens: number }[]
+}
+
 /** What every handler receives beside its arguments. */
 export interface ExtensionContext {
   /** The messages from the root to the current position, oldest first. */
@@ -40,6 +50,8 @@ export interface ExtensionContext {
   getTree(): Promise<readonly NodeSnapshot[]>
   /** The tools every extension offers to the model. */
   getTools(): Promise<readonly ToolInfo[]>
+  /** What the offered tools cost in every prompt; null when no model is loaded. */
+  getToolCost(): Promise<ToolCostReport | null>
   /** Tokens of a text with the loaded model; null when no model is loaded. */
   countTokens(text: string): Promise<number | null>
   /** Shows a short message to the user. */

@@ -1,13 +1,22 @@
 import type { ModelInfo } from './ExtensionContext'
 
+/** A tool call the model made (Pi's `toolCall` content block). */
+export type ToolCallRef = { id: string; name: string; arguments: Record<string, unknown> }
+
 /** A message of the context about to be evaluated. */
 export type ContextMessage = {
   role: 'user' | 'assistant' | 'toolResult'
   text: string
   /** The session node it comes from, when it has one. */
   id?: string
+  /** For `assistant`: the tools it called after its text, in order. */
+  toolCalls?: ToolCallRef[]
+  /** For `toolResult`: the call it answers. */
+  toolCallId?: string
   /** For `toolResult`: the tool that produced it. */
   toolName?: string
+  /** For `toolResult`: the tool failed or was blocked; `text` says why. */
+  isError?: boolean
 }
 
 /** Before a turn: what the model is about to read. */
@@ -25,8 +34,8 @@ export type TurnEndEvent = {
   /** The assistant node just written. */
   nodeId: string
   text: string
-  /** Why generation stopped, when the core knows. */
-  stopReason?: 'eos' | 'maxTokens' | 'stopped' | 'error'
+  /** Why generation stopped, when the core knows (`toolUse`: it called tools; their results follow). */
+  stopReason?: 'eos' | 'maxTokens' | 'stopped' | 'error' | 'toolUse'
 }
 
 /** A session was opened or created. */

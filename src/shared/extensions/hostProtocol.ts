@@ -43,7 +43,7 @@ export type CoreToHost =
   | { type: 'reply'; id: number; result: Result<unknown> }
   | { type: 'ping'; id: number }
 
-export type HostRequestMethod = 'notify' | 'appendEntry' | 'countTokens' | 'getTree' | 'getTools'
+export type HostRequestMethod = 'notify' | 'appendEntry' | 'countTokens' | 'getTree' | 'getTools' | 'getToolCost'
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'stdout' | 'stderr'
 

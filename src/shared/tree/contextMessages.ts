@@ -1,7 +1,9 @@
+import type { ContextMessage } from '../extensions/ExtensionEvents'
 import type { SessionEntry } from '../session/sessionTypes'
+import { toolCallsOf, toolResultOf } from '../session/toolParts'
 import { treeNodes } from './treeNodes'
 
-export type ContextMessage = { role: 'user' | 'assistant'; text: string }
+export type { ContextMessage }
 
 /** A custom message that is shown but not sent to the model (an extension command's output, unless it asked). */
 export function isShownOnly(entry: SessionEntry): boolean {
@@ -13,8 +15,10 @@ export function isShownOnly(entry: SessionEntry): boolean {
 /**
  * The path-to-context step, in one place: the entries from the root to the position become
  * the messages the model reads. Summaries of branches and compactions are read as user
- * messages (as Pi does); nodes marked hidden never reach the model. Extensions' context
- * hooks will rewrite this list before evaluation.
+ * messages (as Pi does); nodes marked hidden never reach the model. An assistant message
+ * keeps its tool calls and a tool result what it answers, so the engine can give them to
+ * the model in the chat template's function-calling syntax. Extensions' context hooks
+ * rewrite this list before evaluation.
  */
 export function contextMessages(path: readonly SessionEntry[], hidden: ReadonlySet<string> = new Set()): ContextMessage[] {
   const messages: ContextMessage[] = []
@@ -22,20 +26,26 @@ export function contextMessages(path: readonly SessionEntry[], hidden: ReadonlyS
     if (hidden.has(node.id)) continue
     switch (node.kind) {
       case 'user':
-        messages.push({ role: 'user', text: node.text })
+        messages.push({ role: 'user', text: node.text, id: node.id })
         break
-      case 'assistant':
-        messages.push({ role: 'assistant', text: node.text })
+      case 'assistant': {
+        const toolCalls = toolCallsOf(node.entry)
+        messages.push(toolCalls.length ? { role: 'assistant', text: node.text, id: node.id, toolCalls } : { role: 'assistant', text: node.text, id: node.id })
         break
+      }
+      case 'toolResult': {
+        const result = toolResultOf(node.entry)!
+        messages.push({ role: 'toolResult', text: node.text, id: node.id, ...result })
+        break
+      }
       case 'branchSummary':
-        messages.push({ role: 'user', text: `The following is a summary of a branch that this conversation came back from:\n\n${node.text}` })
+        messages.push({ role: 'user', id: node.id, text: `The following is a summary of a branch that this conversation came back from:\n\n${node.text}` })
         break
       case 'compactionSummary':
-        messages.push({ role: 'user', text: `The conversation history before this point was compacted into the following summary:\n\n${node.text}` })
+        messages.push({ role: 'user', id: node.id, text: `The conversation history before this point was compacted into the following summary:\n\n${node.text}` })
         break
-      case 'toolResult':
       case 'custom':
-        if (node.text && !isShownOnly(node.entry)) messages.push({ role: 'user', text: node.text })
+        if (node.text && !isShownOnly(node.entry)) messages.push({ role: 'user', text: node.text, id: node.id })
         break
     }
   }

@@ -21,6 +21,8 @@ const ctx = emptyCallContext({
   systemPrompt: 'You are terse.',
   model: { path: '/m.gguf', fileName: 'm.gguf', name: 'Tiny', architecture: 'llama', parameters: 1e6, trainContextSize: 2048, contextSize: 1000 },
   countTokens: (text) => Math.ceil(text.length / 4),
+  // A template that adds 50 tokens of instructions, then 20 per tool.
+  toolPromptTokens: (tools) => (tools.length ? 50 + 20 * tools.length : 0),
   notify: (text, extension) => void notes.push(`${extension}: ${text}`),
 })
 
@@ -53,12 +55,13 @@ describe('bundled extensions', () => {
     ])
   })
 
-  it('/tokens shows the composition: system prompt, tools per extension, history, total', async () => {
+  it('/tokens shows the composition: system prompt, tool instructions, tools per extension, history, total', async () => {
     const result = await extensions.runCommand('tokens', '', ctx)
     expect(result.ok).toBe(true)
     if (!result.ok) return
     expect(result.value.text).toMatch(/system prompt\s+4/)
-    expect(result.value.text).toMatch(/tools of workspace \(3\)\s+\d+/)
+    expect(result.value.text).toMatch(/function-calling instructions\s+50\n/)
+    expect(result.value.text).toMatch(/tools of workspace \(3\)\s+60\n/)
     expect(result.value.text).toMatch(/history \(2 messages on the path\)\s+\d+/)
     expect(result.value.text).toMatch(/total\s+\d+\s+of 1000/)
     const noModel = await extensions.runCommand('tokens', '', emptyCallContext())

@@ -21,14 +21,17 @@ afterEach(() => vi.restoreAllMocks())
 
 describe('arbor ext', () => {
   it('check prints manifest, permissions, tools with their token cost, commands and hooks', async () => {
-    const { code, out } = await capture(() => runExtCheck(demo, true, { countTokens: (t) => t.length }))
+    // A template that adds 10 tokens of instructions, then a tool's name length.
+    const toolPromptTokens = (tools: readonly { name: string }[]) => (tools.length ? 10 + tools.reduce((n, t) => n + t.name.length, 0) : 0)
+    const { code, out } = await capture(() => runExtCheck(demo, true, { toolPromptTokens }))
     expect(code).toBe(0)
     const report = JSON.parse(out)
     expect(report).toMatchObject({ name: 'api-demo', version: '1.2.3', permissions: [], hooks: expect.arrayContaining(['context', 'toolCall']) })
-    expect(report.tools.map((t: { name: string; tokens: number }) => [t.name, t.tokens > 0])).toEqual([
-      ['echo', true],
-      ['rm_rf', true],
+    expect(report.tools.map((t: { name: string; tokens: number }) => [t.name, t.tokens])).toEqual([
+      ['echo', 4],
+      ['rm_rf', 5],
     ])
+    expect(report).toMatchObject({ toolTokens: 19, toolInstructionTokens: 10 })
     expect(report.hostFlags).toContain('--max-old-space-size=256')
     const text = await capture(() => runExtCheck(join(fixtures.permissions, 'fs-user'), false, { settings: { data: '/tmp', out: '/tmp' } }))
     expect(text.out).toMatch(/net\s+NOT enforced/)

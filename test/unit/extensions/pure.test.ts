@@ -6,7 +6,7 @@ import { minimalGrants } from '../../../src/main/core/extensions/nodePermissionF
 import { checkJsonSchema } from '../../../src/shared/extensions/checkJsonSchema'
 import { parseCommandLine } from '../../../src/shared/extensions/parseCommandLine'
 import { parseManifest } from '../../../src/shared/extensions/parseManifest'
-import { toolTokenCost } from '../../../src/shared/extensions/toolTokenCost'
+import { groupTokenCost, toolTokenCost } from '../../../src/shared/extensions/toolTokenCost'
 
 describe('manifest', () => {
   it('a single file without one gets the defaults', () => {
@@ -47,17 +47,19 @@ describe('small pieces', () => {
     expect(parseCommandLine('/usr/bin/env')).toBeNull()
     expect(parseCommandLine('hello /tokens')).toBeNull()
   })
-  it('costs tools with the given counter, on their JSON', async () => {
+  it('splits the prompt growth of tools into shared instructions and each definition', async () => {
     const tools = [
       { name: 'a', description: 'x', parameters: { type: 'object' } },
-      { name: 'b', description: 'yy', parameters: { type: 'object' } },
+      { name: 'bb', description: 'yy', parameters: { type: 'object' } },
     ]
-    const cost = await toolTokenCost(tools, (text) => text.length)
-    expect(cost.tools).toEqual([
-      { name: 'a', tokens: '{"name":"a","description":"x","parameters":{"type":"object"}}'.length },
-      { name: 'b', tokens: '{"name":"b","description":"yy","parameters":{"type":"object"}}'.length },
-    ])
-    expect(cost.total).toBe(cost.tools[0]!.tokens + cost.tools[1]!.tokens)
+    // A template that adds 100 tokens of instructions when any tool is offered, then each name's length × 10.
+    const added = (subset: readonly { name: string }[]) => (subset.length ? 100 + subset.reduce((n, t) => n + t.name.length * 10, 0) : 0)
+    expect(await toolTokenCost(tools, added)).toEqual({ total: 130, instructions: 100, tools: [{ name: 'a', tokens: 10 }, { name: 'bb', tokens: 20 }] })
+    expect(await toolTokenCost([], added)).toEqual({ total: 0, instructions: 0, tools: [] })
+    // The only extension with tools also pays the instructions: turning it off saves them too.
+    expect(await groupTokenCost(tools, () => true, added)).toBe(130)
+    expect(await groupTokenCost(tools, (t) => t.name === 'bb', added)).toBe(20)
+    expect(await groupTokenCost(tools, () => false, added)).toBe(0)
   })
   it('measures results without building their JSON', () => {
     expect(fitsInBytes({ a: 'x'.repeat(100) }, 1000)).toBe(true)

@@ -1,18 +1,24 @@
 import { basename } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { LlamaChat, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp'
+import { LlamaChat, type ChatModelFunctions, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp'
 import { ArborFailure } from '../../../shared/errors'
+import type { ContextMessage } from '../../../shared/extensions/ExtensionEvents'
+import type { ToolForModel } from '../../../shared/extensions/toolTokenCost'
 import type { LoadPhase, LoadSettings, TurnStats } from '../../../shared/types'
 import { contextOptions } from './estimateMemory'
 import { readFileWithProgress } from './readFileWithProgress'
 import { commonPrefixLength, pickSlot, type Slot } from './SequenceSlots'
+import { renderPrompt, toFunctions, toolPromptTokens } from './toolPromptTokens'
 
 export type LoadOptions = {
   signal: AbortSignal
   onProgress(phase: LoadPhase, bytesRead: number, bytesTotal: number): void
 }
 
-export type TurnMessage = { role: 'user' | 'assistant'; text: string }
+export type TurnMessage = ContextMessage
+
+/** A tool call the model made, its arguments parsed (and shaped by the tool's schema grammar). */
+export type ModelToolCall = { name: string; arguments: unknown }
 
 export type GenerateOptions = {
   signal: AbortSignal
@@ -22,6 +28,8 @@ export type GenerateOptions = {
   seed?: number
   /** Defaults to the room left in the context. */
   maxTokens?: number
+  /** Tools the model may call (node-llama-cpp function calling); generation stops at the calls. Defaults to none. */
+  tools?: readonly ToolForModel[]
 }
 
 const cancelled = () => new ArborFailure('LOAD_CANCELLED', 'The load was cancelled.')
@@ -84,17 +92,33 @@ export class ModelRuntime {
     return this.model.tokenize(text, false).length
   }
 
-  /** Generates the next assistant message for the path, re-using the KV cache of the common prefix. */
-  async generate(systemPrompt: string, path: TurnMessage[], options: GenerateOptions): Promise<{ text: string; stats: TurnStats }> {
+  /** Tokens of the prompt the chat template builds for a system prompt, a path and the tools offered. */
+  promptTokens(systemPrompt: string, path: readonly ContextMessage[], tools: readonly ToolForModel[] = []): number {
     this.assertUsable()
-    const history: ChatHistoryItem[] = []
-    if (systemPrompt.trim()) history.push({ type: 'system', text: systemPrompt })
-    for (const m of path) history.push(m.role === 'user' ? { type: 'user', text: m.text } : { type: 'model', response: [m.text] })
-    history.push({ type: 'model', response: [] })
+    return this.tokenizePrompt(systemPrompt, path, toFunctions(tools)).length
+  }
 
+  private tokenizePrompt(systemPrompt: string, path: readonly ContextMessage[], functions: ChatModelFunctions | undefined) {
+    const { chatHistory, tokens } = renderPrompt(this.slots[0]!.chat.chatWrapper, this.model.tokenizer, systemPrompt, path, functions)
+    return { chatHistory, tokens, length: tokens.length }
+  }
+
+  /** How many tokens offering `tools` adds to every prompt with this model's chat template. */
+  toolPromptTokens(tools: readonly ToolForModel[]): number {
+    this.assertUsable()
+    return toolPromptTokens(this.slots[0]!.chat.chatWrapper, this.model.tokenizer, tools)
+  }
+
+  /**
+   * Generates the next assistant message for the path, re-using the KV cache of the common prefix. With
+   * `tools`, the model may call them: generation stops at the calls, which are returned parsed; the caller runs
+   * them and generates again with their results on the path (the model then goes on after them).
+   */
+  async generate(systemPrompt: string, path: readonly ContextMessage[], options: GenerateOptions): Promise<{ text: string; toolCalls: ModelToolCall[]; stats: TurnStats }> {
+    this.assertUsable()
     const started = performance.now()
-    const chatWrapper = this.slots[0]!.chat.chatWrapper
-    const prompt = chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.model.tokenizer)
+    const functions = toFunctions(options.tools ?? [])
+    const { chatHistory: history, tokens: prompt } = this.tokenizePrompt(systemPrompt, path, functions)
     const { slot } = await pickSlot(this.slots, prompt)
     slot.lastUsed = ++this.turns
     const { sequence, chat } = slot
@@ -103,6 +127,7 @@ export class ModelRuntime {
     let firstTokenAt: number | null = null
     let generatedTokens = 0
     const response = await chat.generateResponse(history, {
+      ...(functions ? { functions, documentFunctionParams: true } : {}),
       signal: options.signal,
       stopOnAbortSignal: true,
       temperature: options.temperature ?? 0,
@@ -120,7 +145,10 @@ export class ModelRuntime {
     // What the prompt cost: tokens already in the sequence's KV cache were kept, the rest evaluated
     // (at least the last one, whose logits start the answer). The token meter is the measurement; it
     // counts the last prompt token with the generation, so the prefix arithmetic is its floor.
-    const measured = sequence.tokenMeter.diff(meterBefore).usedInputTokens
+    const meter = sequence.tokenMeter.diff(meterBefore)
+    const measured = meter.usedInputTokens
+    // A function call's tokens never reach onToken; the meter counts every generated token.
+    generatedTokens = Math.max(generatedTokens, meter.usedOutputTokens)
     const cachedPrefix = Math.min(commonPrefixLength(tokensBefore, prompt), Math.max(0, prompt.length - 1))
     const evaluatedTokens = Math.min(prompt.length, Math.max(prompt.length - cachedPrefix, measured))
     const reusedTokens = prompt.length - evaluatedTokens
@@ -135,10 +163,11 @@ export class ModelRuntime {
       timeToFirstTokenMs: (firstTokenAt ?? ended) - started,
       tokensPerSecond: generatedTokens > 1 && genMs > 0 ? ((generatedTokens - 1) * 1000) / genMs : 0,
       totalMs: ended - started,
-      stopReason: stopReason === 'abort' ? 'stopped' : stopReason === 'maxTokens' ? 'maxTokens' : 'eos',
+      stopReason: stopReason === 'abort' ? 'stopped' : stopReason === 'maxTokens' ? 'maxTokens' : stopReason === 'functionCalls' ? 'toolUse' : 'eos',
       threads: this.context.currentThreads,
     }
-    return { text: response.response, stats }
+    const toolCalls = (response.functionCalls ?? []).map((call) => ({ name: call.functionName, arguments: call.params as unknown }))
+    return { text: response.response, toolCalls, stats }
   }
 
   async dispose(): Promise<void> {

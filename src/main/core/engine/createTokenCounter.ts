@@ -1,8 +1,23 @@
+import { resolveChatWrapper } from 'node-llama-cpp'
+import type { ToolForModel } from '../../../shared/extensions/toolTokenCost'
 import { getArborLlama } from './getArborLlama'
+import { toolPromptTokens } from './toolPromptTokens'
 
-/** A token counter for a model file, from its vocabulary alone (no weights are loaded). */
-export async function createTokenCounter(path: string): Promise<{ count(text: string): number; dispose(): Promise<void> }> {
+export type TokenCounter = {
+  count(text: string): number
+  /** Tokens `tools` add to every prompt with the model's chat template. */
+  toolPromptTokens(tools: readonly ToolForModel[]): number
+  dispose(): Promise<void>
+}
+
+/** A token counter for a model file, from its vocabulary and chat template alone (no weights are loaded). */
+export async function createTokenCounter(path: string): Promise<TokenCounter> {
   const llama = await getArborLlama()
   const model = await llama.loadModel({ modelPath: path, vocabOnly: true })
-  return { count: (text) => model.tokenize(text, false).length, dispose: () => model.dispose() }
+  const wrapper = resolveChatWrapper(model)
+  return {
+    count: (text) => model.tokenize(text, false).length,
+    toolPromptTokens: (tools) => toolPromptTokens(wrapper, model.tokenizer, tools),
+    dispose: () => model.dispose(),
+  }
 }

@@ -1,4 +1,5 @@
 import type { ModelInfo, NodeSnapshot } from '../../../shared/extensions/ExtensionContext'
+import type { ToolForModel } from '../../../shared/extensions/toolTokenCost'
 
 /**
  * What the core gives every call into an extension: data, and callbacks the host reaches through the
@@ -14,6 +15,8 @@ export type ExtensionCallContext = {
   notify: (text: string, extension: string) => void
   /** Stores a Pi `custom` entry in the open session. */
   appendEntry: (customType: string, data: unknown, extension: string) => void | Promise<void>
+  /** Tokens a set of tools adds to every prompt with the loaded model. Defaults to none: extensions get null. */
+  toolPromptTokens?: (tools: readonly ToolForModel[]) => number | Promise<number>
   /** Tokens of a text with the loaded model. Defaults to none: extensions get null. */
   countTokens?: (text: string) => number | Promise<number>
 }

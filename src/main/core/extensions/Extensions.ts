@@ -2,6 +2,7 @@ import { fail, ok, type ArborError, type Result } from '../../../shared/errors'
 import type { ToolInfo } from '../../../shared/extensions/ExtensionContext'
 import type { ContextEvent, ContextMessage, ExtensionEvents, ToolCallEvent } from '../../../shared/extensions/ExtensionEvents'
 import type { ExtensionInfo } from '../../../shared/extensions/ExtensionInfo'
+import { normalizeContextMessages } from '../../../shared/extensions/normalizeContextMessages'
 import type { CommandOutput } from '../../../shared/extensions/hostProtocol'
 import type { ExtensionCallContext } from './ExtensionCallContext'
 import { ExtensionRegistry, type ExtensionRegistryOptions, type RunningExtension } from './ExtensionRegistry'
@@ -79,7 +80,7 @@ export class Extensions {
       if (!value) continue
       const next = { ...current }
       if (typeof value.systemPrompt === 'string') next.systemPrompt = value.systemPrompt
-      if (isMessages(value.messages)) next.messages = value.messages
+      if (isMessages(value.messages)) next.messages = normalizeContextMessages(value.messages)
       current = next
       changedBy.push(extension.name)
     }

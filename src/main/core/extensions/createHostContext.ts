@@ -1,4 +1,4 @@
-import type { ExtensionContext, NodeSnapshot, ToolInfo } from '../../../shared/extensions/ExtensionContext'
+import type { ExtensionContext, NodeSnapshot, ToolCostReport, ToolInfo } from '../../../shared/extensions/ExtensionContext'
 import type { HostRequestMethod, WireContext } from '../../../shared/extensions/hostProtocol'
 import { fitsInBytes } from './fitsInBytes'
 
@@ -17,6 +17,7 @@ export function createHostContext(wire: WireContext, settings: Readonly<Record<s
     settings,
     getTree: async () => (await request('getTree', [])) as NodeSnapshot[],
     getTools: async () => (await request('getTools', [])) as ToolInfo[],
+    getToolCost: async () => (await request('getToolCost', [])) as ToolCostReport | null,
     countTokens: async (text: string) => {
       if (typeof text !== 'string') throw new TypeError('countTokens(text): text must be a string.')
       return (await request('countTokens', [text])) as number | null

@@ -1,6 +1,7 @@
 import { fail, ok, type Result } from '../../../shared/errors'
 import type { ToolInfo } from '../../../shared/extensions/ExtensionContext'
 import type { HostRequestMethod } from '../../../shared/extensions/hostProtocol'
+import { toolTokenCost } from '../../../shared/extensions/toolTokenCost'
 import type { ExtensionCallContext } from './ExtensionCallContext'
 
 /** Answers a host's callback (`ctx.notify`, `ctx.appendEntry`, …) with the context of the call it belongs to. */
@@ -27,6 +28,13 @@ export async function serveHostRequest(
     }
     if (method === 'getTree') return ok(await ctx.tree())
     if (method === 'getTools') return ok(tools())
+    if (method === 'getToolCost') {
+      const { toolPromptTokens } = ctx
+      if (!toolPromptTokens) return ok(null)
+      const offered = tools()
+      const cost = await toolTokenCost(offered, toolPromptTokens)
+      return ok({ ...cost, tools: cost.tools.map((t, i) => ({ ...t, extension: offered[i]!.extension })) })
+    }
     return fail('UNKNOWN_REQUEST', `Unknown host request "${String(method).slice(0, 40)}".`)
   } catch (error) {
     return fail('INTERNAL', `${method} failed in the core: ${(error as Error).message}`)

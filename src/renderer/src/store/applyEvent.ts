@@ -38,7 +38,8 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
       return
     }
     case 'chat.turnEnd':
-      set({ generating: false })
+      // A reply that called tools goes on after their results: still generating (the request's end clears it).
+      set({ generating: event.node.stats?.stopReason === 'toolUse' })
       get().patchNode(event.node)
       return
     case 'session.changed':

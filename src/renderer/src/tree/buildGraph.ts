@@ -1,4 +1,5 @@
 import { Position, type NodeHandle } from '@xyflow/react'
+import { renderToolCall } from '../../../shared/session/toolParts'
 import type { TreeNode } from '../../../shared/treeView'
 import { CARD_HEIGHT, CARD_WIDTH, type TreeCardData, type TreeFlowEdge, type TreeFlowNode } from './flowTypes'
 import type { Point } from './layoutTree'
@@ -35,9 +36,16 @@ export function firstLineOf(text: string): string {
 
 type Content = Pick<TreeCardData, 'kind' | 'firstLine' | 'tokens' | 'label' | 'hidden' | 'hasError'>
 
+/** What a card reads: the text; a reply that only called tools shows the calls; a tool result names its tool. */
+const cardText = (node: TreeNode): string => {
+  if (node.tool) return `${node.tool.name}${node.tool.isError ? ' (failed)' : ''}: ${node.text.trimStart()}`
+  if (node.toolCalls?.length && !node.text.trim()) return node.toolCalls.map((c) => `→ ${renderToolCall(c)}`).join(' ')
+  return node.text
+}
+
 const contentOf = (node: TreeNode): Content => ({
   kind: node.kind,
-  firstLine: firstLineOf(node.text),
+  firstLine: firstLineOf(cardText(node)),
   tokens: node.tokens,
   label: node.label,
   hidden: node.hidden === true,

@@ -19,6 +19,8 @@ export const sameNode = (a: TreeNode, b: TreeNode): boolean =>
   a.timestamp === b.timestamp &&
   a.error === b.error &&
   a.hidden === b.hidden &&
+  a.toolCalls?.length === b.toolCalls?.length &&
+  a.tool?.isError === b.tool?.isError &&
   sameStats(a.stats, b.stats)
 
 export type Reconciled = {

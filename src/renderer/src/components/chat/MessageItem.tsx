@@ -7,9 +7,11 @@ import { MessageActions } from './MessageActions'
 import { MessageEditor } from './MessageEditor'
 import { MessageStats } from './MessageStats'
 import { SiblingStepper } from './SiblingStepper'
+import { ToolCallList } from './ToolCallList'
 
 const selectEdit = (s: AppState) => s.editMessage
 const selectCanChat = (s: AppState) => s.loadState.status === 'loaded' && !s.generating
+const selectGenerating = (s: AppState) => s.generating
 
 export type MessageItemProps = {
   node: TreeNode
@@ -25,6 +27,7 @@ export type MessageItemProps = {
 export const MessageItem = memo(function MessageItem({ node, isLast, streaming, siblingIndex, siblingCount }: MessageItemProps) {
   const editMessage = useArbor(selectEdit)
   const canChat = useArbor(selectCanChat)
+  const generating = useArbor(selectGenerating)
   const [editing, setEditing] = useState(false)
 
   const save = (text: string) => {
@@ -41,6 +44,12 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
     >
       <div className="message-head">
         <span className="message-role">{kindLabels[node.kind]}</span>
+        {node.tool && (
+          <code className={`message-tool${node.tool.isError ? ' is-error' : ''}`} data-testid="tool-result-name">
+            {node.tool.name}
+            {node.tool.isError ? ' · failed' : ''}
+          </code>
+        )}
         {node.label && (
           <span className="message-label" data-testid="message-label">
             {node.label}
@@ -51,12 +60,17 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
       </div>
       {editing ? (
         <MessageEditor initial={node.text} disabled={!canChat} onSave={save} onCancel={() => setEditing(false)} />
+      ) : node.kind === 'toolResult' ? (
+        <pre className="message-text tool-result-text" data-testid="message-text">
+          {node.text}
+        </pre>
       ) : (
         <div className="message-text" data-testid="message-text">
           {node.text}
           {streaming && <span className="cursor" aria-label="writing" />}
         </div>
       )}
+      {node.toolCalls && <ToolCallList calls={node.toolCalls} running={generating && isLast} />}
       {node.error && (
         <div className="message-error" role="alert">
           {node.error}

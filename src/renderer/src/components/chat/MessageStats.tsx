@@ -5,6 +5,7 @@ const stopReasons: Record<TurnStats['stopReason'], string> = {
   maxTokens: 'token limit',
   stopped: 'stopped',
   error: 'error',
+  toolUse: 'tool call',
 }
 
 /** What one turn cost: prompt and generated tokens, latency, speed, threads, why it stopped. */

@@ -1,0 +1,156 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ECHO_SCRIPT, toolScriptText } from '../../src/main/core/gguf-writer/makeToolCallingModel'
+import type { TreeNode } from '../../src/shared/treeView'
+import type { LoadSettings } from '../../src/shared/types'
+import { getToolCallingModelPath } from '../helpers/fixtures'
+import { createTestCore, unwrap, type TestCore } from '../helpers/testCore'
+
+const settings: LoadSettings = { contextSize: 2048, sequences: 1, gpuLayers: 0, kvCacheType: 'F16', threads: 1 }
+const ANSWER = toolScriptText(ECHO_SCRIPT.answer)
+const FIXTURES = join(import.meta.dirname, '../fixtures/extensions/core')
+
+/** A core whose user extension folder holds the named test extensions, with a tool-calling model loaded. */
+async function coreWith(extensions: string[], repeat = false): Promise<{ t: TestCore; cleanup(): Promise<void> }> {
+  const userFolder = await mkdtemp(join(os.tmpdir(), 'arbor-tools-'))
+  for (const name of extensions) await cp(join(FIXTURES, name), join(userFolder, name), { recursive: true })
+  const t = await createTestCore({ extensions: { bundledFolder: null, userFolder, watch: false } })
+  unwrap(await t.core.request('model.load', { path: await getToolCallingModelPath(repeat), settings }))
+  return {
+    t,
+    cleanup: async () => {
+      await t.dispose()
+      await rm(userFolder, { recursive: true, force: true })
+    },
+  }
+}
+
+const pathTo = (nodes: TreeNode[], leafId: string): TreeNode[] => {
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  const path: TreeNode[] = []
+  for (let n = byId.get(leafId); n; n = n.parentId === null ? undefined : byId.get(n.parentId)) path.unshift(n)
+  return path
+}
+
+/**
+ * Tools chosen by a model: a generated chain model writes a call in node-llama-cpp's function-calling syntax,
+ * node-llama-cpp parses it (grammar from the tool's schema), Arbor runs the extension's tool in its host,
+ * stores the call and its result as Pi nodes, and the model goes on after the result.
+ */
+describe('tool calls', () => {
+  describe('with an echo tool', () => {
+    let env: Awaited<ReturnType<typeof coreWith>>
+    beforeAll(async () => {
+      env = await coreWith(['echo-tool'])
+    })
+    afterAll(() => env.cleanup())
+
+    it('runs the call, stores call and result as nodes, and answers after the result', async () => {
+      const { user, assistant } = unwrap(await env.t.core.request('chat.send', { text: 'Say hi through the tool.' }))
+      expect(assistant.text).toBe(ANSWER)
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      const path = pathTo(view.nodes, assistant.id)
+      expect(path.map((n) => n.kind)).toEqual(['user', 'assistant', 'toolResult', 'assistant'])
+      const [, call, result] = path as [TreeNode, TreeNode, TreeNode, TreeNode]
+      expect(path[0]!.id).toBe(user.id)
+      expect(call.toolCalls).toEqual([{ id: expect.stringMatching(/^call_/), name: 'echo', arguments: { text: 'hi' } }])
+      expect(call.stats).toMatchObject({ stopReason: 'toolUse', generatedTokens: expect.any(Number) })
+      expect(call.stats!.generatedTokens).toBeGreaterThan(0)
+      expect(result).toMatchObject({ tool: { name: 'echo', isError: false }, text: '{"echoed":"hi"}' })
+      expect(view.leafId).toBe(assistant.id)
+    })
+
+    it('goes on after the result from the KV cache: only the call and the result are evaluated', async () => {
+      unwrap(await env.t.core.request('session.new', undefined))
+      const { assistant } = unwrap(await env.t.core.request('chat.send', { text: 'Again, please.' }))
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      const [, call] = pathTo(view.nodes, assistant.id)
+      const first = call!.stats!
+      const second = assistant.stats!
+      expect(second.promptTokens).toBeGreaterThan(first.promptTokens)
+      expect(second.reusedTokens).toBeGreaterThanOrEqual(first.promptTokens - 1)
+      expect(second.evaluatedTokens).toBeLessThan(second.promptTokens - first.promptTokens + first.generatedTokens + 2)
+    })
+
+    it("shows the context's composition with the tools in it, adding up to the prompt the model read", async () => {
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      const last = view.nodes.find((n) => n.id === view.leafId)!
+      // At the tool result, the context is exactly what the answer after it was generated from.
+      const { composition } = unwrap(await env.t.core.request('tree.select', { nodeId: last.parentId }))
+      const { systemPromptTokens, toolTokens, historyTokens, templateTokens } = composition!
+      expect(toolTokens).toBeGreaterThan(20)
+      expect(systemPromptTokens + toolTokens + historyTokens + templateTokens).toBe(last.stats!.promptTokens)
+      const list = unwrap(await env.t.core.request('extensions.list', undefined))
+      expect(list.find((e) => e.name === 'echo-tool')?.toolTokens).toBe(toolTokens)
+    })
+
+    it('writes Pi tool calls and results to the session file, and reads them back', async () => {
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      const lines = (await readFile(view.summary.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: Record<string, unknown> })
+      const messages = lines.filter((l) => l.type === 'message').map((l) => l.message!)
+      const assistant = messages.find((m) => m.role === 'assistant' && m.stopReason === 'toolUse')!
+      const block = (assistant.content as { type: string; id?: string }[]).find((b) => b.type === 'toolCall')!
+      expect(block).toMatchObject({ type: 'toolCall', name: 'echo', arguments: { text: 'hi' } })
+      expect(messages.find((m) => m.role === 'toolResult')).toMatchObject({
+        toolCallId: block.id,
+        toolName: 'echo',
+        isError: false,
+        content: [{ type: 'text', text: '{"echoed":"hi"}' }],
+      })
+      const reopened = unwrap(await env.t.core.request('session.open', { path: view.summary.path }))
+      expect(reopened.nodes.map((n) => [n.kind, n.text, n.toolCalls?.[0]?.name ?? null])).toEqual(view.nodes.map((n) => [n.kind, n.text, n.toolCalls?.[0]?.name ?? null]))
+    })
+
+    it('regenerating the answer after a result continues from the result, not from the question', async () => {
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      const last = view.nodes.find((n) => n.id === view.leafId)!
+      const { assistant } = unwrap(await env.t.core.request('chat.regenerate', { nodeId: last.id }))
+      expect(assistant.parentId).toBe(last.parentId)
+      expect(assistant.text).toBe(ANSWER)
+    })
+  })
+
+  it("a toolCall hook's block becomes the result the model reads, and the turn goes on", async () => {
+    const env = await coreWith(['echo-tool', 'tool-guard'])
+    try {
+      const { assistant } = unwrap(await env.t.core.request('chat.send', { text: 'Say hi.' }))
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      const result = pathTo(view.nodes, assistant.id).find((n) => n.kind === 'toolResult')!
+      expect(result.tool).toEqual({ name: 'echo', isError: true })
+      expect(result.text).toBe('Blocked by extension "tool-guard": no echo of {"text":"hi"}')
+      expect(assistant.text).toBe(ANSWER)
+    } finally {
+      await env.cleanup()
+    }
+  })
+
+  it('a tool that throws gives an error result; the extension is not needed for the answer', async () => {
+    const env = await coreWith(['failing-echo'])
+    try {
+      const { assistant } = unwrap(await env.t.core.request('chat.send', { text: 'Say hi.' }))
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      const result = pathTo(view.nodes, assistant.id).find((n) => n.kind === 'toolResult')!
+      expect(result.tool).toEqual({ name: 'echo', isError: true })
+      expect(result.text).toContain('echo is broken today')
+      expect(assistant.text).toBe(ANSWER)
+    } finally {
+      await env.cleanup()
+    }
+  })
+
+  it('a model that never stops calling is stopped after 8 rounds, with a notice', async () => {
+    const env = await coreWith(['echo-tool'], true)
+    try {
+      const { assistant } = unwrap(await env.t.core.request('chat.send', { text: 'Say hi forever.' }))
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      expect(view.nodes.filter((n) => n.kind === 'toolResult')).toHaveLength(8)
+      expect(assistant.toolCalls).toHaveLength(1)
+      expect(view.nodes.find((n) => n.id === view.leafId)?.kind).toBe('toolResult')
+      expect(env.t.events.some((e) => e.type === 'extensions.notice' && /8 times in a row/.test(e.text))).toBe(true)
+    } finally {
+      await env.cleanup()
+    }
+  })
+})
