@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -46,6 +46,19 @@ describe('extensions in a browser', () => {
     await entry('workspace').getByTestId('extension-tokens').filter({ hasText: /\d+ tokens/ }).waitFor()
     expect(await entry('workspace').getAttribute('data-status')).toBe('enabled')
     await h.screenshot('ext-01-manager')
+    await page().getByTestId('close-extensions').click()
+  })
+
+  it("changes an extension's setting: the folder its permission grants follows", async () => {
+    const sub = join(home, 'only-this')
+    await mkdir(sub)
+    await page().getByTestId('open-extensions').click()
+    const workspace = entry('workspace')
+    expect(await workspace.getByTestId('extension-permission-path').textContent()).toContain(home)
+    await workspace.getByTestId('extension-setting-root').fill(sub)
+    await workspace.getByTestId('extension-settings-save').click()
+    await workspace.getByTestId('extension-permission-path').filter({ hasText: 'only-this' }).waitFor()
+    await page().waitForFunction(() => document.querySelector('[data-testid="extension-entry"][data-name="workspace"]')?.getAttribute('data-status') === 'enabled')
     await page().getByTestId('close-extensions').click()
   })
 

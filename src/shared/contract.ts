@@ -88,6 +88,11 @@ export const requestSchemas = {
   /** Installs a dropped or chosen extension (a folder or a .ts/.js file) into the user folder. */
   'extensions.install': z.object({ path }),
   'extensions.uninstall': z.object({ name: z.string().min(1).max(200) }),
+  /** Replaces the user's settings of an extension (empty values fall back to the defaults) and restarts it. */
+  'extensions.setSettings': z.object({
+    name: z.string().min(1).max(200),
+    settings: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/).max(100), z.string().max(4096)),
+  }),
   /**
    * Allows an extension's permissions and enables it. `permissions` is its `consent.requested` as shown: when it
    * asks for something else by now, nothing is allowed (`EXTENSION_PERMISSIONS_CHANGED`).
@@ -119,6 +124,7 @@ export type RequestResults = {
   'extensions.reload': ExtensionView[]
   'extensions.install': ExtensionView[]
   'extensions.uninstall': ExtensionView[]
+  'extensions.setSettings': ExtensionView[]
   'extensions.allow': ExtensionView[]
   'extensions.trustWorkspace': ExtensionView[]
   'chat.stop': { stopped: boolean }

@@ -37,6 +37,7 @@ export const requestNames = [
   'extensions.uninstall',
   'extensions.allow',
   'extensions.trustWorkspace',
+  'extensions.setSettings',
 ] as const
 
 export type RequestName = (typeof requestNames)[number]

@@ -149,6 +149,14 @@ export class ArborCore {
         if (!allowed.ok) throw new ArborFailure(allowed.error.code, allowed.error.message, allowed.error.details)
         return this.extensionViews()
       },
+      'extensions.setSettings': async ({ name, settings }) => {
+        if (!this.requireExtensions().list().some((e) => e.name === name)) throw new ArborFailure('EXTENSION_NOT_FOUND', `No extension "${name}".`)
+        // Empty values are not settings: the manifest's default applies.
+        const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value.trim() !== ''))
+        const done = await this.requireExtensions().registry.setSettings(name, given)
+        if (!done.ok) throw new ArborFailure(done.error.code, done.error.message, done.error.details)
+        return this.extensionViews()
+      },
       'extensions.trustWorkspace': async ({ folder, trusted }) => {
         const done = await this.requireExtensions().registry.trustWorkspace(folder, trusted)
         if (!done.ok) throw new ArborFailure(done.error.code, done.error.message, done.error.details)

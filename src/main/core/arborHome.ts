@@ -12,7 +12,9 @@ export const DEMO_FILE_NAME = 'arbor-demo.gguf'
 export const defaultExtensionStateFile = (): string => join(arborHome(), 'extensions.json')
 
 /** Where Arbor finds extensions: the bundled ones beside the app, the user's in `~/.arbor/extensions`. */
-export const defaultExtensionFolders = (appRoot: string): { bundledFolder: string; userFolder: string } => ({
+export const defaultExtensionFolders = (appRoot: string): { bundledFolder: string; userFolder: string; watch: boolean } => ({
   bundledFolder: join(appRoot, 'resources/extensions'),
   userFolder: join(arborHome(), 'extensions'),
+  // An edited file of a user extension reloads it: the author sees the change without a restart.
+  watch: true,
 })

@@ -34,6 +34,9 @@ export type PermissionConsent = {
 
 export type ExtensionLogLine = { at: number; level: LogLevel; text: string }
 
+/** A setting the manifest declares, with the user's value (empty: the default applies). */
+export type ExtensionSetting = { name: string; description: string; default: string; value: string }
+
 /** One extension as the UI lists it. */
 export type ExtensionInfo = {
   name: string
@@ -59,6 +62,8 @@ export type ExtensionInfo = {
   consent: PermissionConsent | null
   /** For a working folder's extension: that folder, whose trust decides whether it runs. Null otherwise. */
   workspaceFolder: string | null
+  /** The settings its manifest declares (a folder for its tools, say), in manifest order. */
+  settings: ExtensionSetting[]
   tools: ToolRegistration[]
   commands: CommandRegistration[]
   hooks: HookName[]

@@ -242,6 +242,7 @@ export class ExtensionRegistry {
       trusted: this.trusted(entry),
       consent: permissionConsent(entry, this.state.acceptedOf(entry.name)),
       workspaceFolder: entry.source === 'workspace' ? this.workspace.folder : null,
+      userSettings: this.state.settingsOf(entry.name),
     }
   }
 

@@ -9,6 +9,8 @@ export type EntryChoices = {
   consent: PermissionConsent | null
   /** Its working folder, for a workspace extension. */
   workspaceFolder: string | null
+  /** The user's own settings of it. */
+  userSettings: Readonly<Record<string, string>>
 }
 
 /** An entry as the UI sees it. */
@@ -43,6 +45,12 @@ export function toExtensionInfo(entry: RegistryEntry, choices: EntryChoices): Ex
         : entry.permissions,
     consent: choices.consent,
     workspaceFolder: choices.workspaceFolder,
+    settings: Object.entries(entry.manifest?.settings ?? {}).map(([name, spec]) => ({
+      name,
+      description: spec.description ?? '',
+      default: spec.default ?? '',
+      value: choices.userSettings[name] ?? '',
+    })),
     tools: registrations?.tools ?? [],
     commands: registrations?.commands ?? [],
     hooks: registrations?.hooks ?? [],

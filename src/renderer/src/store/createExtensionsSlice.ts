@@ -31,6 +31,8 @@ export type ExtensionsSlice = {
   uninstallExtension(name: string): Promise<void>
   /** Allows exactly the permissions shown (`consent.requested`) and enables it. */
   allowExtension(name: string, permissions: string[]): Promise<void>
+  /** Replaces an extension's settings (empty: the default) and restarts it. */
+  saveExtensionSettings(name: string, settings: Record<string, string>): Promise<void>
   /** Trusts a working folder (its extensions may run) or stops trusting it. */
   trustWorkspace(folder: string, trusted: boolean): Promise<void>
   /** A chosen or dropped `.ts`/`.js` file: its path (an upload in headless mode), then `extensions.install`. */
@@ -100,6 +102,8 @@ export const createExtensionsSlice =
           if (list.ok) set({ extensions: list.value })
         }
       },
+
+      saveExtensionSettings: (name, settings) => act(name, `Saving the settings of ${name}`, () => client.request('extensions.setSettings', { name, settings })),
 
       trustWorkspace: (folder, trusted) =>
         act(folder, `${trusted ? 'Trusting' : 'No longer trusting'} ${folder}`, () => client.request('extensions.trustWorkspace', { folder, trusted })),

@@ -4,7 +4,6 @@ import type { ExtensionView } from '../../../../shared/contract'
 import type { AppState } from '../../store/AppState'
 import { useArbor } from '../../store/useArbor'
 import { describePermission } from './describePermission'
-import './consent.css'
 
 const selectConsent = (s: AppState) => ({ busy: s.extensionBusy, allow: s.allowExtension, setEnabled: s.setExtensionEnabled })
 

@@ -5,6 +5,7 @@ import { ExtensionConsent } from './ExtensionConsent'
 import { ExtensionContributions } from './ExtensionContributions'
 import { ExtensionLog } from './ExtensionLog'
 import { ExtensionPermissions } from './ExtensionPermissions'
+import { ExtensionSettings } from './ExtensionSettings'
 import { ExtensionTokens } from './ExtensionTokens'
 import { statusLabel } from './statusLabel'
 
@@ -56,6 +57,7 @@ export const ExtensionEntry = memo(function ExtensionEntry({ extension }: { exte
       {status === 'needs-consent' && <ExtensionConsent extension={extension} />}
       <ExtensionContributions extension={extension} />
       {status !== 'needs-consent' && <ExtensionPermissions permissions={extension.permissions} />}
+      <ExtensionSettings extension={extension} />
       <ExtensionTokens extension={extension} />
       {logShown && <ExtensionLog lines={extension.log} />}
     </li>

@@ -12,6 +12,11 @@ export function ExtensionPermissions({ permissions }: { permissions: PermissionI
           {permissions.map((p) => (
             <li key={p.declared} data-testid="extension-permission" data-enforced={p.enforced}>
               <code>{p.declared}</code>{' '}
+              {'path' in p.permission && p.permission.path !== p.declared.slice(p.declared.indexOf(':') + 1) && (
+                <span className="muted small" data-testid="extension-permission-path">
+                  → {p.permission.path}{' '}
+                </span>
+              )}
               <span className={`ext-enforced ${p.enforced ? 'is-enforced' : 'not-enforced'}`} title={p.note}>
                 {p.enforced ? 'enforced' : 'not enforced'}
               </span>

@@ -1,14 +1,20 @@
 import type { ExtensionView } from '../../../../shared/contract'
 
-/** What its tool definitions add to every prompt: measured with the loaded model, so unknown without one. */
+/**
+ * What its tools add to every prompt, rendered by the loaded model's chat template (so unknown without one): for a
+ * running extension what turning it off saves, for another what turning it on would add.
+ */
 export function ExtensionTokens({ extension }: { extension: ExtensionView }) {
   const { tools, toolTokens } = extension
   const [text, note] =
     tools.length === 0
       ? ['0', 'no tools']
       : toolTokens === null
-        ? ['— (load a model)', 'counted with the loaded model’s tokenizer']
-        : [`${toolTokens.toLocaleString()} ${toolTokens === 1 ? 'token' : 'tokens'} in every prompt`, null]
+        ? ['— (load a model)', 'measured with the loaded model’s chat template']
+        : [
+            `${toolTokens.toLocaleString()} ${toolTokens === 1 ? 'token' : 'tokens'} in every prompt`,
+            extension.running ? 'what turning it off saves' : 'what turning it on would add',
+          ]
   return (
     <div className="ext-row">
       <span className="ext-label">Prompt cost</span>

@@ -2,7 +2,6 @@ import { useShallow } from 'zustand/react/shallow'
 import type { ExtensionView } from '../../../../shared/contract'
 import type { AppState } from '../../store/AppState'
 import { useArbor } from '../../store/useArbor'
-import './consent.css'
 
 const selectTrust = (s: AppState) => ({ busy: s.extensionBusy, trust: s.trustWorkspace })
 
