@@ -178,4 +178,6 @@ export type AppSnapshot = {
   generating: boolean
   /** How the app is running, so the UI can adapt (file dialogs, uploads). */
   transport: 'electron' | 'headless'
+  /** A problem with the file of the user's extension choices (they may not hold); null when there is none. */
+  extensionsWarning: string | null
 }

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -58,6 +58,21 @@ describe('extensions in the core', () => {
     // Default system prompt again: more tokens than with 'Short.'.
     const reference = unwrap(await plain.core.request('chat.send', { text: 'Only this.' })).assistant.stats!
     expect(turn.assistant.stats!.promptTokens).toBe(reference.promptTokens)
+  })
+
+  it('says when the file of extension choices cannot be read, and keeps a copy of it', async () => {
+    const folder = await mkdtemp(join(os.tmpdir(), 'arbor-ext-state-'))
+    const file = join(folder, 'extensions.json')
+    await writeFile(file, '{ "disabled": [ not json')
+    const t = await createTestCore({ extensions: { bundledFolder: null, userFolder, watch: false }, extensionStateFile: file })
+    try {
+      const { extensionsWarning } = unwrap(await t.core.request('app.snapshot', undefined))
+      expect(extensionsWarning).toMatch(/extensions\.json/)
+      expect(await readFile(`${file}.bak`, 'utf8')).toBe('{ "disabled": [ not json')
+    } finally {
+      await t.dispose()
+      await rm(folder, { recursive: true, force: true })
+    }
   })
 
   it('an unknown command is a clear error', async () => {

@@ -60,6 +60,8 @@ export class ArborCore {
   private readonly folder: ModelsFolder
   private sampler: NodeJS.Timeout | null = null
   private readonly handlers: Handlers
+  /** The last problem with the extension state file, for a UI that connects later. */
+  private extensionsWarning: () => string | null = () => null
   /** The last change of working folder given to the extensions; the next one waits for it. */
   private workspaceMove: Promise<void> = Promise.resolve()
 
@@ -181,15 +183,22 @@ export class ArborCore {
     const folder = new SessionsFolder(options.sessionsFolder ?? join(dirname(options.modelsFolder), 'sessions'))
     const sessions = await SessionService.create(folder, emit, () => models.runtime, process.cwd())
     let core: ArborCore | null = null
+    // A state file Arbor cannot read or save is said in the UI too: the user's choices may not hold.
+    const warn = (text: string) => {
+      console.warn(`Arbor: ${text}`)
+      core?.emitEvent({ type: 'extensions.notice', extension: 'arbor', text })
+    }
+    const stateStore = options.extensions && !options.extensions.state ? await ExtensionStateStore.open(options.extensionStateFile ?? defaultExtensionStateFile(), { warn }) : null
     const extensions = options.extensions
       ? await Extensions.create({
           ...options.extensions,
-          state: options.extensions.state ?? (await ExtensionStateStore.open(options.extensionStateFile ?? defaultExtensionStateFile())),
+          state: options.extensions.state ?? stateStore!,
           workspace: options.extensions.workspace !== undefined ? options.extensions.workspace : workingFolderOf(sessions),
           onChange: () => void core?.extensionsChanged(),
         })
       : null
     core = new ArborCore(llama, options, models, sessions, listeners, emit, extensions)
+    core.extensionsWarning = () => stateStore?.warning ?? null
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())
     core.sampler = setInterval(() => void core.sampleMemory(), options.memorySampleMs ?? 1000)
     core.sampler.unref()
@@ -319,6 +328,7 @@ export class ArborCore {
       sessionsFolder: this.sessions.folderPath,
       generating: this.chat.generating,
       transport: this.options.transport,
+      extensionsWarning: this.extensionsWarning(),
     }
   }
 

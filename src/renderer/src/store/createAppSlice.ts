@@ -77,6 +77,7 @@ export const createAppSlice =
         ...(snap.load.status === 'loaded' ? {} : { memorySample: null }),
       })
       get().adoptSession(snap.session)
+      if (snap.extensionsWarning) get().showExtensionNotice('arbor', snap.extensionsWarning)
       const active = loadedPath(snap.load)
       const { selectedPath, facts } = get()
       if (snap.load.status === 'loaded' && (selectedPath === null || (selectedPath === active && !facts)))
