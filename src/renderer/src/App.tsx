@@ -19,6 +19,7 @@ import { useArbor } from './store/useArbor'
 
 const selectApp = (s: AppState) => ({
   openFile: s.openFile,
+  offerExtensionFolder: s.offerExtensionFolder,
   openSessionFile: s.openSessionFile,
   modelsHidden: s.modelsHidden,
   extensionsOpen: s.extensionsOpen,
@@ -28,9 +29,13 @@ const isSessionFile = (file: File): boolean => file.name.toLowerCase().endsWith(
 
 /** The window: header, the sessions sidebar, the model column (pick, facts, fit, load), the conversation, and the extension manager. */
 export function App() {
-  const { openFile, openSessionFile, modelsHidden, extensionsOpen } = useArbor(useShallow(selectApp))
-  // A `.jsonl` is a session; `openFile` sends a `.ts`/`.js` to the extension manager and judges anything else as a model.
-  const onFile = useCallback((file: File) => void (isSessionFile(file) ? openSessionFile(file) : openFile(file)), [openFile, openSessionFile])
+  const { openFile, offerExtensionFolder, openSessionFile, modelsHidden, extensionsOpen } = useArbor(useShallow(selectApp))
+  // A folder is an extension; a `.jsonl` is a session; `openFile` sends a `.ts`/`.js` to the extension manager and
+  // judges anything else as a model.
+  const onFile = useCallback(
+    (file: File, isFolder: boolean) => void (isFolder ? offerExtensionFolder(file) : isSessionFile(file) ? openSessionFile(file) : openFile(file)),
+    [openFile, offerExtensionFolder, openSessionFile],
+  )
   const dragging = useFileDrop(onFile)
   return (
     <div className="app">

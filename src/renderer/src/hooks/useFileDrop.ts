@@ -6,7 +6,7 @@ const carriesFiles = (e: DragEvent): boolean => Array.from(e.dataTransfer?.types
  * Accepts a file dropped anywhere on the window; answers whether a file is being dragged over
  * it (to show the overlay). Drags of text inside the page are left alone. `onFile` should be stable.
  */
-export function useFileDrop(onFile: (file: File) => void): boolean {
+export function useFileDrop(onFile: (file: File, isFolder: boolean) => void): boolean {
   const [dragging, setDragging] = useState(false)
 
   useEffect(() => {
@@ -34,7 +34,9 @@ export function useFileDrop(onFile: (file: File) => void): boolean {
       depth = 0
       setDragging(false)
       const file = e.dataTransfer?.files[0]
-      if (file) onFile(file)
+      // A folder arrives as a File too; only its entry tells it apart.
+      const isFolder = e.dataTransfer?.items[0]?.webkitGetAsEntry()?.isDirectory === true
+      if (file) onFile(file, isFolder)
     }
     window.addEventListener('dragenter', enter)
     window.addEventListener('dragover', over)

@@ -39,6 +39,8 @@ export type ExtensionsSlice = {
   installExtension(file: File): Promise<void>
   /** A dropped extension file: installed while the manager is open, otherwise a hint to open it. */
   offerExtensionFile(file: File): void
+  /** A dropped folder: an extension, installed by its path in the app window (a browser cannot send a folder). */
+  offerExtensionFolder(folder: File): void
   showExtensionNotice(extension: string, text: string): void
   dismissExtensionNotice(): void
   dismissExtensionHint(): void
@@ -57,6 +59,15 @@ export const createExtensionsSlice =
       }
       set({ extensions: result.value, extensionsLoaded: true, extensionsError: null })
       return true
+    }
+
+    /** Installs a file or folder by its path (an upload first in headless mode). */
+    const install = async (file: File): Promise<void> => {
+      set({ installingExtension: file.name, extensionsError: null })
+      const resolved = await client.resolveDroppedFile(file, () => {}, 'extension')
+      const result = resolved.ok ? await client.request('extensions.install', { path: resolved.value.path }) : resolved
+      set({ installingExtension: null })
+      answered(result, `Installing ${file.name}`)
     }
 
     /** Runs one action on a named extension, one at a time. */
@@ -114,11 +125,23 @@ export const createExtensionsSlice =
           set({ extensionsError: { code: 'EXTENSION_INVALID', message: `"${file.name}" is not a .ts or .js file.`, context } })
           return
         }
-        set({ installingExtension: file.name, extensionsError: null })
-        const resolved = await client.resolveDroppedFile(file, () => {}, 'extension')
-        const result = resolved.ok ? await client.request('extensions.install', { path: resolved.value.path }) : resolved
-        set({ installingExtension: null })
-        answered(result, context)
+        await install(file)
+      },
+
+      offerExtensionFolder(folder) {
+        if (client.transport !== 'electron') {
+          set({
+            extensionsOpen: true,
+            extensionsError: {
+              code: 'EXTENSION_INVALID',
+              message: `A browser cannot send the folder "${folder.name}". Drop its .ts or .js file, or copy the folder into the extensions folder (~/.arbor/extensions) on the machine running Arbor: it is picked up at once.`,
+              context: `Installing ${folder.name}`,
+            },
+          })
+          return
+        }
+        set({ extensionsOpen: true })
+        void install(folder)
       },
 
       offerExtensionFile(file) {
