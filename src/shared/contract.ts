@@ -152,6 +152,8 @@ export type ArborEvent =
   | { type: 'chat.turnStart'; user: TreeNode | null; assistant: TreeNode }
   | { type: 'chat.token'; nodeId: string; text: string }
   | { type: 'chat.turnEnd'; node: TreeNode }
+  /** Nothing is generating any more: the turn, with all its tool rounds, is over (or failed, or was stopped). */
+  | { type: 'chat.idle' }
   | { type: 'session.changed'; session: SessionView }
   /** A move: only the position changed (a whole view of a big tree is megabytes). */
   | { type: 'session.position'; position: SessionPosition }

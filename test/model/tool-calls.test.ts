@@ -126,6 +126,19 @@ describe('tool calls', () => {
     }
   })
 
+  it('a toolCall hook that fails blocks the call rather than letting it through', async () => {
+    const env = await coreWith(['echo-tool', 'broken-guard'])
+    try {
+      const { assistant } = unwrap(await env.t.core.request('chat.send', { text: 'Say hi.' }))
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      const result = pathTo(view.nodes, assistant.id).find((n) => n.kind === 'toolResult')!
+      expect(result.tool).toEqual({ name: 'echo', isError: true })
+      expect(result.text).toMatch(/^Blocked by extension "broken-guard": its toolCall hook failed \(.*guard is confused.*\)/)
+    } finally {
+      await env.cleanup()
+    }
+  })
+
   it('a tool that throws gives an error result; the extension is not needed for the answer', async () => {
     const env = await coreWith(['failing-echo'])
     try {
@@ -138,6 +151,45 @@ describe('tool calls', () => {
     } finally {
       await env.cleanup()
     }
+  })
+
+  describe('while a tool runs', () => {
+    let env: Awaited<ReturnType<typeof coreWith>>
+    beforeAll(async () => {
+      env = await coreWith(['slow-echo'])
+    })
+    afterAll(() => env.cleanup())
+
+    /** Sends a message and resolves once the model's call is running (its reply is stored), with the pending send. */
+    const sendUntilCalling = async () => {
+      env.t.events.length = 0
+      const sent = env.t.core.request('chat.send', { text: 'Say hi slowly.' })
+      await expect.poll(() => env.t.events.some((e) => e.type === 'chat.turnEnd' && e.node.stats?.stopReason === 'toolUse'), { timeout: 10_000 }).toBe(true)
+      // Wrapped: an async function returning the promise itself would wait for it.
+      return { sent }
+    }
+
+    it('the result goes under the call even when the user moves elsewhere meanwhile', async () => {
+      const { sent } = await sendUntilCalling()
+      unwrap(await env.t.core.request('tree.select', { nodeId: null }))
+      const { assistant } = unwrap(await sent)
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      expect(pathTo(view.nodes, assistant.id).map((n) => n.kind)).toEqual(['user', 'assistant', 'toolResult', 'assistant'])
+      expect(assistant.text).toBe(ANSWER)
+    })
+
+    it('Stop ends the turn at once: the call is answered as stopped and nothing generates after it', async () => {
+      const { sent } = await sendUntilCalling()
+      expect(unwrap(await env.t.core.request('chat.stop', undefined)).stopped).toBe(true)
+      const { assistant } = unwrap(await sent)
+      expect(assistant.toolCalls?.[0]?.name).toBe('echo')
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      const result = view.nodes.find((n) => n.parentId === assistant.id)!
+      expect(result).toMatchObject({ kind: 'toolResult', tool: { name: 'echo', isError: true }, text: expect.stringContaining('Stopped by the user') })
+      expect(view.nodes.some((n) => n.parentId === result.id)).toBe(false)
+      expect(view.leafId).toBe(result.id)
+      expect(env.t.events.at(-1)?.type).toBe('chat.idle')
+    })
   })
 
   it('a model that never stops calling is stopped after 8 rounds, with a notice', async () => {

@@ -11,7 +11,7 @@ import type { ModelFacts, TurnStats } from '../../shared/types'
 import { extensionCallContext } from './extensionCallContext'
 import type { Extensions } from './extensions/Extensions'
 import type { ModelRuntime } from './engine/ModelRuntime'
-import { runToolCall, toToolCallRefs } from './runToolCalls'
+import { MAX_TOOL_RESULT_CHARS, TOOL_RESULT_CHARS_PER_CONTEXT_TOKEN, runToolCall, toolNotRun, toToolCallRefs } from './runToolCalls'
 import type { SessionService } from './SessionService'
 
 const SUMMARY_PROMPT =
@@ -91,6 +91,12 @@ export class ChatTurns {
     return true
   }
 
+  /** The generation is over: another may start, and every UI hears that nothing is generating. */
+  private done(): void {
+    this.generation = null
+    this.emit({ type: 'chat.idle' })
+  }
+
   private node(id: string): TreeNode {
     return nodeIn(this.sessions.view(), id)
   }
@@ -114,7 +120,7 @@ export class ChatTurns {
       const assistant = await this.answer(runtime, abort, user, maxTokens)
       return { user, assistant }
     } finally {
-      this.generation = null
+      this.done()
     }
   }
 
@@ -127,7 +133,7 @@ export class ChatTurns {
       const parent = old.parentId === null ? null : this.node(old.parentId)
       return { assistant: await this.answer(runtime, abort, parent, maxTokens) }
     } finally {
-      this.generation = null
+      this.done()
     }
   }
 
@@ -142,14 +148,19 @@ export class ChatTurns {
     for (let round = 1; ; round++) {
       const tools = this.extensions?.toolDefinitions() ?? []
       const { node, systemPrompt, toolCalls } = await this.answerOnce(runtime, abort, at, tools, maxTokens)
-      if (toolCalls.length === 0 || abort.signal.aborted) return node
+      if (toolCalls.length === 0) return node
+      // Every call gets a result, chained under the reply whatever the user selects meanwhile; after Stop the rest
+      // say they did not run (as Pi's agent does), so the stored path stays a well-formed conversation.
+      const maxChars = Math.min(MAX_TOOL_RESULT_CHARS, runtime.settings.contextSize * TOOL_RESULT_CHARS_PER_CONTEXT_TOKEN)
+      let tail = node.id
       for (const call of toolCalls) {
-        if (abort.signal.aborted) break
-        const result = await runToolCall(call, this.extensions, this.callContext(systemPrompt))
-        const id = await this.sessions.append({ type: 'message', message: result }, this.sessions.session.position)
-        this.sessions.session.position = id
-        at = nodeIn(this.sessions.changed(), id)
+        const result = abort.signal.aborted
+          ? toolNotRun(call)
+          : await runToolCall(call, this.extensions, this.callContext(systemPrompt), { signal: abort.signal, maxChars })
+        tail = await this.sessions.append({ type: 'message', message: result }, tail)
       }
+      this.sessions.session.position = tail
+      at = nodeIn(this.sessions.changed(), tail)
       if (abort.signal.aborted) return node
       if (round >= this.maxToolRounds) {
         this.emit({ type: 'extensions.notice', extension: 'arbor', text: `The model called tools ${round} times in a row; Arbor stopped there. Send a message to go on.` })
@@ -253,7 +264,7 @@ export class ChatTurns {
       this.sessions.session.position = toNodeId === null || toNodeId === common ? id : toNodeId
       return { summary: nodeIn(this.sessions.changed(), id) }
     } finally {
-      this.generation = null
+      this.done()
     }
   }
 }

@@ -9,6 +9,11 @@ import type { ModelToolCall } from './engine/ModelRuntime'
 
 /** Longest tool output stored and read back to the model, in characters; the rest is cut with a note. */
 export const MAX_TOOL_RESULT_CHARS = 100_000
+/**
+ * A result may take about half the context: at ~4 characters a token, 2 characters per context token. A longer one
+ * would push the conversation out of the window.
+ */
+export const TOOL_RESULT_CHARS_PER_CONTEXT_TOKEN = 2
 
 /** The model's calls as Pi `toolCall` blocks: each with an id, its arguments as the tool will receive them. */
 export function toToolCallRefs(calls: readonly ModelToolCall[], tools: readonly ToolInfo[]): ToolCallRef[] {
@@ -32,29 +37,45 @@ const asText = (value: unknown): string => {
   }
 }
 
-const capped = (text: string): string =>
-  text.length <= MAX_TOOL_RESULT_CHARS
-    ? text
-    : `${text.slice(0, MAX_TOOL_RESULT_CHARS)}\n[… ${(text.length - MAX_TOOL_RESULT_CHARS).toLocaleString('en')} more characters cut by Arbor]`
+const capped = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max)}\n[… ${(text.length - max).toLocaleString('en')} more characters cut by Arbor]`
+
+const resultMessage = (call: ToolCallRef, text: string, isError: boolean, details: Record<string, unknown>, maxChars = MAX_TOOL_RESULT_CHARS): ToolResultMessage => ({
+  role: 'toolResult',
+  toolCallId: call.id,
+  toolName: call.name,
+  content: [{ type: 'text', text: capped(text, maxChars) }],
+  details,
+  isError,
+  timestamp: Date.now(),
+})
+
+/** The result of a call that was not run because the user stopped the turn first. */
+export const toolNotRun = (call: ToolCallRef): ToolResultMessage => resultMessage(call, 'Not run: the user stopped the turn.', true, { stopped: true })
+
+export type RunToolCallOptions = {
+  /** Stop: the call is answered at once as stopped (the host may still finish it; its answer is dropped). */
+  signal?: AbortSignal
+  /** Longest result text. Defaults to `MAX_TOOL_RESULT_CHARS`. */
+  maxChars?: number
+}
 
 /**
  * Runs one call through the extensions (their `toolCall` hooks first, then the tool in its host, with its
  * timeout) and answers the Pi `toolResult` message to store. Never throws: a blocked call, a failing or
  * missing tool is a result with `isError`, which the model reads like any other.
  */
-export async function runToolCall(call: ToolCallRef, extensions: Extensions | null, ctx: ExtensionCallContext): Promise<ToolResultMessage> {
-  const message = (text: string, isError: boolean, details: Record<string, unknown>): ToolResultMessage => ({
-    role: 'toolResult',
-    toolCallId: call.id,
-    toolName: call.name,
-    content: [{ type: 'text', text: capped(text) }],
-    details,
-    isError,
-    timestamp: Date.now(),
-  })
+export async function runToolCall(call: ToolCallRef, extensions: Extensions | null, ctx: ExtensionCallContext, options: RunToolCallOptions = {}): Promise<ToolResultMessage> {
+  const message = (text: string, isError: boolean, details: Record<string, unknown>) => resultMessage(call, text, isError, details, options.maxChars)
   if (!extensions) return message(`There is no tool "${call.name}": extensions are off.`, true, {})
   const extension = extensions.toolDefinitions().find((t) => t.name === call.name)?.extension ?? null
-  const outcome = await extensions.callTool(call.name, call.arguments, ctx)
+  const { signal } = options
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (signal?.aborted) resolve('stopped')
+    signal?.addEventListener('abort', () => resolve('stopped'), { once: true })
+  })
+  const outcome = await Promise.race([extensions.callTool(call.name, call.arguments, ctx), stopped])
+  if (outcome === 'stopped') return message(`Stopped by the user before "${call.name}" answered.`, true, { extension, stopped: true })
   if (!outcome.ok) return message(`The tool "${call.name}" failed: ${outcome.error.message}`, true, { extension, code: outcome.error.code })
   const { value, blocked } = outcome.value
   if (blocked) return message(asText(value), true, { extension, blockedBy: blocked.extension })

@@ -87,14 +87,17 @@ export class Extensions {
     return { event: current, changedBy, failures }
   }
 
-  /** Asks every `toolCall` handler about a call (any tool's); the first block wins. */
+  /**
+   * Asks every `toolCall` handler about a call (any tool's); the first block wins. A handler that fails or times out
+   * blocks the call too: a guard that cannot answer must not let everything through.
+   */
   async runToolCallHooks(event: ToolCallEvent, ctx: ExtensionCallContext): Promise<{ blocked: ToolOutcome['blocked']; failures: HookFailure[] }> {
     const failures: HookFailure[] = []
     for (const extension of this.listening('toolCall')) {
       const result = await extension.host.call('hook', 'toolCall', event, ctx)
       if (!result.ok) {
         failures.push(this.hookFailed(extension, result.error))
-        continue
+        return { blocked: { extension: extension.name, reason: `its toolCall hook failed (${result.error.message}), so the call was not run` }, failures }
       }
       const value = result.value as { block?: unknown; reason?: unknown } | null
       if (value?.block === true) return { blocked: { extension: extension.name, reason: String(value.reason ?? '') }, failures }

@@ -42,6 +42,9 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
       set({ generating: event.node.stats?.stopReason === 'toolUse' })
       get().patchNode(event.node)
       return
+    case 'chat.idle':
+      set({ generating: false })
+      return
     case 'session.changed':
       get().adoptSession(event.session)
       return

@@ -29,30 +29,30 @@ export function ExtensionSettings({ extension }: { extension: ExtensionView }) {
     <form className="ext-row ext-settings" data-testid="extension-settings" onSubmit={submit}>
       <span className="ext-label">Settings</span>
       <div className="ext-settings-fields">
-      {extension.settings.map((s) => (
-        <label key={s.name} className="ext-setting">
-          <span className="ext-setting-name">{s.name}</span>
-          {s.description && <span className="muted small">{s.description}</span>}
-          <input
-            type="text"
-            className="text-input"
-            data-testid={`extension-setting-${s.name}`}
-            value={values[s.name] ?? ''}
-            placeholder={s.default ? `default: ${s.default}` : ''}
-            onChange={(e) => setValues({ ...values, [s.name]: e.target.value })}
-          />
-        </label>
-      ))}
-      <div className="ext-setting-actions">
-        <button type="submit" className="btn btn-small" data-testid="extension-settings-save" disabled={!dirty || busy}>
-          Save and restart
-        </button>
-        {dirty && (
-          <button type="button" className="btn btn-small" onClick={() => setValues(saved)}>
-            Undo changes
+        {extension.settings.map((s) => (
+          <label key={s.name} className="ext-setting">
+            <span className="ext-setting-name">{s.name}</span>
+            {s.description && <span className="muted small">{s.description}</span>}
+            <input
+              type="text"
+              className="text-input"
+              data-testid={`extension-setting-${s.name}`}
+              value={values[s.name] ?? ''}
+              placeholder={s.default ? `default: ${s.default}` : ''}
+              onChange={(e) => setValues({ ...values, [s.name]: e.target.value })}
+            />
+          </label>
+        ))}
+        <div className="ext-setting-actions">
+          <button type="submit" className="btn btn-small" data-testid="extension-settings-save" disabled={!dirty || busy}>
+            Save and restart
           </button>
-        )}
-      </div>
+          {dirty && (
+            <button type="button" className="btn btn-small" onClick={() => setValues(saved)}>
+              Undo changes
+            </button>
+          )}
+        </div>
       </div>
     </form>
   )
