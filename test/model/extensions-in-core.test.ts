@@ -75,6 +75,31 @@ describe('extensions in the core', () => {
     }
   })
 
+  it('a session at the home folder gives the bundled workspace tools no folder: home is not a project', async () => {
+    const folder = await mkdtemp(join(os.tmpdir(), 'arbor-home-session-'))
+    const t = await createTestCore({ extensions: { bundledFolder: join(import.meta.dirname, '../../resources/extensions'), watch: false } })
+    try {
+      const atHome = join(folder, 'at-home.jsonl')
+      await writeFile(atHome, `${JSON.stringify({ type: 'session', version: 3, id: 'home-1', timestamp: new Date().toISOString(), cwd: os.homedir() })}\n`)
+      unwrap(await t.core.request('session.open', { path: atHome }))
+      await expect
+        .poll(async () => unwrap(await t.core.request('extensions.list', undefined)).find((e) => e.name === 'workspace')?.status, { timeout: 10_000 })
+        .toBe('failed')
+      const workspace = unwrap(await t.core.request('extensions.list', undefined)).find((e) => e.name === 'workspace')!
+      expect(workspace.lastError?.message).toMatch(/needs the setting "root"/)
+      expect(workspace.permissions).toEqual([])
+      // Only declared settings: "workspace" is Arbor's to say, not a setting that could widen the grant.
+      const widened = await t.core.request('extensions.setSettings', { name: 'workspace', settings: { workspace: '/' } })
+      expect(widened.ok ? 'ok' : widened.error.message).toBe('workspace has no setting "workspace".')
+      // The declared one gives the tools their folder.
+      const given = unwrap(await t.core.request('extensions.setSettings', { name: 'workspace', settings: { root: folder } }))
+      expect(given.find((e) => e.name === 'workspace')).toMatchObject({ status: 'enabled', permissions: [{ permission: { kind: 'fs.read', path: folder } }] })
+    } finally {
+      await t.dispose()
+      await rm(folder, { recursive: true, force: true })
+    }
+  })
+
   it('an unknown command is a clear error', async () => {
     const r = await extended.core.request('chat.command', { text: '/nope' })
     expect(r.ok ? 'ok' : r.error.code).toBe('COMMAND_NOT_FOUND')

@@ -1,4 +1,5 @@
 import type { ArborError } from '../../shared/errors'
+import { enforcedInHost } from '../../shared/extensions/enforcedInHost'
 import { toolTokenCost, type ToolForModel } from '../../shared/extensions/toolTokenCost'
 import { openSingleExtension, type OpenSingleExtensionOptions } from '../core/extensions/openSingleExtension'
 
@@ -25,6 +26,7 @@ export async function runExtCheck(path: string, json: boolean, options: ExtCheck
   if (!opened.ok) return printError(opened.error, json)
   const { source, prepared, host, registrations, startMs } = opened.value
   await host.dispose()
+  const permissions = enforcedInHost(prepared.permissions, registrations.permissionModel)
   const cost = options.toolPromptTokens ? await toolTokenCost(registrations.tools, options.toolPromptTokens) : null
   const tokensOf = (name: string): number | null => cost?.tools.find((t) => t.name === name)?.tokens ?? null
   const m = source.manifest
@@ -38,7 +40,7 @@ export async function runExtCheck(path: string, json: boolean, options: ExtCheck
       settings: prepared.settings,
       timeouts: m.timeouts,
       memoryMb: m.memoryMb,
-      permissions: prepared.permissions,
+      permissions,
       hostFlags: host.flags,
       tools: registrations.tools.map((t) => ({ ...t, tokens: tokensOf(t.name) })),
       toolTokens: cost?.total ?? null,
@@ -56,8 +58,8 @@ export async function runExtCheck(path: string, json: boolean, options: ExtCheck
     `  location     ${source.location}`,
     `  entry        ${source.entryPath}`,
     `  host         loaded in ${Math.round(startMs)} ms; heap cap ${m.memoryMb} MB; timeouts command ${m.timeouts.command} ms, tool ${m.timeouts.tool} ms, hook ${m.timeouts.hook} ms`,
-    `permissions    ${prepared.permissions.length === 0 ? 'none (reads only its own files)' : prepared.permissions.length}`,
-    ...prepared.permissions.map((p) => `  ${p.declared.padEnd(28)} ${p.enforced ? 'enforced' : 'NOT enforced'}${'path' in p.permission ? ` → ${p.permission.path}` : ''}${p.note ? `  (${p.note})` : ''}`),
+    `permissions    ${permissions.length === 0 ? 'none (reads only its own files)' : permissions.length}`,
+    ...permissions.map((p) => `  ${p.declared.padEnd(28)} ${p.enforced ? 'enforced' : 'NOT enforced'}${'path' in p.permission ? ` → ${p.permission.path}` : ''}${p.note ? `  (${p.note})` : ''}`),
     `tools          ${registrations.tools.length}, ${cost ? `${cost.total} tokens in every prompt (${cost.instructions} of them the template's function-calling instructions, paid once for all tools)` : `token cost ${unknownCost}`}`,
     ...registrations.tools.map((t) => `  ${t.name.padEnd(20)} ${cost ? String(tokensOf(t.name)).padStart(6) + ' tokens  ' : ''}${t.description.slice(0, 80)}`),
     `commands       ${registrations.commands.length}`,

@@ -1,7 +1,8 @@
 import { parseRequest, type ArborEvent, type ExtensionView, type RequestArgs, type RequestName, type RequestResults } from '../../shared/contract'
 import { ArborFailure, fail, ok, type Result } from '../../shared/errors'
 import { mkdir } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import os from 'node:os'
+import { dirname, join, parse, resolve } from 'node:path'
 import { extensionCallContext } from './extensionCallContext'
 import { freeFileName } from './freeFileName'
 import type { ExtensionRegistryOptions } from './extensions/ExtensionRegistry'
@@ -43,10 +44,16 @@ export type ArborCoreOptions = MemoryBudget & {
   version?: string
 }
 
-/** The open session's working folder, untrusted unless the user trusts it (the extension state says). */
+/**
+ * The open session's working folder, untrusted unless the user trusts it (the extension state says). None when it is
+ * the home folder or the disk's root (where an app started from a desktop menu runs): that is no project, and
+ * `${workspace}` must not hand a whole home to an extension.
+ */
 const workingFolderOf = (sessions: SessionService): { folder: string; trusted: boolean } | null => {
   const cwd = sessions.session.doc.header.cwd
-  return cwd ? { folder: cwd, trusted: false } : null
+  if (!cwd) return null
+  const folder = resolve(cwd)
+  return folder === resolve(os.homedir()) || folder === parse(folder).root ? null : { folder, trusted: false }
 }
 
 type Handlers = { [K in RequestName]: (arg: RequestArgs[K]) => Promise<RequestResults[K]> | RequestResults[K] }
@@ -152,7 +159,10 @@ export class ArborCore {
         return this.extensionViews()
       },
       'extensions.setSettings': async ({ name, settings }) => {
-        if (!this.requireExtensions().list().some((e) => e.name === name)) throw new ArborFailure('EXTENSION_NOT_FOUND', `No extension "${name}".`)
+        const info = this.requireExtensions().list().find((e) => e.name === name)
+        if (!info) throw new ArborFailure('EXTENSION_NOT_FOUND', `No extension "${name}".`)
+        const unknown = Object.keys(settings).find((key) => !info.settings.some((s) => s.name === key))
+        if (unknown !== undefined) throw new ArborFailure('BAD_REQUEST', `${name} has no setting "${unknown}".`)
         // Empty values are not settings: the manifest's default applies.
         const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value.trim() !== ''))
         const done = await this.requireExtensions().registry.setSettings(name, given)

@@ -71,6 +71,7 @@ export class ExtensionRegistry {
   private readonly ops: ExtensionFsOperations
   private readonly launcher: HostLauncher
   private stopWatching: (() => void) | null = null
+  private loading: Promise<void> = Promise.resolve()
   private disposed = false
 
   constructor(private readonly options: ExtensionRegistryOptions = {}) {
@@ -225,6 +226,8 @@ export class ExtensionRegistry {
     this.disposed = true
     this.stopWatching?.()
     await Promise.all(this.entries.map((e) => this.stopEntry(e)))
+    // A load under way disposes its own host when it sees `disposed`.
+    await this.loading
     await this.state.flush()
   }
 
@@ -251,9 +254,22 @@ export class ExtensionRegistry {
   }
 
   /** Matches the entries to what is on disk now: new ones are loaded, gone ones stopped, the rest left alone. */
-  private async rescan(): Promise<void> {
+  /**
+   * Finds added and removed extensions. Loads and rescans run one at a time: two at once (a watcher event during an
+   * install, a double-clicked Reload) would each start a host for the same entry and leave one running unowned.
+   */
+  private rescan(): Promise<void> {
+    return this.serial(() => this.rescanNow())
+  }
+
+  private async rescanNow(): Promise<void> {
     const { bundledFolder: bundled, userFolder: user } = this.options
-    const found = await findExtensionLocations({ bundled, user, workspace: this.workspace.folder }, this.ops)
+    // A working folder whose `.arbor/extensions` is the user's own folder (a session started in the home folder)
+    // has no extensions of its own: the user's must not show twice, nor turn untrusted.
+    const folder = this.workspace.folder
+    const ownFolder =
+      folder !== null && user && (await this.ops.realPath(join(folder, '.arbor', 'extensions'))) === (await this.ops.realPath(resolve(user)))
+    const found = await findExtensionLocations({ bundled, user, workspace: ownFolder ? null : folder }, this.ops)
     const kept: RegistryEntry[] = []
     const added: RegistryEntry[] = []
     for (const { location, source } of found) {
@@ -271,12 +287,23 @@ export class ExtensionRegistry {
     this.entries = kept
     for (const entry of gone) if (this.owners.get(entry.name) === entry) this.owners.delete(entry.name)
     await Promise.all(gone.map((e) => this.stopEntry(e)))
-    await this.loadEntries(added)
+    await this.loadEntriesNow(added)
     if (gone.length > 0 && added.length === 0) this.changed()
   }
 
   /** (Re)loads entries: manifests and names in order first, then hosts in parallel, then admission in order. */
-  private async loadEntries(entries: RegistryEntry[]): Promise<void> {
+  private loadEntries(entries: RegistryEntry[]): Promise<void> {
+    return this.serial(() => this.loadEntriesNow(entries))
+  }
+
+  /** Runs `job` after every load and rescan asked for before it. */
+  private serial(job: () => Promise<void>): Promise<void> {
+    const run = this.loading.then(job, job)
+    this.loading = run.catch(() => undefined)
+    return run
+  }
+
+  private async loadEntriesNow(entries: RegistryEntry[]): Promise<void> {
     await Promise.all(entries.map((e) => this.stopEntry(e)))
     for (const entry of entries) {
       if (this.owners.get(entry.name) === entry) this.owners.delete(entry.name)
@@ -332,6 +359,8 @@ export class ExtensionRegistry {
     })
     entry.host = host
     await host.start()
+    // Stopped, replaced or disposed while it started: it must not go on running unowned.
+    if (entry.host !== host || this.disposed) await host.dispose()
   }
 
   /** Offers an entry's tools and commands unless another running extension offers one of the same name. */

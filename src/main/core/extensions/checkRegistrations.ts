@@ -30,7 +30,7 @@ export function checkRegistrations(raw: unknown): Result<HostRegistrations> {
     tools: r.tools.map((t) => ({ name: t.name, description: t.description.slice(0, 4000), parameters: t.parameters })),
     commands: r.commands.map((c) => ({ name: c.name, description: c.description.slice(0, 500) })),
     hooks,
-    // Only an explicit "no" counts: an older host that does not say is taken to run under the flags it was given.
-    permissionModel: r.permissionModel !== false,
+    // A host that does not say is not taken at its word.
+    permissionModel: r.permissionModel === true,
   })
 }

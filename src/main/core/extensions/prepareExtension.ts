@@ -32,8 +32,9 @@ export async function prepareExtension(
   for (const [key, spec] of Object.entries(source.manifest.settings)) {
     if (spec.default !== undefined) settings[key] = spec.default.replace(PLACEHOLDER, (_all, name: string) => builtIn[name] ?? '')
   }
-  for (const [key, value] of Object.entries(userSettings)) settings[key] = value
-  const resolved = await resolvePermissions(source, { ...builtIn, ...settings }, ops)
+  // Only declared settings: a user setting named "workspace" or "home" must not move what those mean.
+  for (const [key, value] of Object.entries(userSettings)) if (key in source.manifest.settings) settings[key] = value
+  const resolved = await resolvePermissions(source, { ...settings, ...builtIn }, ops)
   if (!resolved.ok) return resolved
   const code = await compileExtension(source.entryPath)
   if (!code.ok) return code

@@ -1,4 +1,5 @@
 import type { ExtensionInfo, ExtensionStatus, PermissionConsent } from '../../../shared/extensions/ExtensionInfo'
+import { enforcedInHost } from '../../../shared/extensions/enforcedInHost'
 import { needsConsent } from './permissionConsent'
 import type { RegistryEntry } from './RegistryEntry'
 
@@ -39,10 +40,7 @@ export function toExtensionInfo(entry: RegistryEntry, choices: EntryChoices): Ex
     lastError: entry.error ?? host?.lastError ?? null,
     faults: host?.faults ?? 0,
     // The host says whether Node's permission model is really on (it is not in Electron's utilityProcess).
-    permissions:
-      host?.registrations?.permissionModel === false
-        ? entry.permissions.map((p) => ({ ...p, enforced: false, note: 'not enforced: this host runs without Node’s permission model' }))
-        : entry.permissions,
+    permissions: enforcedInHost(entry.permissions, host?.registrations?.permissionModel),
     consent: choices.consent,
     workspaceFolder: choices.workspaceFolder,
     settings: Object.entries(entry.manifest?.settings ?? {}).map(([name, spec]) => ({
