@@ -199,4 +199,14 @@ describe('trusting a working folder', () => {
     await extensions.registry.allow('local', ['fs.read:${workspace}'])
     expect(info(extensions, 'local')).toMatchObject({ status: 'enabled', running: true })
   })
+
+  it('consent given to a working folder’s extension is not inherited by a same-named one in another folder', async () => {
+    const [a, b] = [join(base, 'a'), join(base, 'b')]
+    for (const folder of [a, b]) await writeExtension(join(folder, '.arbor', 'extensions'), 'local', { permissions: ['fs.read:${workspace}'] })
+    const extensions = await open({ workspace: { folder: a, trusted: true } })
+    await extensions.registry.allow('local', ['fs.read:${workspace}'])
+    expect(info(extensions, 'local')).toMatchObject({ status: 'enabled' })
+    await extensions.registry.setWorkspace({ folder: b, trusted: true })
+    expect(info(extensions, 'local')).toMatchObject({ status: 'needs-consent', running: false, location: expect.stringContaining(b) })
+  })
 })

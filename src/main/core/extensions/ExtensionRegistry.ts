@@ -54,6 +54,12 @@ export type ExtensionRegistryOptions = {
   onChange?: () => void
 }
 
+/**
+ * Under what the user's consent is kept: the name, and for a working folder's extension its location too, so that
+ * a same-named extension in another folder does not inherit it.
+ */
+const consentKey = (entry: RegistryEntry): string => (entry.source === 'workspace' ? `${entry.name}@${entry.location}` : entry.name)
+
 /** A running extension and what it offers. */
 export type RunningExtension = { name: string; host: ExtensionHost; registrations: HostRegistrations }
 
@@ -130,7 +136,7 @@ export class ExtensionRegistry {
     if (consent && !samePermissions(consent.requested, permissions)) {
       return fail('EXTENSION_PERMISSIONS_CHANGED', `"${name}" now asks for: ${consent.requested.join(', ')}. Look at them again before allowing it.`)
     }
-    if (consent) await this.state.accept(name, consent.requested)
+    if (consent) await this.state.accept(consentKey(entry), consent.requested)
     await this.state.setDisabled(name, false)
     return this.reload(name)
   }
@@ -243,7 +249,7 @@ export class ExtensionRegistry {
     return {
       disabled: this.state.isDisabled(entry.name),
       trusted: this.trusted(entry),
-      consent: permissionConsent(entry, this.state.acceptedOf(entry.name)),
+      consent: permissionConsent(entry, this.state.acceptedOf(consentKey(entry))),
       workspaceFolder: entry.source === 'workspace' ? this.workspace.folder : null,
       userSettings: this.state.settingsOf(entry.name),
     }
@@ -338,9 +344,9 @@ export class ExtensionRegistry {
     entry.permissions = prepared.value.permissions
     entry.settings = prepared.value.settings
     // Prepared so that the user sees the folders it would get; it runs once they allow them.
-    const consent = permissionConsent({ source: entry.source, manifest: source.value.manifest }, this.state.acceptedOf(entry.name))
+    const consent = permissionConsent({ source: entry.source, manifest: source.value.manifest }, this.state.acceptedOf(consentKey(entry)))
     if (needsConsent(consent)) return
-    if (consent && consent.removed.length > 0) await this.state.accept(entry.name, consent.requested)
+    if (consent && consent.removed.length > 0) await this.state.accept(consentKey(entry), consent.requested)
     const host = new ExtensionHost({
       name: entry.name,
       entryPath: source.value.entryPath,

@@ -7,7 +7,8 @@ const schema = z.object({
   disabled: z.array(name).max(10_000).default([]),
   settings: z.record(name, z.record(z.string().max(200), z.string().max(10_000))).default({}),
   trustedFolders: z.array(z.string().min(1).max(4096)).max(10_000).default([]),
-  accepted: z.record(name, z.array(z.string().max(4096)).max(64)).default({}),
+  // By name, or "name@location" for a working folder's extension.
+  accepted: z.record(z.string().min(1).max(4400), z.array(z.string().max(4096)).max(64)).default({}),
 })
 
 /** Own properties only, so that a key such as `__proto__` or `constructor` is just a key. */

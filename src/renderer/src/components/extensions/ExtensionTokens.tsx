@@ -7,8 +7,10 @@ import type { ExtensionView } from '../../../../shared/contract'
 export function ExtensionTokens({ extension }: { extension: ExtensionView }) {
   const { tools, toolTokens } = extension
   const [text, note] =
-    tools.length === 0
-      ? ['0', 'no tools']
+    tools.length === 0 && !extension.running
+      ? ['—', 'known once it runs']
+      : tools.length === 0
+        ? ['0', 'no tools']
       : toolTokens === null
         ? ['— (load a model)', 'measured with the loaded model’s chat template']
         : [
