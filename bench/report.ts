@@ -4,6 +4,7 @@ import type { RawSpeed } from '../src/main/core/engine/benchmarkEvaluation'
 import type { BranchSwitchResult } from './branchSwitch'
 import type { TreeRenderResult } from './treeRender'
 import type { ExtensionHostMeasurement } from '../src/main/core/extensions/measureExtensionHost'
+import type { ToolRoundMeasurement } from './toolRound'
 
 export type SpeedRow = RawSpeed
 
@@ -52,6 +53,7 @@ export function renderReport(
   branchSwitch: BranchSwitchResult & { shape: string },
   tree: TreeRenderResult,
   host: ExtensionHostMeasurement,
+  tools: ToolRoundMeasurement,
   meta: { machine: Record<string, string>; quick: boolean; totalMs: number }) {
   const lines: string[] = []
   lines.push(`# Arbor benchmark`, '')
@@ -111,6 +113,10 @@ export function renderReport(
   lines.push(`| no-op command round trip, median / p95 | ${host.roundTripMs.median.toFixed(3)} / ${host.roundTripMs.p95.toFixed(3)} ms | < 5 ms |`)
   lines.push(`| idle host memory (RSS / JS heap) | ${formatBytes(host.rssBytes)} / ${formatBytes(host.heapUsedBytes)} | — |`)
   targets.push({ what: 'no-op command round trip ≤ 5 ms (median, as excess)', value: host.roundTripMs.median / 5 - 1, ok: host.roundTripMs.median < 5 })
+  lines.push('', `## Tool round (generated tool-calling model, echo extension, ${tools.rounds} turns)`, '')
+  lines.push('| measure | value |', '|---|---|')
+  lines.push(`| parsed call → continuation starts (toolCall hooks, host call, result stored), median / p95 | ${f1(tools.callToContinueMs.median)} / ${f1(tools.callToContinueMs.p95)} ms |`)
+  lines.push(`| tokens evaluated after the result, of the prompt | ${tools.evaluatedAfterResult} of ${tools.promptAfterResult} |`)
   lines.push('', '## Targets', '', '| target | value | met |', '|---|---|---|')
   for (const t of targets) lines.push(`| ${t.what} | ${formatPercent(t.value)} | ${t.ok ? 'yes' : '**no**'} |`)
   return { markdown: lines.join('\n') + '\n', json: { meta, results, targets } }

@@ -18,6 +18,7 @@ import { measureInFreshProcess } from '../test/helpers/measureInFreshProcess'
 import { benchBranchSwitch } from './branchSwitch'
 import { benchTreeRender } from './treeRender'
 import { measureExtensionHost } from '../src/main/core/extensions/measureExtensionHost'
+import { benchToolRound } from './toolRound'
 import { dropPageCache, renderReport, type ShapeResult, type SpeedRow } from './report'
 
 const quick = process.argv.includes('--quick')
@@ -106,10 +107,12 @@ if (!existsSync(join(rendererDir, 'index.html'))) execFileSync(join(import.meta.
 const treeRender = await benchTreeRender(10_000, rendererDir)
 process.stderr.write('bench: extension host…\n')
 const extensionHost = await measureExtensionHost({ starts: 5, roundTrips: 200 })
+process.stderr.write('bench: tool rounds…\n')
+const toolRound = await benchToolRound(quick ? 5 : 20)
 const llama = await getArborLlama()
 const machine = { cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', gpu: llama.gpu || 'none', node: process.version }
 await mkdir(outDir, { recursive: true })
-const { markdown, json } = renderReport(results, branchSwitch, treeRender, extensionHost, { machine, quick, totalMs: Date.now() - started })
+const { markdown, json } = renderReport(results, branchSwitch, treeRender, extensionHost, toolRound, { machine, quick, totalMs: Date.now() - started })
 await writeFile(join(outDir, 'report.md'), markdown)
 await writeFile(join(outDir, 'report.json'), JSON.stringify(json, null, 2))
 console.log(markdown)
