@@ -92,6 +92,9 @@ describe('tool schemas as grammar', () => {
   it('drops the nulls of optional properties before the tool sees its arguments', () => {
     expect(withoutNullOptionals({ path: 'a', limit: null, mode: 'head', tags: null, extra: null }, schema)).toEqual({ path: 'a', mode: 'head', extra: null })
     expect(withoutNullOptionals({ path: null }, schema)).toEqual({ path: null })
+    const either = { type: 'object', properties: { target: { oneOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' }, line: { type: 'integer' } }, required: ['file'] }] } } }
+    expect(withoutNullOptionals({ target: { file: 'a.md', line: null } }, either)).toEqual({ target: { file: 'a.md' } })
+    expect(withoutNullOptionals({ target: 'a.md' }, either)).toEqual({ target: 'a.md' })
   })
 })
 

@@ -59,6 +59,13 @@ export function toolSchemaForModel(schema: unknown): Schema {
 /** Removes the nulls the model gave for optional properties (see `toolSchemaForModel`), at every depth. Pure. */
 export function withoutNullOptionals(value: unknown, schema: unknown): unknown {
   if (!isRecord(schema)) return value
+  const alternatives = Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : null
+  if (alternatives) {
+    // The object alternative that has every key the value has: the one the grammar followed.
+    const keys = isRecord(value) ? Object.keys(value) : []
+    const chosen = isRecord(value) ? alternatives.find((a) => isRecord(a) && isRecord(a.properties) && keys.every((k) => k in (a.properties as Schema))) : undefined
+    return chosen === undefined ? value : withoutNullOptionals(value, chosen)
+  }
   if (Array.isArray(value)) return schema.items === undefined ? value : value.map((v) => withoutNullOptionals(v, schema.items))
   if (!isRecord(value) || !isRecord(schema.properties)) return value
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : [])
