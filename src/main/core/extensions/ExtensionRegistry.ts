@@ -12,7 +12,7 @@ import { findExtensionLocations } from './findExtensionLocations'
 import type { HostLauncher } from './HostLauncher'
 import { installedRecord } from './installedRecord'
 import { nodeExtensionFsOperations } from './nodeExtensionFsOperations'
-import { needsConsent, permissionConsent, samePermissions } from './permissionConsent'
+import { consentKey, needsConsent, permissionConsent, samePermissions } from './permissionConsent'
 import { prepareExtension } from './prepareExtension'
 import { readExtensionSource } from './readExtensionSource'
 import type { RegistryEntry } from './RegistryEntry'
@@ -53,12 +53,6 @@ export type ExtensionRegistryOptions = {
   /** After any change of what `list()` answers. */
   onChange?: () => void
 }
-
-/**
- * Under what the user's consent is kept: the name, and for a working folder's extension its location too, so that
- * a same-named extension in another folder does not inherit it.
- */
-const consentKey = (entry: RegistryEntry): string => (entry.source === 'workspace' ? `${entry.name}@${entry.location}` : entry.name)
 
 /** A running extension and what it offers. */
 export type RunningExtension = { name: string; host: ExtensionHost; registrations: HostRegistrations }

@@ -1,5 +1,6 @@
 import type { ExtensionSourceKind, PermissionConsent } from '../../../shared/extensions/ExtensionInfo'
 import type { ExtensionManifest } from '../../../shared/extensions/ExtensionManifest'
+import type { RegistryEntry } from './RegistryEntry'
 import { requestedPermissions } from './requestedPermissions'
 
 /**
@@ -31,3 +32,10 @@ export const needsConsent = (consent: PermissionConsent | null): boolean => cons
 /** The same permissions, in any order. */
 export const samePermissions = (a: readonly string[], b: readonly string[]): boolean =>
   new Set(a).size === new Set(b).size && a.every((p) => b.includes(p))
+
+/**
+ * Under what the user's consent is kept: the name, and for a working folder's extension its location too, so that
+ * a same-named extension in another folder does not inherit it.
+ */
+export const consentKey = (entry: Pick<RegistryEntry, 'name' | 'source' | 'location'>): string =>
+  entry.source === 'workspace' ? `${entry.name}@${entry.location}` : entry.name
