@@ -28,8 +28,10 @@ async function composition(ctx: ExtensionContext): Promise<string> {
     }
   }
 
-  const history = ctx.path.map((n) => n.text).join('\n')
-  rows.push({ label: `history (${ctx.path.length} messages on the path)`, tokens: await count(history), chars: history.length })
+  // What reaches the model: command outputs shown but not sent are left out.
+  const sent = ctx.path.filter((n) => !n.hidden)
+  const history = sent.map((n) => n.text).join('\n')
+  rows.push({ label: `history (${sent.length} messages on the path)`, tokens: await count(history), chars: history.length })
 
   const total = rows.reduce((sum, r) => sum + (r.tokens ?? 0), 0)
   const lines = [ctx.model ? `Context of ${ctx.model.name ?? ctx.model.fileName} at the current position:` : 'No model is loaded: token counts are unknown; characters shown instead.']

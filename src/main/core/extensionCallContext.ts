@@ -1,5 +1,6 @@
 import type { ArborEvent } from '../../shared/contract'
 import type { ModelInfo, NodeSnapshot } from '../../shared/extensions/ExtensionContext'
+import { isShownOnly } from '../../shared/tree/contextMessages'
 import { treeNodes } from '../../shared/tree/treeNodes'
 import type { TreeNode } from '../../shared/treeView'
 import type { ModelRuntime } from './engine/ModelRuntime'
@@ -19,7 +20,7 @@ export function extensionCallContext(
   const { doc, position } = sessions.session
   return {
     // Only the path: the whole tree is built if an extension asks for it.
-    path: treeNodes(doc.pathTo(position)).map(snapshot),
+    path: treeNodes(doc.pathTo(position)).map((n) => (isShownOnly(n.entry) ? { ...snapshot(n), hidden: true } : snapshot(n))),
     systemPrompt,
     model: modelInfo && runtime ? { ...modelInfo, contextSize: runtime.settings.contextSize } : null,
     tree: () => sessions.view().nodes.map(snapshot),

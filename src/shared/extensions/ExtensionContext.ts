@@ -4,6 +4,8 @@ export type NodeSnapshot = {
   parentId: string | null
   kind: 'user' | 'assistant' | 'toolResult' | 'branchSummary' | 'compactionSummary' | 'custom'
   text: string
+  /** Shown in the tree but never sent to the model (a command's output, unless it asked). */
+  hidden?: boolean
 }
 
 /** Facts of the loaded model. */

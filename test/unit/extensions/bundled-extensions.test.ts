@@ -15,6 +15,8 @@ const notes: string[] = []
 const path: NodeSnapshot[] = [
   { id: 'u1', parentId: null, kind: 'user', text: 'What is in the notes?' },
   { id: 'a1', parentId: 'u1', kind: 'assistant', text: 'Let me look.' },
+  // A command's output that is shown, not sent: not part of the context's history.
+  { id: 'c1', parentId: 'a1', kind: 'custom', text: 'a long note '.repeat(50), hidden: true },
 ]
 const ctx = emptyCallContext({
   path,
@@ -94,7 +96,7 @@ describe('bundled extensions', () => {
 
   it('/export writes the path as Markdown, creating its folder, never overwriting', async () => {
     const first = await extensions.runCommand('export', 'chat.md', ctx)
-    expect(first).toMatchObject({ ok: true, value: { text: `Exported 2 messages to ${join(exports, 'chat.md')}`, sendToModel: false } })
+    expect(first).toMatchObject({ ok: true, value: { text: `Exported 3 messages to ${join(exports, 'chat.md')}`, sendToModel: false } })
     await extensions.runCommand('export', 'chat.md', ctx)
     expect((await readdir(exports)).sort()).toEqual(['chat-1.md', 'chat.md'])
     const markdown = await readFile(join(exports, 'chat.md'), 'utf8')
