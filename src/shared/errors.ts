@@ -70,6 +70,11 @@ export class ArborFailure extends Error {
     this.details = details
   }
 
+  /** A failed `Result`'s error, thrown again inside the core. */
+  static from(error: ArborError): ArborFailure {
+    return new ArborFailure(error.code, error.message, error.details)
+  }
+
   toError(): ArborError {
     return this.details
       ? { code: this.code, message: this.message, details: this.details }

@@ -112,45 +112,36 @@ describe('tool calls', () => {
     })
   })
 
-  it("a toolCall hook's block becomes the result the model reads, and the turn goes on", async () => {
-    const env = await coreWith(['echo-tool', 'tool-guard'])
+  /** One turn with these test extensions: the answer and the tool result on its path. */
+  const oneTurnWith = async (extensions: string[]): Promise<{ assistant: TreeNode; result: TreeNode }> => {
+    const env = await coreWith(extensions)
     try {
       const { assistant } = unwrap(await env.t.core.request('chat.send', { text: 'Say hi.' }))
       const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
-      const result = pathTo(view.nodes, assistant.id).find((n) => n.kind === 'toolResult')!
-      expect(result.tool).toEqual({ name: 'echo', isError: true })
-      expect(result.text).toBe('Blocked by extension "tool-guard": no echo of {"text":"hi"}')
-      expect(assistant.text).toBe(ANSWER)
+      return { assistant, result: pathTo(view.nodes, assistant.id).find((n) => n.kind === 'toolResult')! }
     } finally {
       await env.cleanup()
     }
+  }
+
+  it("a toolCall hook's block becomes the result the model reads, and the turn goes on", async () => {
+    const { assistant, result } = await oneTurnWith(['echo-tool', 'tool-guard'])
+    expect(result.tool).toEqual({ name: 'echo', isError: true })
+    expect(result.text).toBe('Blocked by extension "tool-guard": no echo of {"text":"hi"}')
+    expect(assistant.text).toBe(ANSWER)
   })
 
   it('a toolCall hook that fails blocks the call rather than letting it through', async () => {
-    const env = await coreWith(['echo-tool', 'broken-guard'])
-    try {
-      const { assistant } = unwrap(await env.t.core.request('chat.send', { text: 'Say hi.' }))
-      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
-      const result = pathTo(view.nodes, assistant.id).find((n) => n.kind === 'toolResult')!
-      expect(result.tool).toEqual({ name: 'echo', isError: true })
-      expect(result.text).toMatch(/^Blocked by extension "broken-guard": its toolCall hook failed \(.*guard is confused.*\)/)
-    } finally {
-      await env.cleanup()
-    }
+    const { result } = await oneTurnWith(['echo-tool', 'broken-guard'])
+    expect(result.tool).toEqual({ name: 'echo', isError: true })
+    expect(result.text).toMatch(/^Blocked by extension "broken-guard": its toolCall hook failed \(.*guard is confused.*\)/)
   })
 
   it('a tool that throws gives an error result; the extension is not needed for the answer', async () => {
-    const env = await coreWith(['failing-echo'])
-    try {
-      const { assistant } = unwrap(await env.t.core.request('chat.send', { text: 'Say hi.' }))
-      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
-      const result = pathTo(view.nodes, assistant.id).find((n) => n.kind === 'toolResult')!
-      expect(result.tool).toEqual({ name: 'echo', isError: true })
-      expect(result.text).toContain('echo is broken today')
-      expect(assistant.text).toBe(ANSWER)
-    } finally {
-      await env.cleanup()
-    }
+    const { assistant, result } = await oneTurnWith(['failing-echo'])
+    expect(result.tool).toEqual({ name: 'echo', isError: true })
+    expect(result.text).toContain('echo is broken today')
+    expect(assistant.text).toBe(ANSWER)
   })
 
   describe('while a tool runs', () => {

@@ -143,21 +143,9 @@ export class ArborCore {
         await this.requireExtensions().reload(name)
         return this.extensionViews()
       },
-      'extensions.install': async ({ path }) => {
-        const installed = await this.requireExtensions().install(path)
-        if (!installed.ok) throw new ArborFailure(installed.error.code, installed.error.message, installed.error.details)
-        return this.extensionViews()
-      },
-      'extensions.uninstall': async ({ name }) => {
-        const removed = await this.requireExtensions().uninstall(name)
-        if (!removed.ok) throw new ArborFailure(removed.error.code, removed.error.message, removed.error.details)
-        return this.extensionViews()
-      },
-      'extensions.allow': async ({ name, permissions }) => {
-        const allowed = await this.requireExtensions().registry.allow(name, permissions)
-        if (!allowed.ok) throw new ArborFailure(allowed.error.code, allowed.error.message, allowed.error.details)
-        return this.extensionViews()
-      },
+      'extensions.install': ({ path }) => this.viewsAfter(this.requireExtensions().install(path)),
+      'extensions.uninstall': ({ name }) => this.viewsAfter(this.requireExtensions().uninstall(name)),
+      'extensions.allow': ({ name, permissions }) => this.viewsAfter(this.requireExtensions().registry.allow(name, permissions)),
       'extensions.setSettings': async ({ name, settings }) => {
         const info = this.requireExtensions().list().find((e) => e.name === name)
         if (!info) throw new ArborFailure('EXTENSION_NOT_FOUND', `No extension "${name}".`)
@@ -165,15 +153,9 @@ export class ArborCore {
         if (unknown !== undefined) throw new ArborFailure('BAD_REQUEST', `${name} has no setting "${unknown}".`)
         // Empty values are not settings: the manifest's default applies.
         const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value.trim() !== ''))
-        const done = await this.requireExtensions().registry.setSettings(name, given)
-        if (!done.ok) throw new ArborFailure(done.error.code, done.error.message, done.error.details)
-        return this.extensionViews()
+        return this.viewsAfter(this.requireExtensions().registry.setSettings(name, given))
       },
-      'extensions.trustWorkspace': async ({ folder, trusted }) => {
-        const done = await this.requireExtensions().registry.trustWorkspace(folder, trusted)
-        if (!done.ok) throw new ArborFailure(done.error.code, done.error.message, done.error.details)
-        return this.extensionViews()
-      },
+      'extensions.trustWorkspace': ({ folder, trusted }) => this.viewsAfter(this.requireExtensions().registry.trustWorkspace(folder, trusted)),
     }
   }
 
@@ -269,6 +251,13 @@ export class ArborCore {
       }
     }
     return passThrough as T
+  }
+
+  /** The extensions after a change of them; a change that failed is the request's error. */
+  private async viewsAfter(change: Promise<Result<unknown>>): Promise<ExtensionView[]> {
+    const done = await change
+    if (!done.ok) throw ArborFailure.from(done.error)
+    return this.extensionViews()
   }
 
   /**

@@ -67,7 +67,7 @@ export class ChatTurns {
     const parent = parentId === undefined ? this.sessions.session.position : parentId
     if (parent !== null) this.sessions.nodeExists(parent)
     const result = await this.extensions.runCommand(parsed.name, parsed.args, this.callContext(this.sessions.systemPrompt()))
-    if (!result.ok) throw new ArborFailure(result.error.code, result.error.message, result.error.details)
+    if (!result.ok) throw ArborFailure.from(result.error)
     const { text: output, sendToModel, extension } = result.value
     const id = await this.sessions.append(
       {

@@ -1,6 +1,11 @@
 import type { ContextMessage, ToolCallRef } from './ExtensionEvents'
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const ROLES = new Set(['user', 'assistant', 'toolResult'])
+
+/** Whether a hook's `messages` is a list of messages at all: each with a known role and a text. */
+export const isContextMessages = (v: unknown): v is ContextMessage[] =>
+  Array.isArray(v) && v.every((m) => isRecord(m) && ROLES.has(m.role as string) && typeof m.text === 'string')
 
 const toolCall = (v: unknown): ToolCallRef[] =>
   isRecord(v) && typeof v.id === 'string' && typeof v.name === 'string' ? [{ id: v.id, name: v.name, arguments: isRecord(v.arguments) ? v.arguments : {} }] : []

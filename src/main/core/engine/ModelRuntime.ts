@@ -95,12 +95,11 @@ export class ModelRuntime {
   /** Tokens of the prompt the chat template builds for a system prompt, a path and the tools offered. */
   promptTokens(systemPrompt: string, path: readonly ContextMessage[], tools: readonly ToolForModel[] = []): number {
     this.assertUsable()
-    return this.tokenizePrompt(systemPrompt, path, toFunctions(tools)).length
+    return this.renderPrompt(systemPrompt, path, toFunctions(tools)).tokens.length
   }
 
-  private tokenizePrompt(systemPrompt: string, path: readonly ContextMessage[], functions: ChatModelFunctions | undefined) {
-    const { chatHistory, tokens } = renderPrompt(this.slots[0]!.chat.chatWrapper, this.model.tokenizer, systemPrompt, path, functions)
-    return { chatHistory, tokens, length: tokens.length }
+  private renderPrompt(systemPrompt: string, path: readonly ContextMessage[], functions: ChatModelFunctions | undefined) {
+    return renderPrompt(this.slots[0]!.chat.chatWrapper, this.model.tokenizer, systemPrompt, path, functions)
   }
 
   /** How many tokens offering `tools` adds to every prompt with this model's chat template. */
@@ -118,7 +117,7 @@ export class ModelRuntime {
     this.assertUsable()
     const started = performance.now()
     const functions = toFunctions(options.tools ?? [])
-    const { chatHistory: history, tokens: prompt } = this.tokenizePrompt(systemPrompt, path, functions)
+    const { chatHistory: history, tokens: prompt } = this.renderPrompt(systemPrompt, path, functions)
     const { slot } = await pickSlot(this.slots, prompt)
     slot.lastUsed = ++this.turns
     const { sequence, chat } = slot

@@ -1,8 +1,8 @@
 import { fail, ok, type ArborError, type Result } from '../../../shared/errors'
 import type { ToolInfo } from '../../../shared/extensions/ExtensionContext'
-import type { ContextEvent, ContextMessage, ExtensionEvents, ToolCallEvent } from '../../../shared/extensions/ExtensionEvents'
+import type { ContextEvent, ExtensionEvents, ToolCallEvent } from '../../../shared/extensions/ExtensionEvents'
 import type { ExtensionInfo } from '../../../shared/extensions/ExtensionInfo'
-import { normalizeContextMessages } from '../../../shared/extensions/normalizeContextMessages'
+import { isContextMessages, normalizeContextMessages } from '../../../shared/extensions/normalizeContextMessages'
 import type { CommandOutput } from '../../../shared/extensions/hostProtocol'
 import type { ExtensionCallContext } from './ExtensionCallContext'
 import { ExtensionRegistry, type ExtensionRegistryOptions, type RunningExtension } from './ExtensionRegistry'
@@ -19,9 +19,6 @@ export type ToolOutcome = {
   blocked: { extension: string; reason: string } | null
 }
 
-const ROLES = new Set(['user', 'assistant', 'toolResult'])
-const isMessages = (v: unknown): v is ContextMessage[] =>
-  Array.isArray(v) && v.every((m) => typeof m === 'object' && m !== null && ROLES.has((m as ContextMessage).role) && typeof (m as ContextMessage).text === 'string')
 
 /**
  * What the core uses of extensions: their commands, tools and hooks, each call run in the extension's own
@@ -80,7 +77,7 @@ export class Extensions {
       if (!value) continue
       const next = { ...current }
       if (typeof value.systemPrompt === 'string') next.systemPrompt = value.systemPrompt
-      if (isMessages(value.messages)) next.messages = normalizeContextMessages(value.messages)
+      if (isContextMessages(value.messages)) next.messages = normalizeContextMessages(value.messages)
       current = next
       changedBy.push(extension.name)
     }

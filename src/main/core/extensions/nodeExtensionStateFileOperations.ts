@@ -1,4 +1,5 @@
-import { copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises'
+import { writeSynced } from '../writeSynced'
 import type { ExtensionStateFileOperations } from './ExtensionStateFileOperations'
 
 /** The real file system. */
@@ -11,15 +12,7 @@ export const nodeExtensionStateFileOperations: ExtensionStateFileOperations = {
       throw error
     }
   },
-  async writeDurable(path, text) {
-    const handle = await open(path, 'w', 0o600)
-    try {
-      await handle.writeFile(text, 'utf8')
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-  },
+  writeDurable: (path, text) => writeSynced(path, text, 'w', 0o600),
   rename: (from, to) => rename(from, to),
   copyFile: (from, to) => copyFile(from, to),
   remove: (path) => rm(path, { force: true }),

@@ -1,16 +1,13 @@
 import { fail, ok, type Result } from '../../../shared/errors'
 import type { ExtensionContext } from '../../../shared/extensions/ExtensionContext'
-import type { ContextEvent, ContextMessage, ContextResult, HookName } from '../../../shared/extensions/ExtensionEvents'
+import type { ContextEvent, ContextResult, HookName } from '../../../shared/extensions/ExtensionEvents'
 import type { CallKind, CommandOutput } from '../../../shared/extensions/hostProtocol'
 import type { HostRegistry } from './createHostApi'
+import { isContextMessages } from '../../../shared/extensions/normalizeContextMessages'
 import { fitsInBytes } from './fitsInBytes'
 import { toHostError } from './toHostError'
 
-const ROLES = new Set(['user', 'assistant', 'toolResult'])
 const HOOK_RESULT_FACTOR = 16
-
-const isMessages = (v: unknown): v is ContextMessage[] =>
-  Array.isArray(v) && v.every((m) => typeof m === 'object' && m !== null && ROLES.has((m as ContextMessage).role) && typeof (m as ContextMessage).text === 'string')
 
 function normaliseCommand(out: unknown): CommandOutput {
   if (out === undefined || out === null) return { text: '', sendToModel: false }
@@ -35,7 +32,7 @@ async function runHooks(registry: HostRegistry, name: HookName, payload: unknown
         changed.systemPrompt = r.systemPrompt
       }
       if (r.messages !== undefined) {
-        if (!isMessages(r.messages)) throw new TypeError('context: messages must be an array of { role: "user" | "assistant" | "toolResult", text }')
+        if (!isContextMessages(r.messages)) throw new TypeError('context: messages must be an array of { role: "user" | "assistant" | "toolResult", text }')
         changed.messages = r.messages
       }
       event = { ...event, ...changed }

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs'
 import { access, open, readFile, rename, rm } from 'node:fs/promises'
+import { writeSynced } from '../writeSynced'
 
 /** The file-system steps `SessionFile` takes; tests may pass an in-memory set. Rejections carry Node's errno `code`. */
 export type SessionFileOperations = {
@@ -30,15 +31,7 @@ export const nodeSessionFileOperations: SessionFileOperations = {
       await handle.close()
     }
   },
-  async createDurable(path, text) {
-    const handle = await open(path, 'wx')
-    try {
-      await handle.writeFile(text, 'utf8')
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-  },
+  createDurable: (path, text) => writeSynced(path, text, 'wx'),
   rename: (from, to) => rename(from, to),
   async syncDirectory(dir) {
     // Windows cannot open a folder for fsync; its renames are journaled by NTFS.
