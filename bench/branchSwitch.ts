@@ -1,6 +1,10 @@
-import { getArborLlama } from '../src/main/core/engine/getArborLlama'
-import { ModelRuntime, type TurnMessage } from '../src/main/core/engine/ModelRuntime'
+import { LocalEngine } from '../src/main/core/engine'
+import type { EngineEnd } from '../src/shared/engine/engineTypes'
+import { fileRef } from '../src/shared/engine/engineTypes'
+import type { ContextMessage } from '../src/shared/extensions/ExtensionEvents'
 import type { LoadSettings } from '../src/shared/types'
+
+type TurnMessage = ContextMessage
 
 export type BranchSwitchResult = {
   sharedPrefixTokens: number
@@ -20,15 +24,19 @@ export type BranchSwitchResult = {
  * (1 sequence, or a plain chat) re-evaluates the shared prefix too.
  */
 export async function benchBranchSwitch(path: string, threads: number, prefixWords: number): Promise<BranchSwitchResult> {
-  const llama = await getArborLlama()
-  const signal = new AbortController().signal
-  const settings: LoadSettings = { contextSize: 4096, sequences: 2, gpuLayers: llama.gpu ? 999 : 0, kvCacheType: 'F16', threads }
+  const engine = await LocalEngine.create()
+  const gpu = (await engine.info()).hardware.gpu.backend !== false
+  const settings: LoadSettings = { contextSize: 4096, sequences: 2, gpuLayers: gpu ? 999 : 0, kvCacheType: 'F16', threads }
   const shared = 'The oak tree spreads its branches over the river and the roots hold the bank. '.repeat(Math.ceil(prefixWords / 16))
-  const turn = (runtime: ModelRuntime, path: TurnMessage[]) =>
-    runtime.generate('You are a helpful assistant.', path, { signal, onText: () => {}, maxTokens: 4 })
+  const turn = async (_engine: LocalEngine, messages: TurnMessage[]): Promise<EngineEnd> => {
+    for await (const event of engine.generate({ systemPrompt: 'You are a helpful assistant.', messages, sampling: { maxTokens: 4 } }))
+      if (event.type === 'end') return event
+    throw new Error('The generation did not end.')
+  }
   const base: TurnMessage[] = [{ role: 'user', text: shared }]
 
-  const runtime = await ModelRuntime.load(llama, path, settings, { signal, onProgress: () => {} })
+  const runtime = engine
+  await engine.load({ ref: fileRef(path), settings, override: true })
   const withAnswerOf = (answer: string): TurnMessage[] => [...base, { role: 'assistant', text: answer }]
   let result: Omit<BranchSwitchResult, 'naiveTtftMs' | 'naiveEvaluatedTokens'> & { firstAnswer: string }
   try {
@@ -46,16 +54,17 @@ export async function benchBranchSwitch(path: string, threads: number, prefixWor
       firstAnswer: first.text,
     }
   } finally {
-    await runtime.dispose()
+    await engine.unload()
   }
 
   // Naive: a chat that keeps no tree evaluates the whole path of B again.
-  const naive = await ModelRuntime.load(llama, path, { ...settings, sequences: 1 }, { signal, onProgress: () => {} })
+  const naive = engine
+  await engine.load({ ref: fileRef(path), settings: { ...settings, sequences: 1 }, override: true })
   try {
     const switched = await turn(naive, [...withAnswerOf(result.firstAnswer), { role: 'user', text: 'Branch B: tell me about the bark.' }])
     const { firstAnswer: _, ...rest } = result
     return { ...rest, naiveTtftMs: switched.stats.timeToFirstTokenMs, naiveEvaluatedTokens: switched.stats.evaluatedTokens }
   } finally {
-    await naive.dispose()
+    await engine.dispose()
   }
 }

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { copyFile, readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_ANSWER } from '../src/main/core/gguf-writer/makeDemoModel'
 import { getDemoModelPath, getShapePath } from '../test/helpers/fixtures'
@@ -96,12 +97,14 @@ describe('Arbor in a browser (headless mode)', () => {
   })
 
   it('stops a long answer on Stop', async () => {
-    await dropFile(h.page, 'tiny.gguf', await readFile(await getShapePath('tiny')))
-    await byTestId('fact-architecture').filter({ hasText: 'llama' }).waitFor()
+    // A model from the models folder, slow enough on two cores (~150 tokens/s) that its ~800-token answer is
+    // still being written when Stop is pressed.
+    await copyFile(await getShapePath('small'), join(h.modelsFolder, 'small.gguf'))
+    await byTestId('model-entry').filter({ hasText: 'small.gguf' }).click()
     await byTestId('verdict').filter({ hasText: /fits/i }).waitFor()
     await byTestId('load-button').click()
-    await h.page.waitForFunction(() => document.querySelector('[data-testid="loaded-info"]')?.textContent?.includes('tiny'), undefined, { timeout: 60_000 })
-    // A fresh session: the prompt is fixed, and this random-weight model rambles for ~900 tokens.
+    await h.page.waitForFunction(() => document.querySelector('[data-testid="loaded-info"]')?.textContent?.includes('small'), undefined, { timeout: 60_000 })
+    // A fresh session: the prompt is fixed, and this random-weight model rambles for hundreds of tokens.
     await byTestId('new-session').click()
     await h.page.waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length === 0)
     await byTestId('chat-input').fill('Keep talking.')

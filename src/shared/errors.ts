@@ -12,10 +12,12 @@ export const errorCodes = [
   'FILE_IS_DIRECTORY',
   'FILE_UNREADABLE',
   'MODEL_TOO_LARGE',
+  'MODEL_REF_UNSUPPORTED',
   'LOAD_IN_PROGRESS',
   'LOAD_CANCELLED',
   'LOAD_FAILED',
   'NO_MODEL_LOADED',
+  'ENGINE_BUSY',
   'GENERATION_IN_PROGRESS',
   'GENERATION_FAILED',
   'BAD_REQUEST',
@@ -42,28 +44,46 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number]
 
-export type ArborError = {
-  code: ErrorCode
-  message: string
-  /** Numbers behind the error (for MODEL_TOO_LARGE: needed and available bytes). */
-  details?: Record<string, number | string | boolean>
+export const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && (errorCodes as readonly string[]).includes(value)
+
+/** The numbers behind an error, per code; codes not listed carry none. */
+export type ErrorDetails = {
+  MODEL_TOO_LARGE: { ramNeededBytes: number; ramAvailableBytes: number; vramNeededBytes: number; vramAvailableBytes: number }
+  GGUF_TRUNCATED_DATA: { requiredBytes: number; fileBytes: number }
+  GGUF_UNSUPPORTED_ARCH: { architecture: string }
+  /** How many generations run and wait, and how many may wait. */
+  ENGINE_BUSY: { running: number; queued: number; queueLimit: number }
+  EXTENSION_TIMEOUT: { timeoutMs: number }
+  /** A result over its size limit, or a host that ran out of its heap. */
+  EXTENSION_FAILED: { limitBytes?: number; memoryMb?: number }
+  /** The file in question. */
+  FILE_NOT_FOUND: { path: string }
+  FILE_IS_DIRECTORY: { path: string }
+  FILE_UNREADABLE: { path: string }
+  FILE_EXISTS: { path: string }
+  SESSION_NOT_FOUND: { path: string }
+  SESSION_WRITE_FAILED: { path: string }
 }
+
+export type DetailsOf<C extends ErrorCode> = C extends keyof ErrorDetails ? ErrorDetails[C] : never
+
+/** An error as data: a stable code, a sentence for people, and the numbers behind it for the codes that have some. */
+export type ArborError<C extends ErrorCode = ErrorCode> = { [K in C]: { code: K; message: string; details?: DetailsOf<K> } }[C]
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ArborError }
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value })
 
-export const fail = <T = never>(
-  code: ErrorCode,
-  message: string,
-  details?: ArborError['details'],
-): Result<T> => ({ ok: false, error: details ? { code, message, details } : { code, message } })
+export const fail = <T = never, C extends ErrorCode = ErrorCode>(code: C, message: string, details?: DetailsOf<C>): Result<T> => ({
+  ok: false,
+  error: (details ? { code, message, details } : { code, message }) as ArborError,
+})
 
 /** An error that carries a stable code; thrown inside the core, turned into a `Result` at the boundary. */
-export class ArborFailure extends Error {
-  readonly code: ErrorCode
-  readonly details?: ArborError['details']
-  constructor(code: ErrorCode, message: string, details?: ArborError['details']) {
+export class ArborFailure<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C
+  readonly details?: DetailsOf<C>
+  constructor(code: C, message: string, details?: DetailsOf<C>) {
     super(message)
     this.name = 'ArborFailure'
     this.code = code
@@ -72,12 +92,16 @@ export class ArborFailure extends Error {
 
   /** A failed `Result`'s error, thrown again inside the core. */
   static from(error: ArborError): ArborFailure {
-    return new ArborFailure(error.code, error.message, error.details)
+    return new ArborFailure(error.code, error.message, error.details as never)
+  }
+
+  /** `error` as it is when it is an `ArborFailure`; otherwise one with `code` and the error's message. */
+  static wrap(error: unknown, code: ErrorCode, prefix = ''): ArborFailure {
+    if (error instanceof ArborFailure) return error
+    return new ArborFailure(code, `${prefix}${(error as Error)?.message ?? String(error)}`)
   }
 
   toError(): ArborError {
-    return this.details
-      ? { code: this.code, message: this.message, details: this.details }
-      : { code: this.code, message: this.message }
+    return (this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message }) as ArborError
   }
 }

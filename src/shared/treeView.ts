@@ -56,6 +56,8 @@ export type SessionPosition = {
 
 /** The open session as the UI shows it. */
 export type SessionView = {
+  /** The number of the last change this view includes (see `SessionDelta`). */
+  seq: number
   summary: SessionSummary
   /** Path of the session this one was forked from. */
   parentSession: string | null
@@ -72,4 +74,30 @@ export type SessionView = {
   /** A prune can be undone until the session is closed. */
   canUndo: boolean
   composition: ContextComposition | null
+}
+
+/** The parts of a `SessionView` besides its nodes that a change may replace. */
+export type SessionFlags = Partial<
+  Pick<SessionView, 'summary' | 'parentSession' | 'systemPrompt' | 'systemPromptTokens' | 'favouriteLeafId' | 'collapsed' | 'warnings' | 'canUndo'>
+>
+
+/**
+ * What one change of the open session changed. Apply it to a view (or the deltas since) of the same `sessionId`
+ * whose `seq` is lower; `seq` grows by one with every change, so a client that sees a gap asks for a whole view.
+ * Everything but `sessionId` and `seq` is optional: absent means unchanged.
+ */
+export type SessionDelta = SessionFlags & {
+  sessionId: string
+  seq: number
+  /** Nodes added or changed, whole. */
+  upserted?: TreeNode[]
+  /** Nodes gone (a prune). */
+  removed?: string[]
+  /** Every token count is unknown again (another model, or none); applied before `tokens`. */
+  clearTokens?: boolean
+  /** Token counts found (null: unknown again). */
+  tokens?: Record<string, number | null>
+  /** The current position moved. */
+  leafId?: string | null
+  composition?: ContextComposition | null
 }

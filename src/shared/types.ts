@@ -1,3 +1,4 @@
+import type { ArborError } from './errors'
 import type { SessionSummary, SessionView } from './treeView'
 
 /** What Arbor knows about a model file from its header alone (no load). */
@@ -120,7 +121,7 @@ export type LoadState =
   | { status: 'idle' }
   | { status: 'loading'; path: string; phase: LoadPhase; bytesRead: number; bytesTotal: number }
   | { status: 'loaded'; model: LoadedModel }
-  | { status: 'error'; path: string; error: { code: string; message: string } }
+  | { status: 'error'; path: string; error: ArborError }
 
 export type LoadedModel = {
   facts: ModelFacts

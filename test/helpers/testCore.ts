@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
-import type { ArborEvent } from '../../src/shared/contract'
+import { parseEvent, type ArborEvent } from '../../src/shared/contract'
+import type { SessionView } from '../../src/shared/treeView'
 import type { Result } from '../../src/shared/errors'
 import { ArborCore, type ArborCoreOptions } from '../../src/main/core/ArborCore'
 
@@ -17,7 +18,14 @@ export async function createTestCore(options: Partial<ArborCoreOptions> = {}): P
   const extensionStateFile = options.extensionStateFile ?? join(root, 'extensions.json')
   const core = await ArborCore.create({ modelsFolder, sessionsFolder, transport: 'headless', watchModels: false, ...options, extensionStateFile })
   const events: ArborEvent[] = []
-  core.on((e) => events.push(e))
+  // Every event the core emits must match the contract's schema once it crossed a wire as JSON: a test of the
+  // schemas and of the core at once. A mismatch fails the file when the core is disposed.
+  const malformed: string[] = []
+  core.on((e) => {
+    const checked = parseEvent(JSON.parse(JSON.stringify(e)))
+    if (!checked.ok) malformed.push(checked.message)
+    events.push(e)
+  })
   return {
     core,
     events,
@@ -26,6 +34,7 @@ export async function createTestCore(options: Partial<ArborCoreOptions> = {}): P
     dispose: async () => {
       await core.dispose()
       await rm(root, { recursive: true, force: true })
+      if (malformed.length) throw new Error(`The core emitted events that break the contract: ${[...new Set(malformed)].join('; ')}`)
     },
   }
 }
@@ -38,3 +47,8 @@ export function unwrap<T>(result: Result<T>): T {
 
 /** The error code of a failed result, or 'ok'. */
 export const codeOf = (result: Result<unknown>): string => (result.ok ? 'ok' : result.error.code)
+
+/** The open session, whole, as a UI connecting now would get it. */
+export async function viewOf(t: Pick<TestCore, 'core'>): Promise<SessionView> {
+  return unwrap(await t.core.request('app.snapshot', undefined)).session
+}

@@ -42,7 +42,7 @@ describe('bad model files', () => {
     await handle.close()
     const r = await inspect(file('cut-data.gguf'))
     expect(codeOf(r)).toBe('GGUF_TRUNCATED_DATA')
-    expect(!r.ok && r.error.details?.fileBytes).toBe(size - 4096)
+    expect(!r.ok && r.error.code === 'GGUF_TRUNCATED_DATA' && r.error.details?.fileBytes).toBe(size - 4096)
   })
 
   it('absurd counts in the header: GGUF_CORRUPT, without trying to read them', async () => {

@@ -80,7 +80,8 @@ describe('chat with the demo model', () => {
   })
 
   it('keeps messages as a tree: the system prompt is editable and counted', async () => {
-    const conv = unwrap(await t.core.request('chat.setSystemPrompt', { text: 'Be brief.' }))
+    expect(unwrap(await t.core.request('chat.setSystemPrompt', { text: 'Be brief.' })).systemPrompt).toBe('Be brief.')
+    const conv = unwrap(await t.core.request('app.snapshot', undefined)).session
     expect(conv.systemPrompt).toBe('Be brief.')
     expect(conv.systemPromptTokens).toBeGreaterThan(0)
     expect(conv.nodes.every((n) => n.parentId === null || conv.nodes.some((p) => p.id === n.parentId))).toBe(true)

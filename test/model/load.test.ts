@@ -99,7 +99,7 @@ describe('a load the estimate says will not fit', () => {
     const small = await getShapePath('small')
     const refused = await t.core.request('model.load', { path: small, settings: { ...settings, contextSize: 4096 } })
     expect(codeOf(refused)).toBe('MODEL_TOO_LARGE')
-    if (!refused.ok) {
+    if (!refused.ok && refused.error.code === 'MODEL_TOO_LARGE') {
       expect(refused.error.details?.ramAvailableBytes).toBe(40 * 1024 * 1024)
       expect(Number(refused.error.details?.ramNeededBytes)).toBeGreaterThan(40 * 1024 * 1024)
     }

@@ -5,7 +5,7 @@ import { pathTo } from '../../src/shared/conversationTree'
 import type { SessionView } from '../../src/shared/treeView'
 import type { LoadSettings } from '../../src/shared/types'
 import { getDemoModelPath } from '../helpers/fixtures'
-import { codeOf, createTestCore, unwrap, type TestCore } from '../helpers/testCore'
+import { codeOf, createTestCore, unwrap, viewOf, type TestCore } from '../helpers/testCore'
 
 const settings: LoadSettings = { contextSize: 1024, sequences: 2, gpuLayers: 0, kvCacheType: 'F16', threads: 1 }
 const node = (view: SessionView, id: string) => view.nodes.find((n) => n.id === id)
@@ -52,9 +52,12 @@ describe('conversation tree', () => {
   it('labels, favourite and collapse are stored as Pi label and arbor.* custom entries', async () => {
     const view0 = unwrap(await t.core.request('app.snapshot', undefined)).session
     const target = view0.nodes.find((n) => n.kind === 'assistant')!
-    unwrap(await t.core.request('tree.label', { nodeId: target.id, label: 'good answer' }))
-    unwrap(await t.core.request('tree.favourite', { leafId: target.id }))
-    const view = unwrap(await t.core.request('tree.collapse', { nodeId: target.id, collapsed: true }))
+    const labelled = unwrap(await t.core.request('tree.label', { nodeId: target.id, label: 'good answer' }))
+    // The change says what changed: the one node, with its label.
+    expect(labelled.upserted).toEqual([expect.objectContaining({ id: target.id, label: 'good answer' })])
+    expect(unwrap(await t.core.request('tree.favourite', { leafId: target.id })).favouriteLeafId).toBe(target.id)
+    expect(unwrap(await t.core.request('tree.collapse', { nodeId: target.id, collapsed: true })).collapsed).toEqual([target.id])
+    const view = await viewOf(t)
     expect(node(view, target.id)!.label).toBe('good answer')
     expect(view.favouriteLeafId).toBe(target.id)
     expect(view.collapsed).toEqual([target.id])
@@ -63,20 +66,24 @@ describe('conversation tree', () => {
     expect(lines).toContainEqual(expect.objectContaining({ type: 'label', targetId: target.id, label: 'good answer' }))
     expect(lines).toContainEqual(expect.objectContaining({ type: 'custom', customType: 'arbor.favourite' }))
     expect(lines.every((l, i) => i === 0 || (typeof l.id === 'string' && /^[0-9a-f]{8}$/.test(l.id)))).toBe(true)
-    const cleared = unwrap(await t.core.request('tree.label', { nodeId: target.id, label: null }))
-    expect(node(cleared, target.id)!.label).toBeNull()
+    unwrap(await t.core.request('tree.label', { nodeId: target.id, label: null }))
+    expect(node(await viewOf(t), target.id)!.label).toBeNull()
   })
 
   it('prunes a subtree and undoes it', async () => {
     const view0 = unwrap(await t.core.request('app.snapshot', undefined)).session
     const root = childrenOf(view0, null)[0]!
     const count = view0.nodes.length
-    const pruned = unwrap(await t.core.request('tree.prune', { nodeId: root.id }))
+    const delta = unwrap(await t.core.request('tree.prune', { nodeId: root.id }))
+    expect(delta.removed).toContain(root.id)
+    const pruned = await viewOf(t)
     expect(pruned.nodes.length).toBeLessThan(count)
+    expect(pruned.nodes.length).toBe(count - delta.removed!.length)
     expect(node(pruned, root.id)).toBeUndefined()
     expect(pruned.canUndo).toBe(true)
     expect((await readFile(pruned.summary.path, 'utf8')).includes(`"id":"${root.id}"`)).toBe(false)
-    const undone = unwrap(await t.core.request('tree.undo', undefined))
+    expect(unwrap(await t.core.request('tree.undo', undefined)).canUndo).toBe(false)
+    const undone = await viewOf(t)
     expect(undone.nodes.length).toBe(count)
     expect(undone.canUndo).toBe(false)
     expect(codeOf(await t.core.request('tree.undo', undefined))).toBe('NOTHING_TO_UNDO')

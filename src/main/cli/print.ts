@@ -1,7 +1,7 @@
 import type { ArborError } from '../../shared/errors'
 import { formatBytes, formatCount, formatPercent } from '../../shared/format'
 import type { FitReport, FitSettings, MemorySplit, ModelFacts } from '../../shared/types'
-import type { MeasuredMemory } from '../core/engine/measureMemory'
+import type { MeasuredMemory } from '../core/engine'
 import type { CliOptions } from './arbor'
 
 export function requestedSettings(options: CliOptions): Partial<FitSettings> {

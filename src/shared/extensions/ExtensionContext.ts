@@ -60,4 +60,11 @@ export interface ExtensionContext {
   notify(text: string): void
   /** Stores extension state in the session, as a Pi `custom` entry of this type. */
   appendEntry(customType: string, data: unknown): Promise<void>
+  /**
+   * Aborts when the user stops the turn (or the call is no longer wanted): a long tool or command should stop its
+   * work then. One that does not is stopped by its timeout and its answer dropped.
+   */
+  readonly signal: AbortSignal
+  /** Reports progress of a long tool or command, shown in the chat beside its call (the latest text wins). */
+  onUpdate(text: string): void
 }

@@ -41,9 +41,11 @@ export type CoreToHost =
     }
   | { type: 'call'; id: number; kind: CallKind; name: string; payload: unknown; ctx: WireContext }
   | { type: 'reply'; id: number; result: Result<unknown> }
+  /** The call `id` is no longer wanted (Stop): its `ctx.signal` aborts. Its answer, if any, is dropped. */
+  | { type: 'cancel'; id: number }
   | { type: 'ping'; id: number }
 
-export type HostRequestMethod = 'notify' | 'appendEntry' | 'countTokens' | 'getTree' | 'getTools' | 'getToolCost'
+export type HostRequestMethod = 'notify' | 'appendEntry' | 'countTokens' | 'getTree' | 'getTools' | 'getToolCost' | 'update'
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'stdout' | 'stderr'
 

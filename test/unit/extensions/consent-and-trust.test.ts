@@ -74,11 +74,11 @@ describe('permission consent', () => {
     expect(info(extensions, 'reader').permissions.map((p) => p.permission)).toEqual([{ kind: 'fs.read', path: join(os.homedir(), 'Notes') }, { kind: 'net' }])
     expect(await runs(extensions, 'reader')).toBe(false)
 
-    expect(await extensions.registry.allow('reader', ['net'])).toMatchObject({ ok: false, error: { code: 'EXTENSION_PERMISSIONS_CHANGED' } })
+    expect(await extensions.allow('reader', ['net'])).toMatchObject({ ok: false, error: { code: 'EXTENSION_PERMISSIONS_CHANGED' } })
     expect(info(extensions, 'reader').status).toBe('needs-consent')
-    expect(await extensions.registry.allow('nobody', [])).toMatchObject({ ok: false, error: { code: 'EXTENSION_NOT_FOUND' } })
+    expect(await extensions.allow('nobody', [])).toMatchObject({ ok: false, error: { code: 'EXTENSION_NOT_FOUND' } })
 
-    expect(await extensions.registry.allow('reader', ['net', 'fs.read:${home}/Notes'])).toMatchObject({ ok: true, value: { status: 'enabled', running: true } })
+    expect(await extensions.allow('reader', ['net', 'fs.read:${home}/Notes'])).toMatchObject({ ok: true, value: { status: 'enabled', running: true } })
     expect(await runs(extensions, 'reader')).toBe(true)
     expect(JSON.parse(await readFile(stateFile, 'utf8')).accepted).toEqual({ reader: ['fs.read:${home}/Notes', 'net'] })
 
@@ -91,7 +91,7 @@ describe('permission consent', () => {
     const manifest = { permissions: ['fs.read:${notes}', 'net'], settings: { notes: { default: '${home}/Notes' } } }
     await writeExtension(user, 'reader', manifest)
     const extensions = await open({ userFolder: user })
-    await extensions.registry.allow('reader', info(extensions, 'reader').consent!.requested)
+    await extensions.allow('reader', info(extensions, 'reader').consent!.requested)
 
     await writeExtension(user, 'reader', { ...manifest, permissions: ['fs.read:${notes}', 'exec'] })
     await extensions.reload('reader')
@@ -140,7 +140,7 @@ describe('permission consent', () => {
     const extensions = await open({ userFolder: user })
     expect(await extensions.install(notesReader)).toMatchObject({ ok: true, value: { name: 'notes-reader', source: 'installed', status: 'needs-consent' } })
     expect(await runs(extensions, 'notes')).toBe(false)
-    await extensions.registry.allow('notes-reader', info(extensions, 'notes-reader').consent!.requested)
+    await extensions.allow('notes-reader', info(extensions, 'notes-reader').consent!.requested)
     expect(await runs(extensions, 'notes')).toBe(true)
     await extensions.disable('notes-reader')
     await extensions.uninstall('notes-reader')
@@ -174,8 +174,8 @@ describe('trusting a working folder', () => {
     expect(info(extensions, 'local')).toMatchObject({ source: 'workspace', status: 'untrusted', running: false, workspaceFolder: link })
     expect(await runs(extensions, 'local')).toBe(false)
 
-    expect(await extensions.registry.trustWorkspace('relative/folder', true)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
-    expect(await extensions.registry.trustWorkspace(link, true)).toEqual({ ok: true, value: null })
+    expect(await extensions.trustWorkspace('relative/folder', true)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
+    expect(await extensions.trustWorkspace(link, true)).toEqual({ ok: true, value: null })
     expect(info(extensions, 'local')).toMatchObject({ status: 'enabled', running: true })
     expect(await runs(extensions, 'local')).toBe(true)
     expect(JSON.parse(await readFile(stateFile, 'utf8')).trustedFolders).toEqual([await realpath(work)])
@@ -183,7 +183,7 @@ describe('trusting a working folder', () => {
     extensions = await restart(extensions, { workspace: { folder: work, trusted: false } })
     expect(info(extensions, 'local')).toMatchObject({ status: 'enabled', running: true, workspaceFolder: work })
 
-    await extensions.registry.trustWorkspace(work, false)
+    await extensions.trustWorkspace(work, false)
     expect(info(extensions, 'local')).toMatchObject({ status: 'untrusted', running: false })
     expect(await runs(extensions, 'local')).toBe(false)
     extensions = await restart(extensions, { workspace: { folder: link, trusted: false } })
@@ -194,9 +194,9 @@ describe('trusting a working folder', () => {
     const work = join(base, 'work')
     await writeExtension(join(work, '.arbor', 'extensions'), 'local', { permissions: ['fs.read:${workspace}'] })
     const extensions = await open({ workspace: { folder: work, trusted: false } })
-    await extensions.registry.trustWorkspace(work, true)
+    await extensions.trustWorkspace(work, true)
     expect(info(extensions, 'local')).toMatchObject({ status: 'needs-consent', consent: { requested: ['fs.read:${workspace}'] } })
-    await extensions.registry.allow('local', ['fs.read:${workspace}'])
+    await extensions.allow('local', ['fs.read:${workspace}'])
     expect(info(extensions, 'local')).toMatchObject({ status: 'enabled', running: true })
   })
 
@@ -204,9 +204,9 @@ describe('trusting a working folder', () => {
     const [a, b] = [join(base, 'a'), join(base, 'b')]
     for (const folder of [a, b]) await writeExtension(join(folder, '.arbor', 'extensions'), 'local', { permissions: ['fs.read:${workspace}'] })
     const extensions = await open({ workspace: { folder: a, trusted: true } })
-    await extensions.registry.allow('local', ['fs.read:${workspace}'])
+    await extensions.allow('local', ['fs.read:${workspace}'])
     expect(info(extensions, 'local')).toMatchObject({ status: 'enabled' })
-    await extensions.registry.setWorkspace({ folder: b, trusted: true })
+    await extensions.setWorkspace({ folder: b, trusted: true })
     expect(info(extensions, 'local')).toMatchObject({ status: 'needs-consent', running: false, location: expect.stringContaining(b) })
   })
 })

@@ -24,7 +24,7 @@ beforeAll(async () => {
   // They declare permissions: nothing runs until the user allows what each one asks for.
   for (const info of extensions.list()) {
     expect(info).toMatchObject({ status: 'needs-consent', running: false })
-    await extensions.registry.allow(info.name, info.consent!.requested)
+    await extensions.allow(info.name, info.consent!.requested)
   }
 }, 20_000)
 afterAll(async () => {

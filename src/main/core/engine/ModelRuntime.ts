@@ -1,67 +1,58 @@
 import { basename } from 'node:path'
-import { performance } from 'node:perf_hooks'
-import { LlamaChat, type ChatModelFunctions, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp'
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import { LlamaChat, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp'
 import { ArborFailure } from '../../../shared/errors'
-import type { ContextMessage } from '../../../shared/extensions/ExtensionEvents'
-import type { ToolForModel } from '../../../shared/extensions/toolTokenCost'
-import type { LoadPhase, LoadSettings, TurnStats } from '../../../shared/types'
+import type { EngineEvent, GenerateRequest, PromptRequest } from '../../../shared/engine/engineTypes'
+import type { LoadPhase, LoadSettings } from '../../../shared/types'
 import { contextOptions } from './estimateMemory'
+import { generateOnSlot } from './generateOnSlot'
+import { Leases } from './Leases'
 import { readFileWithProgress } from './readFileWithProgress'
-import { commonPrefixLength, pickSlot, type Slot } from './SequenceSlots'
-import { renderPrompt, toFunctions, toolPromptTokens } from './toolPromptTokens'
+import { SequenceScheduler, type Slot } from './SequenceScheduler'
+import { renderPrompt, toFunctions } from './renderPrompt'
 
 export type LoadOptions = {
   signal: AbortSignal
   onProgress(phase: LoadPhase, bytesRead: number, bytesTotal: number): void
 }
 
-export type TurnMessage = ContextMessage
+/** Generations that may wait for a sequence before `ENGINE_BUSY`. */
+export const DEFAULT_QUEUE_LIMIT = 16
 
-/** A tool call the model made, its arguments parsed (and shaped by the tool's schema grammar). */
-export type ModelToolCall = { name: string; arguments: unknown }
-
-export type GenerateOptions = {
-  signal: AbortSignal
-  onText(text: string): void
-  /** 0 is greedy and deterministic. Defaults to `0`. */
-  temperature?: number
-  seed?: number
-  /** Defaults to the room left in the context. */
-  maxTokens?: number
-  /** Tools the model may call (node-llama-cpp function calling); generation stops at the calls. Defaults to none. */
-  tools?: readonly ToolForModel[]
-}
+/** Characters tokenized between two yields to the event loop: a long history must not stall other requests. */
+const TOKENIZE_CHUNK_CHARS = 64 * 1024
 
 const cancelled = () => new ArborFailure('LOAD_CANCELLED', 'The load was cancelled.')
 
-/** A loaded model with one context. Holds native memory: call `dispose()`; refuses use after it. */
+/**
+ * A loaded model with one context of `sequences` sequences. Holds native memory: `close()` stops every holder of a
+ * lease (generations, counts), waits for them, then frees it; refuses use after that.
+ */
 export class ModelRuntime {
-  private disposed = false
-  private turns = 0
+  private readonly leases = new Leases()
+  private readonly scheduler: SequenceScheduler
 
   private constructor(
-    readonly model: LlamaModel,
-    readonly context: LlamaContext,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
     private readonly slots: Slot[],
     readonly settings: LoadSettings,
     /** The model file's name, recorded in each assistant message. */
     readonly modelName: string,
-  ) {}
+    queueLimit: number,
+  ) {
+    this.scheduler = new SequenceScheduler(slots, queueLimit)
+  }
 
-  static async load(llama: Llama, path: string, settings: LoadSettings, options: LoadOptions): Promise<ModelRuntime> {
+  static async load(llama: Llama, path: string, settings: LoadSettings, options: LoadOptions, queueLimit = DEFAULT_QUEUE_LIMIT): Promise<ModelRuntime> {
     const { signal, onProgress } = options
     const size = await readFileWithProgress(path, (read, total) => onProgress('reading', read, total), signal)
     if (signal.aborted) throw cancelled()
     onProgress('initializing', size, size)
     let model: LlamaModel
     try {
-      model = await llama.loadModel({
-        modelPath: path,
-        gpuLayers: settings.gpuLayers,
-        loadSignal: signal,
-        // Arbor checks the fit itself, with the user's chosen settings and override.
-        ignoreMemorySafetyChecks: true,
-      })
+      // Arbor checks the fit itself, with the user's chosen settings and override.
+      model = await llama.loadModel({ modelPath: path, gpuLayers: settings.gpuLayers, loadSignal: signal, ignoreMemorySafetyChecks: true })
     } catch (error) {
       if (signal.aborted) throw cancelled()
       throw new ArborFailure('LOAD_FAILED', `llama.cpp could not load the model: ${(error as Error)?.message ?? String(error)}`)
@@ -70,12 +61,11 @@ export class ModelRuntime {
       if (signal.aborted) throw cancelled()
       onProgress('context', size, size)
       const context = await model.createContext({ ...contextOptions(settings), createSignal: signal })
-      // Every sequence holds one branch warm; a turn picks the one sharing the longest prefix.
-      const slots = Array.from({ length: settings.sequences }, () => {
+      const slots = Array.from({ length: settings.sequences }, (_, index): Slot => {
         const sequence = context.getSequence()
-        return { sequence, chat: new LlamaChat({ contextSequence: sequence }), lastUsed: 0 }
+        return { index, sequence, chat: new LlamaChat({ contextSequence: sequence }), lastUsed: 0, busy: false }
       })
-      return new ModelRuntime(model, context, slots, settings, basename(path))
+      return new ModelRuntime(model, context, slots, settings, basename(path), queueLimit)
     } catch (error) {
       await model.dispose()
       if (signal.aborted || error instanceof ArborFailure) throw signal.aborted ? cancelled() : error
@@ -83,97 +73,105 @@ export class ModelRuntime {
     }
   }
 
-  private assertUsable() {
-    if (this.disposed) throw new ArborFailure('NO_MODEL_LOADED', 'The model was unloaded.')
+  get running(): number {
+    return this.scheduler.running
   }
 
-  countTokens(text: string): number {
-    this.assertUsable()
-    return this.model.tokenize(text, false).length
+  get queueLimit(): number {
+    return this.scheduler.queueLimit
   }
 
-  /** Tokens of the prompt the chat template builds for a system prompt, a path and the tools offered. */
-  promptTokens(systemPrompt: string, path: readonly ContextMessage[], tools: readonly ToolForModel[] = []): number {
-    this.assertUsable()
-    return this.renderPrompt(systemPrompt, path, toFunctions(tools)).tokens.length
+  /** Runs `work` under a lease: the model is not freed while it runs. */
+  private async leased<T>(work: () => T | Promise<T>): Promise<T> {
+    const lease = this.leases.take()
+    try {
+      return await work()
+    } finally {
+      lease.release()
+    }
   }
 
-  private renderPrompt(systemPrompt: string, path: readonly ContextMessage[], functions: ChatModelFunctions | undefined) {
-    return renderPrompt(this.slots[0]!.chat.chatWrapper, this.model.tokenizer, systemPrompt, path, functions)
+  /** Token ids of each text (no special tokens), yielding to the event loop between chunks. */
+  tokenize(texts: readonly string[]): Promise<Token[][]> {
+    return this.leased(async () => {
+      const out: Token[][] = []
+      let since = 0
+      for (const text of texts) {
+        out.push(this.model.tokenize(text, false))
+        since += text.length
+        if (since >= TOKENIZE_CHUNK_CHARS) {
+          since = 0
+          await yieldToEventLoop()
+        }
+      }
+      return out
+    })
   }
 
-  /** How many tokens offering `tools` adds to every prompt with this model's chat template. */
-  toolPromptTokens(tools: readonly ToolForModel[]): number {
-    this.assertUsable()
-    return toolPromptTokens(this.slots[0]!.chat.chatWrapper, this.model.tokenizer, tools)
+  /** Tokens of the prompt the chat template renders for a system prompt, the messages and the tools offered. */
+  promptTokens(request: PromptRequest): Promise<number> {
+    return this.leased(() => this.render(request).tokens.length)
+  }
+
+  private render(request: PromptRequest) {
+    return renderPrompt(this.slots[0]!.chat.chatWrapper, this.model.tokenizer, request.systemPrompt, request.messages, toFunctions(request.tools ?? []))
   }
 
   /**
-   * Generates the next assistant message for the path, re-using the KV cache of the common prefix. With
-   * `tools`, the model may call them: generation stops at the calls, which are returned parsed; the caller runs
-   * them and generates again with their results on the path (the model then goes on after them).
+   * The next assistant message for the conversation, as events (see `EngineEvent`), on the sequence sharing the
+   * longest prefix with its prompt; it waits in the queue when every sequence is busy. Holds a lease until the
+   * reader has taken the `end` event (or stopped reading), so `close()` waits until the answer is stored.
+   * Throws `NO_MODEL_LOADED` (closing) or `ENGINE_BUSY` (queue full) before the first event.
    */
-  async generate(systemPrompt: string, path: readonly ContextMessage[], options: GenerateOptions): Promise<{ text: string; toolCalls: ModelToolCall[]; stats: TurnStats }> {
-    this.assertUsable()
-    const started = performance.now()
-    const functions = toFunctions(options.tools ?? [])
-    const { chatHistory: history, tokens: prompt } = this.renderPrompt(systemPrompt, path, functions)
-    const { slot } = await pickSlot(this.slots, prompt)
-    slot.lastUsed = ++this.turns
-    const { sequence, chat } = slot
-    const tokensBefore = sequence.contextTokens.slice()
-    const meterBefore = sequence.tokenMeter.getState()
-    let firstTokenAt: number | null = null
-    let generatedTokens = 0
-    const response = await chat.generateResponse(history, {
-      ...(functions ? { functions, documentFunctionParams: true } : {}),
-      signal: options.signal,
-      stopOnAbortSignal: true,
-      temperature: options.temperature ?? 0,
-      seed: options.seed,
-      // Never past the context: a model that does not stop would slide its window forever. LlamaChat
-      // starts shifting the window when less than a tenth of the context is free, so stop before that.
-      maxTokens: options.maxTokens ?? Math.max(1, sequence.contextSize - prompt.length - Math.ceil(sequence.contextSize / 10) - 1),
-      onToken: (tokens) => {
-        firstTokenAt ??= performance.now()
-        generatedTokens += tokens.length
-      },
-      onTextChunk: (text) => options.onText(text),
-    })
-    const ended = performance.now()
-    // What the prompt cost: tokens already in the sequence's KV cache were kept, the rest evaluated
-    // (at least the last one, whose logits start the answer). The token meter is the measurement; it
-    // counts the last prompt token with the generation, so the prefix arithmetic is its floor.
-    const meter = sequence.tokenMeter.diff(meterBefore)
-    const measured = meter.usedInputTokens
-    // A function call's tokens never reach onToken; the meter counts every generated token.
-    generatedTokens = Math.max(generatedTokens, meter.usedOutputTokens)
-    const cachedPrefix = Math.min(commonPrefixLength(tokensBefore, prompt), Math.max(0, prompt.length - 1))
-    const evaluatedTokens = Math.min(prompt.length, Math.max(prompt.length - cachedPrefix, measured))
-    const reusedTokens = prompt.length - evaluatedTokens
-    const genMs = firstTokenAt === null ? 0 : ended - firstTokenAt
-    const stopReason = response.metadata.stopReason
-    const stats: TurnStats = {
-      promptTokens: prompt.length,
-      reusedTokens,
-      evaluatedTokens,
-      contextSize: sequence.contextSize,
-      generatedTokens,
-      timeToFirstTokenMs: (firstTokenAt ?? ended) - started,
-      tokensPerSecond: generatedTokens > 1 && genMs > 0 ? ((generatedTokens - 1) * 1000) / genMs : 0,
-      totalMs: ended - started,
-      stopReason: stopReason === 'abort' ? 'stopped' : stopReason === 'maxTokens' ? 'maxTokens' : stopReason === 'functionCalls' ? 'toolUse' : 'eos',
-      threads: this.context.currentThreads,
+  async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    const lease = this.leases.take(signal)
+    try {
+      const started = performance.now()
+      const functions = toFunctions(request.tools ?? [])
+      const { chatHistory, tokens: prompt } = this.render(request)
+      const { ahead, assignment } = this.scheduler.request(prompt, request.priority ?? 'interactive', lease.signal)
+      if (ahead > 0 || this.scheduler.running >= this.slots.length) yield { type: 'queued', ahead }
+      const assigned = await assignment.catch((error: unknown) => {
+        if (lease.signal.aborted) return null
+        throw error
+      })
+      if (!assigned) {
+        yield stoppedBeforeStart(prompt.length, this.context.currentThreads, this.modelName, started)
+        return
+      }
+      try {
+        await this.scheduler.prepare(assigned)
+        yield* generateOnSlot(assigned.slot, { request, chatHistory, prompt, functions, signal: lease.signal, started, threads: this.context.currentThreads, modelName: this.modelName })
+      } finally {
+        this.scheduler.release(assigned.slot)
+      }
+    } finally {
+      lease.release()
     }
-    const toolCalls = (response.functionCalls ?? []).map((call) => ({ name: call.functionName, arguments: call.params as unknown }))
-    return { text: response.response, toolCalls, stats }
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) return
-    this.disposed = true
+  /**
+   * Stops every generation and count (each ends as stopped), waits until their readers let go, then frees the
+   * context and the model. Safe to call twice.
+   */
+  async close(): Promise<void> {
+    await this.leases.close()
     for (const slot of this.slots) slot.chat.dispose()
     await this.context.dispose()
     await this.model.dispose()
+  }
+}
+
+/** The end of a generation stopped while it waited for a sequence: nothing was evaluated. */
+function stoppedBeforeStart(promptTokens: number, threads: number, modelName: string, started: number): EngineEvent {
+  const totalMs = performance.now() - started
+  return {
+    type: 'end',
+    reason: 'stopped',
+    text: '',
+    reasoning: '',
+    toolCalls: [],
+    model: modelName,
+    stats: { promptTokens, reusedTokens: 0, evaluatedTokens: 0, contextSize: 0, generatedTokens: 0, timeToFirstTokenMs: totalMs, tokensPerSecond: 0, totalMs, stopReason: 'stopped', threads },
   }
 }

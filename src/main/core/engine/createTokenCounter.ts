@@ -1,7 +1,7 @@
 import { resolveChatWrapper } from 'node-llama-cpp'
 import type { ToolForModel } from '../../../shared/extensions/toolTokenCost'
 import { getArborLlama } from './getArborLlama'
-import { toolPromptTokens } from './toolPromptTokens'
+import { toolPromptTokens } from './renderPrompt'
 
 export type TokenCounter = {
   count(text: string): number

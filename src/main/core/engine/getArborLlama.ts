@@ -5,9 +5,6 @@ export type ArborLlamaOptions = {
   gpu?: 'auto' | false
 }
 
-/** The llama.cpp binding, as the rest of the core may name it without importing node-llama-cpp. */
-export type ArborLlama = Llama
-
 let shared: Promise<Llama> | null = null
 
 /**

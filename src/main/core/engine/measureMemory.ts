@@ -1,17 +1,18 @@
 import { performance } from 'node:perf_hooks'
 import type { Llama } from 'node-llama-cpp'
-import type { LoadSettings, MemorySplit } from '../../../shared/types'
+import type { LoadSettings } from '../../../shared/types'
+import type { MeasuredMemory } from './Engine'
 import { contextOptions } from './estimateMemory'
 import { readFileWithProgress } from './readFileWithProgress'
 
-export type MeasuredMemory = MemorySplit & {
-  /** Tokens written into the KV cache, over all sequences. */
-  filledTokens: number
-  fillMs: number
-  loadMs: number
+/**
+ * Resident memory outside the JavaScript heap: what llama.cpp takes shows here, while the garbage collector giving
+ * pages back (or not yet) between two readings does not.
+ */
+const rss = () => {
+  const { rss, heapTotal } = process.memoryUsage()
+  return rss - heapTotal
 }
-
-const rss = () => process.memoryUsage.rss()
 
 /**
  * Loads the model, creates the context and fills every sequence's KV cache to the context
@@ -20,11 +21,17 @@ const rss = () => process.memoryUsage.rss()
  */
 export async function measureMemory(llama: Llama, path: string, settings: LoadSettings): Promise<MeasuredMemory> {
   const vramBefore = llama.gpu ? (await llama.getVramState()).used : 0
-  const rssBefore = rss()
   const loadStarted = performance.now()
-  await readFileWithProgress(path, () => {}, new AbortController().signal)
+  // Into the page cache first, as a load does, with a small buffer taken before the baseline: a read buffer
+  // freed or not by the next garbage collection must not count as the model's memory.
+  await readFileWithProgress(path, () => {}, new AbortController().signal, 256 << 10)
+  const rssBefore = rss()
   const model = await llama.loadModel({ modelPath: path, gpuLayers: settings.gpuLayers, ignoreMemorySafetyChecks: true })
-  const context = await model.createContext(contextOptions(settings))
+  const context = await model.createContext(contextOptions(settings)).catch(async (error: unknown) => {
+    // A context that cannot be created must not leave the model loaded.
+    await model.dispose()
+    throw error
+  })
   const loadMs = performance.now() - loadStarted
   const fillStarted = performance.now()
   try {

@@ -47,7 +47,19 @@ export type ExtensionHostOptions = {
  */
 export type HostState = 'idle' | 'starting' | 'ready' | 'restarting' | 'failed' | 'disposed'
 
-type PendingCall = { resolve: (result: Result<unknown>) => void; ctx: ExtensionCallContext }
+type PendingCall = { resolve: (result: Result<unknown>) => void; ctx: ExtensionCallContext; onUpdate?: (text: string) => void }
+
+export type CallOptions = {
+  /** Defaults to the manifest's timeout for the call's kind. */
+  timeoutMs?: number
+  /**
+   * Aborting tells the extension (its `ctx.signal`); the call still answers, or its timeout stops the host as
+   * before. Defaults to none.
+   */
+  signal?: AbortSignal
+  /** Progress the call reports with `ctx.onUpdate(text)`. Defaults to none. */
+  onUpdate?: (text: string) => void
+}
 
 /** The core's handle on one extension's host process: start, calls with timeouts, crash detection, restarts. */
 export class ExtensionHost {
@@ -99,19 +111,23 @@ export class ExtensionHost {
   /**
    * Calls a command, a tool or a hook. Refused at once when the host is not ready. A call that outlives
    * its timeout kills the host (it may be stuck in a loop), which counts as a fault.
-   * @param timeoutMs Defaults to the manifest's timeout for `kind`.
    */
-  call(kind: CallKind, name: string, payload: unknown, ctx: ExtensionCallContext, timeoutMs?: number): Promise<Result<unknown>> {
+  call(kind: CallKind, name: string, payload: unknown, ctx: ExtensionCallContext, options: CallOptions = {}): Promise<Result<unknown>> {
     const process = this.process
     if (this.state !== 'ready' || !process) {
       const why = this.lastError ? `: ${this.lastError.message}` : '.'
       return Promise.resolve(fail('EXTENSION_FAILED', `Extension "${this.options.name}" is not running (${this.state})${why}`))
     }
-    const limit = timeoutMs ?? this.options.timeouts[kind]
+    const limit = options.timeoutMs ?? this.options.timeouts[kind]
     const id = this.nextId++
     const label = kind === 'command' ? `/${name}` : kind === 'tool' ? `Tool "${name}"` : `The ${name} hook`
+    const { signal } = options
+    const cancel = () => {
+      if (this.calls.has(id)) process.send({ type: 'cancel', id })
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', cancel)
         this.calls.delete(id)
         const error: ArborError = {
           code: 'EXTENSION_TIMEOUT',
@@ -123,13 +139,17 @@ export class ExtensionHost {
       }, limit)
       this.calls.set(id, {
         ctx,
+        onUpdate: options.onUpdate,
         resolve: (result) => {
           clearTimeout(timer)
+          signal?.removeEventListener('abort', cancel)
           this.calls.delete(id)
           resolve(result)
         },
       })
       process.send({ type: 'call', id, kind, name, payload, ctx: { path: [...ctx.path], systemPrompt: ctx.systemPrompt, model: ctx.model } })
+      if (signal?.aborted) cancel()
+      else signal?.addEventListener('abort', cancel, { once: true })
     })
   }
 
@@ -274,6 +294,10 @@ export class ExtensionHost {
     } else if (message.type === 'request') {
       const call = this.calls.get(message.callId)
       const args = Array.isArray(message.args) ? message.args : []
+      if (message.method === 'update') {
+        call?.onUpdate?.(String(args[0] ?? '').slice(0, 2000))
+        return process.send({ type: 'reply', id: message.id, result: { ok: true, value: null } })
+      }
       const answer = call
         ? serveHostRequest(message.method, args, call.ctx, this.options.name, this.options.tools ?? (() => []))
         : Promise.resolve(fail('EXTENSION_FAILED', `ctx.${String(message.method)} was called after its call had ended.`))

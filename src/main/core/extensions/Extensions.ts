@@ -5,6 +5,7 @@ import type { ExtensionInfo } from '../../../shared/extensions/ExtensionInfo'
 import { isContextMessages, normalizeContextMessages } from '../../../shared/extensions/normalizeContextMessages'
 import type { CommandOutput } from '../../../shared/extensions/hostProtocol'
 import type { ExtensionCallContext } from './ExtensionCallContext'
+import type { CallOptions } from './ExtensionHost'
 import { ExtensionRegistry, type ExtensionRegistryOptions, type RunningExtension } from './ExtensionRegistry'
 
 /** Events sent to every extension that listens, without waiting for an answer. */
@@ -25,7 +26,7 @@ export type ToolOutcome = {
  * host process with its timeout. Nothing an extension does can fail a turn: a failing hook is skipped.
  */
 export class Extensions {
-  private constructor(readonly registry: ExtensionRegistry) {}
+  private constructor(private readonly registry: ExtensionRegistry) {}
 
   /** Finds the extensions and starts the enabled, trusted ones. */
   static async create(options: ExtensionRegistryOptions = {}): Promise<Extensions> {
@@ -103,12 +104,12 @@ export class Extensions {
   }
 
   /** Calls an extension's tool after the `toolCall` hooks; a block answers the reason as the result. */
-  async callTool(name: string, args: unknown, ctx: ExtensionCallContext): Promise<Result<ToolOutcome>> {
+  async callTool(name: string, args: unknown, ctx: ExtensionCallContext, options: Pick<CallOptions, 'signal' | 'onUpdate'> = {}): Promise<Result<ToolOutcome>> {
     const owner = this.registry.running().find((r) => r.registrations.tools.some((t) => t.name === name))
     if (!owner) return fail('EXTENSION_NOT_FOUND', `No extension offers the tool "${name}".`)
     const { blocked } = await this.runToolCallHooks({ name, args }, ctx)
     if (blocked) return ok({ value: `Blocked by extension "${blocked.extension}": ${blocked.reason}`, blocked })
-    const result = await owner.host.call('tool', name, args ?? {}, ctx)
+    const result = await owner.host.call('tool', name, args ?? {}, ctx, options)
     return result.ok ? ok({ value: result.value, blocked: null }) : result
   }
 
@@ -130,6 +131,8 @@ export class Extensions {
   uninstall = (name: string) => this.registry.uninstall(name)
   setSettings = (name: string, settings: Record<string, string>) => this.registry.setSettings(name, settings)
   setWorkspace = (workspace: { folder: string; trusted: boolean } | null) => this.registry.setWorkspace(workspace)
+  allow = (name: string, permissions: string[]) => this.registry.allow(name, permissions)
+  trustWorkspace = (folder: string, trusted: boolean) => this.registry.trustWorkspace(folder, trusted)
 
   dispose(): Promise<void> {
     return this.registry.dispose()

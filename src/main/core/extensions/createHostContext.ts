@@ -8,9 +8,12 @@ export type HostRequest = (method: HostRequestMethod, args: unknown[]) => Promis
 const MAX_NOTIFY = 2000
 const MAX_ENTRY_BYTES = 1024 * 1024
 
-/** The `ctx` a handler receives inside the host: the call's data and callbacks through the channel. */
-export function createHostContext(wire: WireContext, settings: Readonly<Record<string, string>>, request: HostRequest): ExtensionContext {
+const MAX_UPDATE = 2000
+
+/** The `ctx` a handler receives inside the host: the call's data, its cancellation, and callbacks through the channel. */
+export function createHostContext(wire: WireContext, settings: Readonly<Record<string, string>>, request: HostRequest, signal: AbortSignal): ExtensionContext {
   return Object.freeze({
+    signal,
     path: Object.freeze(wire.path),
     systemPrompt: wire.systemPrompt,
     model: wire.model,
@@ -21,6 +24,10 @@ export function createHostContext(wire: WireContext, settings: Readonly<Record<s
     countTokens: async (text: string) => {
       if (typeof text !== 'string') throw new TypeError('countTokens(text): text must be a string.')
       return (await request('countTokens', [text])) as number | null
+    },
+    onUpdate: (text: string) => {
+      // Fire and forget, like notify: progress that cannot be shown must not fail the handler.
+      request('update', [String(text).slice(0, MAX_UPDATE)]).catch(() => undefined)
     },
     notify: (text: string) => {
       // Fire and forget: a notification that cannot be delivered must not fail the handler.

@@ -38,6 +38,8 @@ let maxResultBytes = 1024 * 1024
 let loading: ((error: unknown) => void) | null = null
 let nextRequest = 1
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+/** The calls in progress, by id: a `cancel` from the core aborts the call's `ctx.signal`. */
+const inProgress = new Map<number, AbortController>()
 
 let logWindow = 0
 let logCount = 0
@@ -110,14 +112,21 @@ async function call(message: Extract<CoreToHost, { type: 'call' }>): Promise<voi
       pending.set(id, { resolve, reject })
       send({ type: 'request', id, callId: message.id, method, args })
     })
-  const ctx = createHostContext(message.ctx, settings, request)
-  const result = await runHostCall(registry, message.kind, message.name, message.payload, ctx, maxResultBytes)
-  send({ type: 'result', id: message.id, result })
+  const controller = new AbortController()
+  inProgress.set(message.id, controller)
+  try {
+    const ctx = createHostContext(message.ctx, settings, request, controller.signal)
+    const result = await runHostCall(registry, message.kind, message.name, message.payload, ctx, maxResultBytes)
+    send({ type: 'result', id: message.id, result })
+  } finally {
+    inProgress.delete(message.id)
+  }
 }
 
 channel.onMessage((message) => {
   if (message.type === 'load') void load(message)
   else if (message.type === 'call') void call(message)
+  else if (message.type === 'cancel') inProgress.get(message.id)?.abort(new Error('The user stopped the turn.'))
   else if (message.type === 'reply') {
     const waiting = pending.get(message.id)
     pending.delete(message.id)

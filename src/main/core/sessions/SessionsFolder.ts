@@ -68,7 +68,7 @@ export class SessionsFolder {
   async delete(path: string): Promise<void> {
     const full = resolve(path)
     if (dirname(full) !== resolve(this.path) || !full.endsWith('.jsonl'))
-      throw new ArborFailure('BAD_REQUEST', `${path} is not a session file of ${this.path}.`, { path })
+      throw new ArborFailure('BAD_REQUEST', `${path} is not a session file of ${this.path}.`)
     await this.ops.remove(full).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ArborFailure('SESSION_NOT_FOUND', `No session file at ${path}.`, { path })
       throw sessionFileError(error, path, 'write')

@@ -1,13 +1,13 @@
 import { formatBytes } from '../../../shared/format'
 import type { ArborError } from '../../../shared/errors'
 
-export type TooLargeNoticeProps = { error: ArborError; onLoadAnyway(): void; onDismiss(): void }
+export type TooLargeNoticeProps = { error: ArborError<'MODEL_TOO_LARGE'>; onLoadAnyway(): void; onDismiss(): void }
 
-const bytes = (value: number | string | boolean | undefined): string => (typeof value === 'number' ? formatBytes(value) : '—')
+const bytes = (value: number | undefined): string => (typeof value === 'number' ? formatBytes(value) : '—')
 
 /** MODEL_TOO_LARGE: the numbers behind the refusal, and the choice to load anyway. */
 export function TooLargeNotice({ error, onLoadAnyway, onDismiss }: TooLargeNoticeProps) {
-  const d = error.details ?? {}
+  const d: Partial<NonNullable<ArborError<'MODEL_TOO_LARGE'>['details']>> = error.details ?? {}
   return (
     <div className="notice notice-error too-large" role="alert" data-testid="too-large">
       <div className="notice-body">

@@ -27,29 +27,39 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
       return
     case 'chat.turnStart': {
       const { user, assistant } = event
-      set({ generating: true, pendingLeaf: null, focusedId: assistant.id })
+      set({ generating: true, pendingLeaf: null, focusedId: assistant.id, streaming: { nodeId: assistant.id, text: '' } })
       get().upsertNodes(user ? [user, assistant] : [assistant], assistant.id)
       get().requestCenter(assistant.id)
       return
     }
     case 'chat.token': {
-      const node = get().byId.get(event.nodeId)
-      if (node) get().patchNode({ ...node, text: node.text + event.text })
+      // Only the streaming text changes: the tree and the message list are not copied for every token.
+      const { streaming } = get()
+      if (streaming?.nodeId === event.nodeId) set({ streaming: { nodeId: event.nodeId, text: streaming.text + event.text } })
       return
     }
-    case 'chat.turnEnd':
+    case 'chat.turnEnd': {
       // A reply that called tools goes on after their results: still generating (the request's end clears it).
-      set({ generating: event.node.stats?.stopReason === 'toolUse' })
-      get().patchNode(event.node)
+      const s = get()
+      set({
+        generating: event.node.stats?.stopReason === 'toolUse',
+        streaming: null,
+        ...(s.focusedId === event.pendingId ? { focusedId: event.node.id } : {}),
+      })
+      get().replacePending(event.pendingId, event.node)
+      return
+    }
+    case 'chat.toolProgress':
+      set({ toolProgress: { ...get().toolProgress, [event.callId]: event.text } })
       return
     case 'chat.idle':
-      set({ generating: false })
+      set({ generating: false, streaming: null, toolProgress: {} })
       return
-    case 'session.changed':
+    case 'session.opened':
       get().adoptSession(event.session)
       return
-    case 'session.position':
-      get().adoptPosition(event.position)
+    case 'session.changed':
+      get().applyDelta(event.delta)
       return
     case 'sessions.changed':
       set({ sessions: event.sessions })

@@ -5,6 +5,10 @@ import type { AppState } from './AppState'
 
 export type ChatSlice = {
   generating: boolean
+  /** The answer being written: its pending node and the text so far (merged into the tree when it is stored). */
+  streaming: { nodeId: string; text: string } | null
+  /** The latest progress each running tool call reported, by call id. */
+  toolProgress: Readonly<Record<string, string>>
   /** The chat input's text. */
   draft: string
   /** The text a selected user message put in the input; cleared again on the next move if untouched. */
@@ -57,6 +61,8 @@ export const createChatSlice =
 
     return {
       generating: false,
+      streaming: null,
+      toolProgress: {},
       draft: '',
       autoDraft: null,
 
@@ -97,7 +103,7 @@ export const createChatSlice =
       async saveSystemPrompt(text) {
         const result = await client.request('chat.setSystemPrompt', { text })
         if (!result.ok) return get().showError(result.error, 'Saving the system prompt')
-        get().adoptSession(result.value)
+        get().applyDelta(result.value)
       },
     }
   }

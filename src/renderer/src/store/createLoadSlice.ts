@@ -9,7 +9,7 @@ export type LoadSlice = {
   /** A `model.load` request is in flight (from this window). */
   loadPending: boolean
   /** The MODEL_TOO_LARGE answer of the last load, offering "Load anyway". */
-  tooLarge: ArborError | null
+  tooLarge: ArborError<'MODEL_TOO_LARGE'> | null
   /** A short note about the last load, e.g. that it was cancelled. */
   loadNote: string | null
   memorySample: MemorySample | null

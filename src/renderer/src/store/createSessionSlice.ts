@@ -1,12 +1,12 @@
 import type { StateCreator } from 'zustand'
 import type { Result } from '../../../shared/errors'
-import type { SessionPosition, SessionSummary, SessionView, TreeNode } from '../../../shared/treeView'
+import type { SessionDelta, SessionPosition, SessionSummary, SessionView, TreeNode } from '../../../shared/treeView'
 import type { ArborClient } from '../api/ArborClient'
 import { buildTreeStructure, type TreeStructure } from '../tree/TreeStructure'
 import type { AppState } from './AppState'
+import { applySessionDelta } from './applySessionDelta'
 import { deriveSession } from './deriveSession'
 import { emptySession } from './emptySession'
-import { patchSessionNode } from './patchSessionNode'
 
 /** The open session (a conversation tree), what is derived from it, and the list of sessions. */
 export type SessionSlice = {
@@ -28,14 +28,21 @@ export type SessionSlice = {
   warningsDismissedFor: string | null
   /** The file being uploaded or opened as a session. */
   openingSession: string | null
-  /** Takes a view from the core (answer or event), keeping what did not change. */
+  /** The last deltas heard, to apply again over a whole view that was built before them. */
+  recentDeltas: readonly SessionDelta[]
+  /** Takes a whole view from the core (a snapshot, another session), keeping what did not change. */
   adoptSession(view: SessionView): void
+  /**
+   * Takes one change of the open session (an event, or the answer to a change the user asked for; each is applied
+   * once, in order). A gap in the numbers means a missed change: a fresh snapshot is fetched.
+   */
+  applyDelta(delta: SessionDelta): void
   /** Takes a move from the core: only the position and its context composition change. */
   adoptPosition(position: SessionPosition): void
   /** Adds or replaces nodes (streamed turns), optionally moving the position. */
   upsertNodes(nodes: readonly TreeNode[], leafId?: string | null): void
-  /** Replaces one node whose content changed (a streamed token): the cheap path. */
-  patchNode(node: TreeNode): void
+  /** The answer streamed under a pending id is stored: the pending node gives way to the stored one. */
+  replacePending(pendingId: string, node: TreeNode): void
   refreshSessions(): Promise<void>
   newSession(): Promise<void>
   openSession(path: string): Promise<void>
@@ -49,6 +56,21 @@ export type SessionSlice = {
 export const createSessionSlice =
   (client: ArborClient): StateCreator<AppState, [], [], SessionSlice> =>
   (set, get) => {
+    const remember = (delta: SessionDelta) => {
+      const recent = get().recentDeltas
+      if (recent.some((d) => d.seq === delta.seq && d.sessionId === delta.sessionId)) return
+      set({ recentDeltas: [...recent.slice(-63), delta].sort((a, b) => a.seq - b.seq) })
+    }
+
+    /** Applies the remembered deltas that follow the view in the store, in order. */
+    const catchUp = () => {
+      for (const delta of get().recentDeltas) {
+        const { session } = get()
+        if (delta.sessionId !== session.summary.id || delta.seq !== session.seq + 1) continue
+        set(deriveSession(get(), applySessionDelta(session, delta)))
+      }
+    }
+
     /** Adopts an answered view; false (and an error shown) when the request failed. */
     const answered = (result: Result<SessionView>, what: string): boolean => {
       if (!result.ok) {
@@ -68,6 +90,7 @@ export const createSessionSlice =
       favouriteIds: new Set(),
       collapsedIds: new Set(),
       pendingLeaf: null,
+      recentDeltas: [],
       sessions: [],
       sessionsFolder: null,
       warningsDismissedFor: null,
@@ -80,7 +103,17 @@ export const createSessionSlice =
           ...deriveSession(s, view),
           ...(switched ? { focusedId: null, history: [], pruneNotice: null, searchIndex: -1, pendingLeaf: null } : {}),
         })
+        catchUp()
         if (switched) get().requestFit()
+      },
+
+      applyDelta(delta) {
+        remember(delta)
+        const { session } = get()
+        if (delta.sessionId !== session.summary.id || delta.seq <= session.seq) return
+        if (delta.seq > session.seq + 1) return void get().refreshSnapshot()
+        set(deriveSession(get(), applySessionDelta(session, delta)))
+        catchUp()
       },
 
       adoptPosition(position) {
@@ -102,10 +135,13 @@ export const createSessionSlice =
         get().adoptSession({ ...session, nodes: merged, ...(leafId === undefined ? {} : { leafId }) })
       },
 
-      patchNode(node) {
-        const patch = patchSessionNode(get(), node)
-        if (patch) set(patch)
-        else get().upsertNodes([node])
+      replacePending(pendingId, node) {
+        const { session } = get()
+        const nodes = session.nodes.filter((n) => n.id !== pendingId)
+        const at = nodes.findIndex((n) => n.id === node.id)
+        if (at >= 0) nodes[at] = node
+        else nodes.push(node)
+        get().adoptSession({ ...session, nodes, leafId: session.leafId === pendingId ? node.id : session.leafId })
       },
 
       async refreshSessions() {
@@ -133,7 +169,10 @@ export const createSessionSlice =
       },
 
       async renameSession(name) {
-        if (answered(await client.request('session.rename', { name }), 'Renaming the session')) void get().refreshSessions()
+        const result = await client.request('session.rename', { name })
+        if (!result.ok) return get().showError(result.error, 'Renaming the session')
+        get().applyDelta(result.value)
+        void get().refreshSessions()
       },
 
       async deleteSession(path) {

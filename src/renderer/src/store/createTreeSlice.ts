@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand'
 import type { Result } from '../../../shared/errors'
-import type { SessionView } from '../../../shared/treeView'
+import type { SessionDelta, SessionView } from '../../../shared/treeView'
 import type { ArborClient } from '../api/ArborClient'
 import { childIds } from '../tree/TreeStructure'
 import { isInSubtree, latestLeafUnder, siblingsOf } from '../tree/treeQueries'
@@ -58,12 +58,14 @@ export const createTreeSlice =
   (set, get) => {
     let moves = 0
 
-    const adopt = (result: Result<SessionView>, what: string): boolean => {
+    /** Takes a change's answer: the delta of a change, or the whole view of another session. */
+    const adopt = (result: Result<SessionDelta | SessionView>, what: string): boolean => {
       if (!result.ok) {
         get().showError(result.error, what)
         return false
       }
-      get().adoptSession(result.value)
+      if ('nodes' in result.value) get().adoptSession(result.value)
+      else get().applyDelta(result.value)
       return true
     }
 

@@ -1,4 +1,4 @@
-import { memo, useState } from 'react'
+import { memo, useCallback, useState } from 'react'
 import type { TreeNode } from '../../../../shared/treeView'
 import type { AppState } from '../../store/AppState'
 import { useArbor } from '../../store/useArbor'
@@ -28,6 +28,8 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
   const editMessage = useArbor(selectEdit)
   const canChat = useArbor(selectCanChat)
   const generating = useArbor(selectGenerating)
+  // The answer being written streams into its own field; only this message re-renders per token.
+  const text = useArbor(useCallback((s: AppState) => (s.streaming?.nodeId === node.id ? s.streaming.text : node.text), [node]))
   const [editing, setEditing] = useState(false)
 
   const save = (text: string) => {
@@ -66,7 +68,7 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
         </pre>
       ) : (
         <div className="message-text" data-testid="message-text">
-          {node.text}
+          {text}
           {streaming && <span className="cursor" aria-label="writing" />}
         </div>
       )}

@@ -7,6 +7,7 @@ import { siblingsOf } from '../../tree/treeQueries'
 import { MessageItem } from './MessageItem'
 
 const selectMessages = (s: AppState) => ({ path: s.path, byId: s.byId, structure: s.structure, generating: s.generating })
+const selectStreamedLength = (s: AppState) => s.streaming?.text.length ?? 0
 
 /** A long path shows its latest messages; earlier ones come in steps of this many. */
 const PAGE = 150
@@ -14,6 +15,7 @@ const PAGE = 150
 /** The messages on the path from the root to the current position, following the stream. */
 export function MessageList() {
   const { path, byId, structure, generating } = useArbor(useShallow(selectMessages))
+  const streamed = useArbor(selectStreamedLength)
   const [shown, setShown] = useState(PAGE)
   const messages = useMemo(
     () =>
@@ -31,7 +33,7 @@ export function MessageList() {
     const el = list.current
     if (!el) return
     if (el.scrollHeight - el.scrollTop - el.clientHeight < 120) el.scrollTop = el.scrollHeight
-  }, [last?.text, messages.length])
+  }, [last?.text, messages.length, streamed])
 
   return (
     <div className="messages" ref={list} aria-live="polite" data-testid="messages">

@@ -1,4 +1,8 @@
 import type { TreeNode } from '../../../../shared/treeView'
+import type { AppState } from '../../store/AppState'
+import { useArbor } from '../../store/useArbor'
+
+const selectProgress = (s: AppState) => s.toolProgress
 
 export type ToolCallListProps = {
   calls: NonNullable<TreeNode['toolCalls']>
@@ -8,6 +12,7 @@ export type ToolCallListProps = {
 
 /** The tools a reply called, with their arguments as the tool received them. */
 export function ToolCallList({ calls, running }: ToolCallListProps) {
+  const progress = useArbor(selectProgress)
   return (
     <ul className="tool-calls" aria-label="Tool calls">
       {calls.map((call) => (
@@ -17,7 +22,11 @@ export function ToolCallList({ calls, running }: ToolCallListProps) {
           </span>
           <code className="tool-call-name">{call.name}</code>
           <code className="tool-call-args">{JSON.stringify(call.arguments)}</code>
-          {running && <span className="muted tool-call-running">running…</span>}
+          {running && (
+            <span className="muted tool-call-running" data-testid="tool-call-progress">
+              {progress[call.id] ?? 'running…'}
+            </span>
+          )}
         </li>
       ))}
     </ul>

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import type { ToolInfo } from '../../shared/extensions/ExtensionContext'
-import type { ToolCallRef } from '../../shared/extensions/ExtensionEvents'
-import { withoutNullOptionals } from '../../shared/extensions/toolSchemaForModel'
-import type { ToolResultMessage } from '../../shared/session/sessionTypes'
-import type { ExtensionCallContext } from './extensions/ExtensionCallContext'
-import type { Extensions } from './extensions/Extensions'
-import type { ModelToolCall } from './engine/ModelRuntime'
+import type { ToolInfo } from '../../../shared/extensions/ExtensionContext'
+import type { ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
+import { withoutNullOptionals } from '../../../shared/extensions/toolSchemaForModel'
+import type { ToolResultMessage } from '../../../shared/session/sessionTypes'
+import type { ModelToolCall } from '../../../shared/engine/engineTypes'
+import type { ExtensionCallContext } from '../extensions/ExtensionCallContext'
+import type { Extensions } from '../extensions/Extensions'
 
 /** Longest tool output stored and read back to the model, in characters; the rest is cut with a note. */
 export const MAX_TOOL_RESULT_CHARS = 100_000
@@ -54,8 +54,13 @@ const resultMessage = (call: ToolCallRef, text: string, isError: boolean, detail
 export const toolNotRun = (call: ToolCallRef): ToolResultMessage => resultMessage(call, 'Not run: the user stopped the turn.', true, { stopped: true })
 
 export type RunToolCallOptions = {
-  /** Stop: the call is answered at once as stopped (the host may still finish it; its answer is dropped). */
+  /**
+   * Stop: the call is answered at once as stopped, and the tool is told (`ctx.signal` in its host); one that does
+   * not listen is stopped by its timeout, its answer dropped.
+   */
   signal?: AbortSignal
+  /** Progress a long tool reports (`ctx.onUpdate`). Defaults to none. */
+  onUpdate?: (text: string) => void
   /** Longest result text. Defaults to `MAX_TOOL_RESULT_CHARS`. */
   maxChars?: number
 }
@@ -74,7 +79,7 @@ export async function runToolCall(call: ToolCallRef, extensions: Extensions | nu
     if (signal?.aborted) resolve('stopped')
     signal?.addEventListener('abort', () => resolve('stopped'), { once: true })
   })
-  const outcome = await Promise.race([extensions.callTool(call.name, call.arguments, ctx), stopped])
+  const outcome = await Promise.race([extensions.callTool(call.name, call.arguments, ctx, { signal, onUpdate: options.onUpdate }), stopped])
   if (outcome === 'stopped') return message(`Stopped by the user before "${call.name}" answered.`, true, { extension, stopped: true })
   if (!outcome.ok) return message(`The tool "${call.name}" failed: ${outcome.error.message}`, true, { extension, code: outcome.error.code })
   const { value, blocked } = outcome.value

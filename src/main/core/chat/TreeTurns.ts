@@ -1,0 +1,235 @@
+import { randomBytes } from 'node:crypto'
+import type { ArborEvent } from '../../../shared/contract'
+import type { EngineEnd } from '../../../shared/engine/engineTypes'
+import { ArborFailure } from '../../../shared/errors'
+import { parseCommandLine } from '../../../shared/extensions/parseCommandLine'
+import type { ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
+import type { AssistantMessage } from '../../../shared/session/sessionTypes'
+import { contextMessages } from '../../../shared/tree/contextMessages'
+import type { TreeNode } from '../../../shared/treeView'
+import type { TurnStats } from '../../../shared/types'
+import type { Engine } from '../engine'
+import type { Extensions } from '../extensions/Extensions'
+import type { SessionService } from '../sessions/SessionService'
+import type { TurnRunner } from '../turns/TurnRunner'
+import { extensionCallContext } from './extensionCallContext'
+
+const SUMMARY_PROMPT =
+  'Summarise the conversation branch below in a few sentences: what was asked, what was found or decided, and anything left open. Write only the summary.'
+
+const usageOf = (stats: TurnStats): AssistantMessage['usage'] => ({
+  input: stats.evaluatedTokens,
+  output: stats.generatedTokens,
+  cacheRead: stats.reusedTokens,
+  cacheWrite: 0,
+  totalTokens: stats.promptTokens + stats.generatedTokens,
+  cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 },
+})
+
+const PI_STOP_REASONS = { stopped: 'aborted', maxTokens: 'length', error: 'error', toolUse: 'toolUse', eos: 'stop' } as const
+
+/** The model's reply as Pi stores it: thinking, text and tool calls, with usage and why it stopped. */
+function assistantMessage(end: EngineEnd, toolCalls: ToolCallRef[]): AssistantMessage {
+  const message: AssistantMessage = {
+    role: 'assistant',
+    content: [
+      ...(end.reasoning ? [{ type: 'thinking' as const, thinking: end.reasoning }] : []),
+      ...(end.text || toolCalls.length === 0 ? [{ type: 'text' as const, text: end.text }] : []),
+      ...toolCalls.map((c) => ({ type: 'toolCall' as const, ...c })),
+    ],
+    api: 'arbor',
+    provider: 'llama.cpp',
+    model: end.model,
+    usage: usageOf(end.stats),
+    stopReason: PI_STOP_REASONS[end.reason],
+    timestamp: Date.now(),
+  }
+  if (end.error) message.errorMessage = end.error.message.replace(/^The model failed while answering: /, '')
+  return message
+}
+
+const commonAncestor = (path: readonly { id: string }[], other: ReadonlySet<string>): string | null =>
+  [...path].reverse().find((e) => other.has(e.id))?.id ?? null
+
+/**
+ * The conversation tree as a client of the turn runner: send, regenerate, command, summarise a branch. It stores
+ * what the runner reports (each reply, each tool result) as nodes and moves the position; one turn at a time.
+ */
+export class TreeTurns {
+  private turn: { controller: AbortController; done: Promise<void> } | null = null
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly runner: TurnRunner,
+    private readonly engine: Engine,
+    private readonly extensions: Extensions | null,
+    private readonly emit: (event: ArborEvent) => void,
+    /** Generations in a row that may call tools before Arbor stops the turn. Defaults to `8`. */
+    private readonly maxToolRounds = 8,
+  ) {}
+
+  get generating(): boolean {
+    return this.turn !== null
+  }
+
+  /** Stops the answer being written; resolves once it is stored as stopped and the turn is over. */
+  async stop(): Promise<boolean> {
+    const turn = this.turn
+    if (!turn) return false
+    turn.controller.abort()
+    await turn.done
+    return true
+  }
+
+  private callContext(systemPrompt: string) {
+    return extensionCallContext(this.sessions, this.engine, this.emit, systemPrompt)
+  }
+
+  /** Claims the tree's one turn; `finish` ends it (every UI then hears that nothing is generating). */
+  private begin(): { signal: AbortSignal; finish(): void } {
+    if (!this.engine.loaded) throw new ArborFailure('NO_MODEL_LOADED', 'Load a model before sending a message.')
+    if (this.turn) throw new ArborFailure('GENERATION_IN_PROGRESS', 'A reply is still being written. Stop it or wait.')
+    const controller = new AbortController()
+    let resolve!: () => void
+    this.turn = { controller, done: new Promise<void>((r) => (resolve = r)) }
+    return {
+      signal: controller.signal,
+      finish: () => {
+        this.turn = null
+        this.emit({ type: 'chat.idle' })
+        resolve()
+      },
+    }
+  }
+
+  /**
+   * Runs an extension's `/command` without the model: zero tokens. Its output becomes a node that is shown, and
+   * sent to the model on later turns only if the command asked for it.
+   */
+  async command(text: string, parentId: string | null | undefined): Promise<{ node: TreeNode; sentToModel: boolean }> {
+    const parsed = parseCommandLine(text)
+    if (!parsed) throw new ArborFailure('BAD_REQUEST', `"${text.slice(0, 40)}" is not a command (/name args).`)
+    if (!this.extensions) throw new ArborFailure('COMMAND_NOT_FOUND', `There is no command /${parsed.name}: extensions are off.`)
+    const parent = parentId === undefined ? this.sessions.position : parentId
+    if (parent !== null) this.sessions.nodeExists(parent)
+    const result = await this.extensions.runCommand(parsed.name, parsed.args, this.callContext(this.sessions.systemPrompt()))
+    if (!result.ok) throw ArborFailure.from(result.error)
+    const { text: output, sendToModel, extension } = result.value
+    const id = await this.sessions.append(
+      {
+        type: 'message',
+        message: { role: 'custom', customType: 'arbor.command', content: output, display: true, details: { command: text, extension, sendToModel }, timestamp: Date.now() },
+      },
+      parent,
+    )
+    this.sessions.moveTo(id)
+    return { node: this.sessions.node(id), sentToModel: sendToModel }
+  }
+
+  /** Adds the user's message under `parentId` (default: the current position) and streams the reply. */
+  async send(text: string, parentId: string | null | undefined, maxTokens?: number): Promise<{ user: TreeNode; assistant: TreeNode }> {
+    const parent = parentId === undefined ? this.sessions.position : parentId
+    if (parent !== null) this.sessions.nodeExists(parent)
+    const turn = this.begin()
+    try {
+      const userId = await this.sessions.append({ type: 'message', message: { role: 'user', content: text, timestamp: Date.now() } }, parent)
+      const user = this.sessions.node(userId)
+      return { user, assistant: await this.answer(user, turn.signal, maxTokens) }
+    } finally {
+      turn.finish()
+    }
+  }
+
+  /** A new answer to the same path: a sibling of `assistantId`, the old one kept. */
+  async regenerate(assistantId: string, maxTokens?: number): Promise<{ assistant: TreeNode }> {
+    const old = this.sessions.node(assistantId)
+    if (old.kind !== 'assistant') throw new ArborFailure('BAD_REQUEST', 'Only an assistant message can be regenerated.')
+    const turn = this.begin()
+    try {
+      const parent = old.parentId === null ? null : this.sessions.node(old.parentId)
+      return { assistant: await this.answer(parent, turn.signal, maxTokens) }
+    } finally {
+      turn.finish()
+    }
+  }
+
+  /**
+   * Answers the path ending at `parent` through the runner and stores each reply as a child (under the last thing
+   * stored, whatever the user selects meanwhile) and each tool result under its call. Returns the last reply.
+   */
+  private async answer(parent: TreeNode | null, signal: AbortSignal, maxTokens: number | undefined): Promise<TreeNode> {
+    let at = parent?.id ?? null
+    let pendingId = ''
+    let last: TreeNode | null = null
+    let failure: ArborFailure | null = null
+    this.sessions.moveTo(at)
+    const turn = this.runner.run(
+      {
+        systemPrompt: this.sessions.systemPrompt(),
+        messages: this.sessions.contextAt(at),
+        sampling: maxTokens === undefined ? {} : { maxTokens },
+        maxToolRounds: this.maxToolRounds,
+        callContext: (systemPrompt) => this.callContext(systemPrompt),
+      },
+      signal,
+    )
+    for await (const event of turn) {
+      if (event.type === 'round') {
+        pendingId = `pending-${randomBytes(3).toString('hex')}`
+        const pending: TreeNode = { id: pendingId, parentId: at, kind: 'assistant', text: '', tokens: null, label: null, timestamp: new Date().toISOString() }
+        this.emit({ type: 'chat.turnStart', user: event.round === 1 && parent?.kind === 'user' ? parent : null, assistant: pending })
+      } else if (event.type === 'text') {
+        this.emit({ type: 'chat.token', nodeId: pendingId, text: event.text })
+      } else if (event.type === 'reply') {
+        const id = await this.sessions.append({ type: 'message', message: assistantMessage(event.end, event.toolCalls) }, at)
+        await this.sessions.append({ type: 'custom', customType: 'arbor.turn', data: { targetId: id, stats: event.end.stats } }, id)
+        event.message.id = id
+        at = id
+        this.sessions.moveTo(id)
+        last = this.sessions.node(id)
+        this.emit({ type: 'chat.turnEnd', pendingId, node: last })
+        // Fire and forget: a slow turnEnd hook must not hold the reply (each call has its own timeout).
+        void this.extensions?.emit('turnEnd', { nodeId: id, text: event.end.text, stopReason: event.end.reason }, this.callContext(event.systemPrompt))
+        if (event.end.error) failure = ArborFailure.from(event.end.error)
+      } else if (event.type === 'toolProgress') {
+        if (last) this.emit({ type: 'chat.toolProgress', nodeId: last.id, callId: event.call.id, text: event.text })
+      } else if (event.type === 'toolResult') {
+        at = await this.sessions.append({ type: 'message', message: event.result }, at)
+        event.message.id = at
+        this.sessions.moveTo(at)
+      } else if (event.type === 'roundLimit') {
+        this.emit({ type: 'extensions.notice', extension: 'arbor', text: `The model called tools ${event.rounds} times in a row; Arbor stopped there. Send a message to go on.` })
+      }
+    }
+    if (failure) throw failure
+    if (!last) throw new ArborFailure('GENERATION_FAILED', 'The model gave no answer.')
+    return last
+  }
+
+  /**
+   * Pi's branch summary: the path from the common ancestor to `fromLeafId` (the branch being left) is summarised
+   * by the loaded model into a `branch_summary` entry at the common ancestor.
+   */
+  async summarizeBranch(fromLeafId: string, toNodeId: string | null): Promise<{ summary: TreeNode }> {
+    this.sessions.nodeExists(fromLeafId)
+    const turn = this.begin()
+    try {
+      const fromPath = this.sessions.entriesTo(fromLeafId)
+      // Leaving for a node: the common ancestor. Leaving for nowhere: the branch point above the leaf.
+      const common =
+        toNodeId === null ? this.sessions.branchPointAbove(fromLeafId) : commonAncestor(fromPath, new Set(this.sessions.entriesTo(toNodeId).map((e) => e.id)))
+      const branch = fromPath.slice(common === null ? 0 : fromPath.findIndex((e) => e.id === common) + 1)
+      const speaker = { user: 'User', assistant: 'Assistant', toolResult: 'Tool result' } as const
+      const transcript = contextMessages(branch).map((m) => `${speaker[m.role]}: ${m.text}`).join('\n\n')
+      if (!transcript) throw new ArborFailure('BAD_REQUEST', 'That branch has no messages to summarise.')
+      let summary = ''
+      const generation = this.engine.generate({ systemPrompt: SUMMARY_PROMPT, messages: [{ role: 'user', text: transcript }], sampling: { maxTokens: 256 } }, turn.signal)
+      for await (const event of generation) if (event.type === 'end') summary = event.text
+      const id = await this.sessions.append({ type: 'branch_summary', fromId: fromLeafId, summary: summary.trim() }, common)
+      this.sessions.moveTo(toNodeId === null || toNodeId === common ? id : toNodeId)
+      return { summary: this.sessions.node(id) }
+    } finally {
+      turn.finish()
+    }
+  }
+}

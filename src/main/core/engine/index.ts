@@ -1,0 +1,4 @@
+/** The engine module's public face: the port, the local engine behind it, and the vocabulary-only token counter. */
+export type { Engine, EngineLoadOptions, MeasuredMemory } from './Engine'
+export { LocalEngine, type LocalEngineOptions } from './LocalEngine'
+export { createTokenCounter, type TokenCounter } from './createTokenCounter'

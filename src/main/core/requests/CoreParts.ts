@@ -1,0 +1,33 @@
+import type { ArborEvent, ExtensionView, RequestArgs, RequestName, RequestResults } from '../../../shared/contract'
+import type { TreeTurns } from '../chat/TreeTurns'
+import type { Engine } from '../engine'
+import type { Extensions } from '../extensions/Extensions'
+import type { ModelsFolder } from '../ModelsFolder'
+import type { SessionService } from '../sessions/SessionService'
+import type { TurnRunner } from '../turns/TurnRunner'
+
+export type Handler<K extends RequestName> = (arg: RequestArgs[K]) => Promise<RequestResults[K]> | RequestResults[K]
+
+/** The handlers of the requests whose names start with one of `Prefix`: exactly those, each typed by the contract. */
+export type HandlersFor<Prefix extends string> = { [K in Extract<RequestName, `${Prefix}${string}`>]: Handler<K> }
+
+/** Every request's handler: a missing one is a compile error where the areas are merged. */
+export type Handlers = { [K in RequestName]: Handler<K> }
+
+/** What the request areas share: the engine and its clients, and the core's announcements. */
+export type CoreParts = {
+  engine: Engine
+  sessions: SessionService
+  turns: TreeTurns
+  runner: TurnRunner
+  extensions: Extensions | null
+  models: ModelsFolder
+  emit(event: ArborEvent): void
+  /** Stops every turn (the tree's and every other client's) and waits until each is stored and over. */
+  stopTurns(): Promise<void>
+  /** Tells extensions a model loaded, or a session started; never waits for them. */
+  announce(event: 'modelLoaded' | 'sessionStart'): void
+  extensionViews(): Promise<ExtensionView[]>
+  extensionsChanged(): Promise<void>
+  modelsChanged(): Promise<void>
+}

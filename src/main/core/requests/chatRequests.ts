@@ -1,0 +1,12 @@
+import type { CoreParts, HandlersFor } from './CoreParts'
+
+/** Turns on the conversation tree: send, a command, regenerate, stop (which waits until the answer is stored). */
+export function chatRequests({ turns, sessions }: CoreParts): HandlersFor<'chat.'> {
+  return {
+    'chat.send': ({ text, parentId, maxTokens }) => turns.send(text, parentId, maxTokens),
+    'chat.command': ({ text, parentId }) => turns.command(text, parentId),
+    'chat.regenerate': ({ nodeId, maxTokens }) => turns.regenerate(nodeId, maxTokens),
+    'chat.stop': async () => ({ stopped: await turns.stop() }),
+    'chat.setSystemPrompt': ({ text }) => sessions.setSystemPrompt(text),
+  }
+}

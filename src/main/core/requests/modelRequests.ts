@@ -1,0 +1,58 @@
+import { fileRef } from '../../../shared/engine/engineTypes'
+import { ArborFailure } from '../../../shared/errors'
+import type { CoreParts, HandlersFor } from './CoreParts'
+
+/**
+ * Models and the machine: inspect, estimate, load with measured progress, cancel, unload. A load or an unload
+ * first stops every turn and waits until each is stored as stopped; only then is the model replaced.
+ */
+export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.' | 'hardware.'> {
+  const { engine, sessions, emit } = parts
+  let loading: AbortController | null = null
+
+  /** Token counts and tool costs belong to the model: they follow it. */
+  const modelChanged = () => {
+    sessions.modelChanged()
+    if (parts.extensions) void parts.extensionsChanged()
+  }
+
+  return {
+    'hardware.get': async () => (await engine.info()).hardware,
+    'models.list': () => parts.models.list(),
+    'models.createDemo': async () => {
+      const entry = await parts.models.createDemo()
+      void parts.modelsChanged()
+      return entry
+    },
+    'model.inspect': ({ path }) => engine.inspect(fileRef(path)),
+    'model.estimate': ({ path, settings }) => engine.estimate(fileRef(path), settings),
+    'model.load': async ({ path, settings, override }) => {
+      if (loading) throw new ArborFailure('LOAD_IN_PROGRESS', 'A model is already loading. Cancel it or wait for it to finish.')
+      const controller = new AbortController()
+      loading = controller
+      try {
+        await parts.stopTurns()
+        const loaded = await engine.load(
+          { ref: fileRef(path), settings, override },
+          { signal: controller.signal, onProgress: (p) => emit({ type: 'model.loadProgress', path, ...p }) },
+        )
+        parts.announce('modelLoaded')
+        return loaded
+      } finally {
+        loading = null
+        modelChanged()
+      }
+    },
+    'model.cancelLoad': () => {
+      if (!loading) return { cancelled: false }
+      loading.abort()
+      return { cancelled: true }
+    },
+    'model.unload': async () => {
+      await parts.stopTurns()
+      const unloaded = await engine.unload()
+      modelChanged()
+      return { unloaded }
+    },
+  }
+}

@@ -1,0 +1,29 @@
+import type { SessionView } from '../../../shared/treeView'
+import type { CoreParts, HandlersFor } from './CoreParts'
+
+/**
+ * Sessions: list, new, open, rename, delete. Switching to another session first stops the turn being written in
+ * this one and waits until it is stored, so nothing is written into a session that is no longer open.
+ */
+export function sessionRequests(parts: CoreParts): HandlersFor<'session.'> {
+  const { sessions } = parts
+  const switchTo = async (open: () => Promise<SessionView>): Promise<SessionView> => {
+    await parts.turns.stop()
+    const view = await open()
+    parts.announce('sessionStart')
+    return view
+  }
+  return {
+    'session.list': () => sessions.list(),
+    'session.new': () => switchTo(() => sessions.newSession()),
+    'session.open': ({ path }) => switchTo(() => sessions.openFile(path)),
+    'session.rename': ({ name }) => sessions.rename(name),
+    'session.delete': async ({ path }) => {
+      if (path === sessions.path) await parts.turns.stop()
+      const opened = sessions.path
+      const listed = await sessions.delete(path)
+      if (sessions.path !== opened) parts.announce('sessionStart')
+      return listed
+    },
+  }
+}

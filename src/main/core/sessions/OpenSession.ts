@@ -1,0 +1,125 @@
+import { SessionDocument } from '../../../shared/session/SessionDocument'
+import type { NewSessionEntry, SessionEntry, SessionHeader } from '../../../shared/session/sessionTypes'
+import { nearestNode } from '../../../shared/tree/treeNodes'
+import type { ContextComposition, SessionFlags, SessionSummary, SessionView, TreeNode } from '../../../shared/treeView'
+import { SessionFile } from './SessionFile'
+import { SessionIndex, type IndexChange } from './SessionIndex'
+
+/** Tiny on purpose: every token of it is paid on every turn. */
+export const DEFAULT_SYSTEM_PROMPT = 'You are a helpful assistant. Answer clearly and briefly.'
+
+const sameValue = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b)
+
+/**
+ * One open session: its document, its file (created at the first write), the node index kept up to date with
+ * every entry, Arbor's position in it and its prunes that can be undone. Knows nothing of models or events.
+ */
+export class OpenSession {
+  /** The current position (a node id), or null at the root. */
+  position: string | null
+  /** Prune tokens, newest last: undo works until the session is closed. */
+  readonly undo: string[] = []
+  readonly index: SessionIndex
+
+  private constructor(
+    readonly doc: SessionDocument,
+    readonly path: string,
+    private file: SessionFile | null,
+    readonly warnings: string[],
+    tokensOf: (id: string) => number | null,
+  ) {
+    this.index = new SessionIndex(doc, tokensOf)
+    this.position = nearestNode(new Map(doc.entries.map((e) => [e.id, e])), doc.leafId)
+  }
+
+  static blank(path: string, id: string, cwd: string, tokensOf: (id: string) => number | null): OpenSession {
+    return new OpenSession(SessionDocument.create({ id, cwd }), path, null, [], tokensOf)
+  }
+
+  static async read(path: string, tokensOf: (id: string) => number | null): Promise<OpenSession> {
+    const { file, doc, warnings } = await SessionFile.open(path)
+    return new OpenSession(doc, path, file, warnings.map((w) => w.message), tokensOf)
+  }
+
+  /** A session written whole from a document made in memory (a fork), its position at `position`. */
+  static async create(path: string, doc: SessionDocument, position: string | null, tokensOf: (id: string) => number | null): Promise<OpenSession> {
+    const open = new OpenSession(doc, path, await SessionFile.create(path, doc), [], tokensOf)
+    open.position = position
+    return open
+  }
+
+  get header(): Readonly<SessionHeader> {
+    return this.doc.header
+  }
+
+  get hasFile(): boolean {
+    return this.file !== null
+  }
+
+  /** Appends one entry and waits until it is on disk (the file is created at the first write). */
+  async append(entry: NewSessionEntry, parentId: string | null): Promise<{ entry: SessionEntry; change: IndexChange }> {
+    const { entry: added, line } = this.doc.append(entry, parentId)
+    if (!this.file) this.file = await SessionFile.create(this.path, this.doc)
+    else await this.file.append(line)
+    return { entry: added, change: this.index.add(added) }
+  }
+
+  /** Writes the whole file again (after a prune or an undo). */
+  async rewrite(): Promise<void> {
+    await this.file?.rewrite()
+  }
+
+  node(id: string): TreeNode | undefined {
+    return this.index.get(id)
+  }
+
+  get systemPrompt(): string {
+    return this.index.state.systemPrompt ?? DEFAULT_SYSTEM_PROMPT
+  }
+
+  summary(): SessionSummary {
+    const { doc, index } = this
+    let firstMessage: string | null = null
+    for (const node of index.list()) {
+      if (node.kind !== 'user') continue
+      firstMessage = node.text.slice(0, 200)
+      break
+    }
+    return {
+      id: doc.header.id,
+      path: this.path,
+      name: index.name ?? null,
+      updatedAt: Date.parse(doc.entries.at(-1)?.timestamp ?? doc.header.timestamp) || Date.now(),
+      nodeCount: index.size,
+      firstMessage,
+    }
+  }
+
+  /** Everything of the view besides nodes, position and composition. */
+  flags(systemPromptTokens: number | null): Required<SessionFlags> {
+    const state = this.index.state
+    const exists = (id: string) => this.index.get(id) !== undefined
+    return {
+      summary: this.summary(),
+      parentSession: typeof this.doc.header.parentSession === 'string' ? this.doc.header.parentSession : null,
+      systemPrompt: this.systemPrompt,
+      systemPromptTokens,
+      favouriteLeafId: state.favouriteLeafId !== null && exists(state.favouriteLeafId) ? state.favouriteLeafId : null,
+      collapsed: state.collapsed.filter(exists),
+      warnings: this.warnings,
+      canUndo: this.undo.length > 0,
+    }
+  }
+
+  /** The flags of `now` that differ from `before`. */
+  static changedFlags(before: Required<SessionFlags> | null, now: Required<SessionFlags>): SessionFlags {
+    const changed: SessionFlags = {}
+    for (const key of Object.keys(now) as (keyof SessionFlags)[])
+      if (!before || !sameValue(before[key], now[key])) (changed as Record<string, unknown>)[key] = now[key]
+    return changed
+  }
+
+  view(seq: number, systemPromptTokens: number | null, composition: ContextComposition | null): SessionView {
+    return { seq, ...this.flags(systemPromptTokens), nodes: this.index.list(), leafId: this.position, composition }
+  }
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod'
+import type { AppSnapshot } from '../types'
+import { kvCacheTypes } from '../types'
+import { extensionViewSchema } from './extensionSchemas'
+import {
+  fitReportSchema,
+  hardwareSchema,
+  loadedModelSchema,
+  loadStateSchema,
+  modelEntrySchema,
+  modelFactsSchema,
+} from './modelSchemas'
+import { sessionDeltaSchema, sessionPositionSchema, sessionSummarySchema, sessionViewSchema, treeNodeSchema } from './sessionSchemas'
+
+/**
+ * Every request the core answers, declared once: its argument schema (checked at the boundary before the core sees
+ * anything) and its result schema (checked by clients that do not trust the wire). Names, argument types and
+ * result types are derived from this table.
+ */
+
+const path = z.string().min(1).max(4096)
+const nodeId = z.string().min(1).max(64)
+const extensionName = z.string().min(1).max(200)
+const maxTokens = z.number().int().min(1).max(1 << 20)
+const fitSettings = z.object({
+  contextSize: z.number().int().min(16).max(1 << 22),
+  sequences: z.number().int().min(1).max(64),
+  gpuLayers: z.number().int().min(0).max(100_000),
+  kvCacheType: z.enum(kvCacheTypes),
+})
+const none = z.undefined()
+const extensionViews = z.array(extensionViewSchema)
+
+export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
+  version: z.string(),
+  hardware: hardwareSchema,
+  modelsFolder: z.string(),
+  models: z.array(modelEntrySchema),
+  load: loadStateSchema,
+  session: sessionViewSchema,
+  sessions: z.array(sessionSummarySchema),
+  sessionsFolder: z.string(),
+  generating: z.boolean(),
+  transport: z.enum(['electron', 'headless']),
+  extensionsWarning: z.string().nullable(),
+})
+
+const request = <A extends z.ZodType, R extends z.ZodType>(arg: A, result: R) => ({ arg, result })
+
+export const requests = {
+  'app.snapshot': request(none, appSnapshotSchema),
+  'hardware.get': request(none, hardwareSchema),
+  'models.list': request(none, z.array(modelEntrySchema)),
+  'models.createDemo': request(none, modelEntrySchema),
+  'model.inspect': request(z.object({ path }), modelFactsSchema),
+  'model.estimate': request(z.object({ path, settings: fitSettings.partial().optional() }), fitReportSchema),
+  'model.load': request(
+    z.object({ path, settings: fitSettings.extend({ threads: z.number().int().min(1).max(512) }), override: z.boolean().optional() }),
+    loadedModelSchema,
+  ),
+  'model.cancelLoad': request(none, z.object({ cancelled: z.boolean() })),
+  /** Stops every generation (each stored as stopped), then frees the model. */
+  'model.unload': request(none, z.object({ unloaded: z.boolean() })),
+  'chat.send': request(
+    z.object({
+      text: z.string().min(1).max(1_000_000),
+      parentId: z.string().max(64).nullable().optional(),
+      /** Longest reply in tokens. Defaults to the room left in the context. */
+      maxTokens: maxTokens.optional(),
+    }),
+    z.object({ user: treeNodeSchema, assistant: treeNodeSchema }),
+  ),
+  /** Runs an extension's `/command args` without the model; its output becomes a node. */
+  'chat.command': request(
+    z.object({ text: z.string().min(2).max(100_000).startsWith('/'), parentId: nodeId.nullable().optional() }),
+    z.object({ node: treeNodeSchema, sentToModel: z.boolean() }),
+  ),
+  /** A new sibling of an assistant message: the same path, answered again. */
+  'chat.regenerate': request(z.object({ nodeId, maxTokens: maxTokens.optional() }), z.object({ assistant: treeNodeSchema })),
+  /** Stops the answer being written and resolves once it is stored as stopped. */
+  'chat.stop': request(none, z.object({ stopped: z.boolean() })),
+  'chat.setSystemPrompt': request(z.object({ text: z.string().max(100_000) }), sessionDeltaSchema),
+  'session.list': request(none, z.array(sessionSummarySchema)),
+  'session.new': request(none, sessionViewSchema),
+  /** Opens a Pi/Arbor `.jsonl` session file where it is. */
+  'session.open': request(z.object({ path }), sessionViewSchema),
+  'session.rename': request(z.object({ name: z.string().min(1).max(200) }), sessionDeltaSchema),
+  'session.delete': request(z.object({ path }), z.array(sessionSummarySchema)),
+  /** Moves the current position; null is the root (the next message starts a new tree). */
+  'tree.select': request(z.object({ nodeId: nodeId.nullable() }), sessionPositionSchema),
+  /** Sets a node's label; null clears it. */
+  'tree.label': request(z.object({ nodeId, label: z.string().max(200).nullable() }), sessionDeltaSchema),
+  'tree.favourite': request(z.object({ leafId: nodeId.nullable() }), sessionDeltaSchema),
+  'tree.collapse': request(z.object({ nodeId, collapsed: z.boolean() }), sessionDeltaSchema),
+  /** Deletes a node and its subtree; `tree.undo` brings it back until the session is closed. */
+  'tree.prune': request(z.object({ nodeId }), sessionDeltaSchema),
+  'tree.undo': request(none, sessionDeltaSchema),
+  /** Copies the root→node path into a new session whose header names this one. */
+  'tree.fork': request(z.object({ nodeId }), sessionViewSchema),
+  /** Summarises the path from the common ancestor to `fromLeafId` (the branch being left) with the loaded model. */
+  'tree.summarizeBranch': request(z.object({ fromLeafId: nodeId, toNodeId: nodeId.nullable() }), z.object({ summary: treeNodeSchema })),
+  'extensions.list': request(none, extensionViews),
+  'extensions.setEnabled': request(z.object({ name: extensionName, enabled: z.boolean() }), extensionViews),
+  'extensions.reload': request(z.object({ name: extensionName }), extensionViews),
+  /** Installs a dropped or chosen extension (a folder or a .ts/.js file) into the user folder. */
+  'extensions.install': request(z.object({ path }), extensionViews),
+  'extensions.uninstall': request(z.object({ name: extensionName }), extensionViews),
+  /**
+   * Allows an extension's permissions and enables it. `permissions` is its `consent.requested` as shown: when it
+   * asks for something else by now, nothing is allowed (`EXTENSION_PERMISSIONS_CHANGED`).
+   */
+  'extensions.allow': request(z.object({ name: extensionName, permissions: z.array(z.string().min(1).max(4096)).max(64) }), extensionViews),
+  /** Trusts a working folder (its `.arbor/extensions` may run) or stops trusting it; kept across restarts. */
+  'extensions.trustWorkspace': request(z.object({ folder: path, trusted: z.boolean() }), extensionViews),
+  /** Replaces the user's settings of an extension (empty values fall back to the defaults) and restarts it. */
+  'extensions.setSettings': request(
+    z.object({ name: extensionName, settings: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/).max(100), z.string().max(4096)) }),
+    extensionViews,
+  ),
+} as const
+
+export type RequestName = keyof typeof requests
+export type RequestArgs = { [K in RequestName]: z.infer<(typeof requests)[K]['arg']> }
+export type RequestResults = { [K in RequestName]: z.infer<(typeof requests)[K]['result']> }
+
+export const requestNames = Object.keys(requests) as RequestName[]
+
+export const isRequestName = (name: unknown): name is RequestName => typeof name === 'string' && Object.hasOwn(requests, name)
