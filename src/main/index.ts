@@ -70,7 +70,8 @@ void app.whenReady().then(async () => {
   })
   ipcMain.handle(IPC_REQUEST, async (event, name: unknown, arg: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url)) return fail('UNAUTHORIZED', 'This page may not call Arbor.')
-    return core!.handle(name, arg)
+    if (!core) return fail('DISCONNECTED', 'Arbor is shutting down.')
+    return core.handle(name, arg)
   })
   core.on((event) => {
     if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT, event)
@@ -85,6 +86,17 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
 
-app.on('will-quit', () => {
-  void core?.dispose()
+// Quitting waits for the core: the answer being written is stored as stopped, extension hosts end, the model is
+// freed. Only then does the app exit (a second quit while that runs exits at once).
+let quitting = false
+app.on('will-quit', (event) => {
+  if (!core || quitting) return
+  event.preventDefault()
+  quitting = true
+  const closing = core
+  core = null
+  void closing
+    .dispose()
+    .catch((error: unknown) => console.error('Arbor: shutting down failed:', error))
+    .finally(() => app.exit(0))
 })

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
-import { parseEvent, type ArborEvent } from '../../src/shared/contract'
+import { checkResult, isRequestName, parseEvent, type ArborEvent } from '../../src/shared/contract'
 import type { SessionView } from '../../src/shared/treeView'
 import type { Result } from '../../src/shared/errors'
 import { ArborCore, type ArborCoreOptions } from '../../src/main/core/ArborCore'
@@ -26,6 +26,16 @@ export async function createTestCore(options: Partial<ArborCoreOptions> = {}): P
     if (!checked.ok) malformed.push(checked.message)
     events.push(e)
   })
+  // Every answer, likewise, against its request's result schema.
+  const handle = core.handle.bind(core)
+  core.handle = async (name, arg) => {
+    const result = await handle(name, arg)
+    if (result.ok && isRequestName(name)) {
+      const problem = checkResult(name, JSON.parse(JSON.stringify(result.value ?? null)))
+      if (problem) malformed.push(problem)
+    }
+    return result
+  }
   return {
     core,
     events,
@@ -34,7 +44,7 @@ export async function createTestCore(options: Partial<ArborCoreOptions> = {}): P
     dispose: async () => {
       await core.dispose()
       await rm(root, { recursive: true, force: true })
-      if (malformed.length) throw new Error(`The core emitted events that break the contract: ${[...new Set(malformed)].join('; ')}`)
+      if (malformed.length) throw new Error(`The core sent events or answers that break the contract: ${[...new Set(malformed)].join('; ')}`)
     },
   }
 }

@@ -184,6 +184,30 @@ describe('tool calls', () => {
     })
   })
 
+  describe('a long tool that listens to the stop', () => {
+    let env: Awaited<ReturnType<typeof coreWith>>
+    beforeAll(async () => {
+      env = await coreWith(['patient-echo'])
+    })
+    afterAll(() => env.cleanup())
+
+    it('shows its progress in the chat, and stops working within a second of Stop', async () => {
+      env.t.events.length = 0
+      const sent = env.t.core.request('chat.send', { text: 'Say hi, take your time.' })
+      await expect
+        .poll(() => env.t.events.find((e) => e.type === 'chat.toolProgress'), { timeout: 10_000 })
+        .toMatchObject({ type: 'chat.toolProgress', text: 'echoing hi: half way', callId: expect.stringMatching(/^call_/) })
+      const stoppedAt = Date.now()
+      expect(unwrap(await env.t.core.request('chat.stop', undefined)).stopped).toBe(true)
+      await expect.poll(() => env.t.events.some((e) => e.type === 'extensions.notice' && e.text.startsWith('patient-echo saw the stop')), { timeout: 5000 }).toBe(true)
+      expect(Date.now() - stoppedAt).toBeLessThan(1000)
+      unwrap(await sent)
+      // It stopped because it was told, not because its timeout killed its host.
+      const info = unwrap(await env.t.core.request('extensions.list', undefined)).find((e) => e.name === 'patient-echo')!
+      expect(info).toMatchObject({ running: true, faults: 0, status: 'enabled' })
+    })
+  })
+
   it('a model that never stops calling is stopped after 8 rounds, with a notice', async () => {
     const env = await coreWith(['echo-tool'], true)
     try {

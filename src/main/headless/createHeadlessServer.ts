@@ -6,7 +6,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { headlessRoutes, TOKEN_QUERY } from '../../shared/bridge'
-import type { WireServerMessage } from '../../shared/contract'
+import { parseEvent, type WireServerMessage } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/errors'
 import type { ArborCore } from '../core/ArborCore'
 
@@ -133,7 +133,12 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     const send = (message: WireServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
     }
-    const off = core.on((event) => send({ kind: 'event', event }))
+    const off = core.on((event) => {
+      // Only events of the contract leave the process: a malformed one is a bug, logged and not sent.
+      const checked = parseEvent(event)
+      if (checked.ok) send({ kind: 'event', event })
+      else console.error(`Arbor: not sent: ${checked.message}`)
+    })
     ws.on('close', off)
     ws.on('message', (data) => {
       let message: { id?: unknown; name?: unknown; arg?: unknown }

@@ -1,5 +1,5 @@
 import { headlessRoutes, TOKEN_QUERY } from '../../../shared/bridge'
-import type { ArborEvent, WireClientMessage, WireServerMessage } from '../../../shared/contract'
+import { checkResult, parseEvent, type ArborEvent, type WireClientMessage, type WireServerMessage } from '../../../shared/contract'
 import { fail, type Result } from '../../../shared/errors'
 import type { ArborClient, ConnectionState } from './ArborClient'
 import { uploadFile } from './uploadFile'
@@ -56,13 +56,17 @@ export function createHeadlessClient(options: HeadlessClientOptions): ArborClien
     }
     if (!isServerMessage(message)) return
     if (message.kind === 'event') {
-      for (const listener of eventListeners) listener(message.event)
+      // What crosses the wire is checked against the contract: a malformed event is dropped, never half-applied.
+      const checked = parseEvent(message.event)
+      if (!checked.ok) return console.error(`Arbor: ${checked.message}`)
+      for (const listener of eventListeners) listener(checked.event)
       return
     }
     const entry = pending.get(message.id)
     if (!entry) return
     pending.delete(message.id)
-    entry.resolve(message.result)
+    const problem = message.result?.ok ? checkResult(entry.message.name, message.result.value) : null
+    entry.resolve(problem ? fail('INTERNAL', problem) : message.result)
   }
 
   const connect = () => {
