@@ -5,6 +5,7 @@ import type { BranchSwitchResult } from './branchSwitch'
 import type { TreeRenderResult } from './treeRender'
 import type { ExtensionHostMeasurement } from '../src/main/core/extensions/measureExtensionHost'
 import type { ToolRoundMeasurement } from './toolRound'
+import type { SessionEventsResult } from './sessionEvents'
 
 export type SpeedRow = RawSpeed
 
@@ -52,6 +53,7 @@ export function renderReport(
   results: ShapeResult[],
   branchSwitch: BranchSwitchResult & { shape: string },
   tree: TreeRenderResult,
+  events: SessionEventsResult,
   host: ExtensionHostMeasurement,
   tools: ToolRoundMeasurement,
   meta: { machine: Record<string, string>; quick: boolean; totalMs: number }) {
@@ -106,6 +108,16 @@ export function renderReport(
   lines.push(`| panning: frames over 25 ms | ${formatPercent(tree.panDroppedFrameShare)} of ${tree.panFrames} | none |`)
   targets.push({ what: 'tree first render ≤ 1000 ms (as excess)', value: tree.firstRenderMs / 1000 - 1, ok: tree.firstRenderMs < 1000 })
   targets.push({ what: 'tree selection ≤ 50 ms, worst (as excess)', value: tree.selectMaxMs / 50 - 1, ok: tree.selectMaxMs < 50 })
+  lines.push('', `## Session changes (${events.nodes.toLocaleString('en-US')} nodes): deltas, not views`, '')
+  lines.push('| measure | value | target |', '|---|---|---|')
+  lines.push(`| events of a star click (JSON) | ${formatBytes(events.starEventBytes)} | < 10 kB |`)
+  lines.push(`| session events of one turn (JSON, streamed tokens aside) | ${formatBytes(events.turnEventBytes)} | < 10 kB |`)
+  lines.push(`| the whole view (sent on open, switch and reconnect only) | ${formatBytes(events.fullViewBytes)} | — |`)
+  lines.push(`| building a change's delta (index, flags), median / worst of 50 | ${events.deltaBuildMedianMs.toFixed(3)} / ${events.deltaBuildMaxMs.toFixed(3)} ms | < 2 ms |`)
+  lines.push(`| the whole view from the index, median | ${events.fullViewBuildMs.toFixed(3)} ms | — |`)
+  targets.push({ what: 'star click events ≤ 10 kB (as excess)', value: events.starEventBytes / 10_000 - 1, ok: events.starEventBytes < 10_000 })
+  targets.push({ what: 'one turn’s session events ≤ 10 kB (as excess)', value: events.turnEventBytes / 10_000 - 1, ok: events.turnEventBytes < 10_000 })
+  targets.push({ what: 'delta build ≤ 2 ms, median (as excess)', value: events.deltaBuildMedianMs / 2 - 1, ok: events.deltaBuildMedianMs < 2 })
   lines.push('', '## Extension host (one Node process per extension)', '')
   lines.push('| measure | value | target |', '|---|---|---|')
   lines.push(`| host start (launch to extension loaded), median | ${f1(host.hostStartMs)} ms | — |`)

@@ -19,6 +19,7 @@ import { benchBranchSwitch } from './branchSwitch'
 import { benchTreeRender } from './treeRender'
 import { measureExtensionHost } from '../src/main/core/extensions/measureExtensionHost'
 import { benchToolRound } from './toolRound'
+import { benchSessionEvents } from './sessionEvents'
 import { dropPageCache, renderReport, type ShapeResult, type SpeedRow } from './report'
 
 const quick = process.argv.includes('--quick')
@@ -105,6 +106,8 @@ process.stderr.write('bench: 10,000-node tree in Chromium…\n')
 const rendererDir = join(import.meta.dirname, '../out/renderer')
 if (!existsSync(join(rendererDir, 'index.html'))) execFileSync(join(import.meta.dirname, '../node_modules/.bin/electron-vite'), ['build'], { stdio: 'inherit' })
 const treeRender = await benchTreeRender(10_000, rendererDir)
+process.stderr.write('bench: session events on 10,000 nodes…\n')
+const sessionEvents = await benchSessionEvents(10_000)
 process.stderr.write('bench: extension host…\n')
 const extensionHost = await measureExtensionHost({ starts: 5, roundTrips: 200 })
 process.stderr.write('bench: tool rounds…\n')
@@ -112,7 +115,7 @@ const toolRound = await benchToolRound(quick ? 5 : 20)
 const llama = await getArborLlama()
 const machine = { cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', gpu: llama.gpu || 'none', node: process.version }
 await mkdir(outDir, { recursive: true })
-const { markdown, json } = renderReport(results, branchSwitch, treeRender, extensionHost, toolRound, { machine, quick, totalMs: Date.now() - started })
+const { markdown, json } = renderReport(results, branchSwitch, treeRender, sessionEvents, extensionHost, toolRound, { machine, quick, totalMs: Date.now() - started })
 await writeFile(join(outDir, 'report.md'), markdown)
 await writeFile(join(outDir, 'report.json'), JSON.stringify(json, null, 2))
 console.log(markdown)

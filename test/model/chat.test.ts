@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_ANSWER } from '../../src/main/core/gguf-writer/makeDemoModel'
 import type { LoadSettings } from '../../src/shared/types'
+import { emptyCallContext } from '../../src/main/core/extensions/emptyCallContext'
+import type { TurnEvent } from '../../src/main/core/turns/TurnRunner'
 import { getDemoModelPath } from '../helpers/fixtures'
 import { codeOf, createTestCore, unwrap, type TestCore } from '../helpers/testCore'
 
@@ -77,6 +79,28 @@ describe('chat with the demo model', () => {
     const running = t.core.request('chat.send', { text: 'one' })
     expect(codeOf(await t.core.request('chat.send', { text: 'two' }))).toBe('GENERATION_IN_PROGRESS')
     unwrap(await running)
+  })
+
+  it('reports how far a long prompt has been read, and answers the same', async () => {
+    const events: TurnEvent[] = []
+    const long = 'Read all of this before you answer, every word of it. '.repeat(25)
+    for await (const event of t.core.runner.run({ systemPrompt: 'Be brief.', messages: [{ role: 'user', text: long }], callContext: () => emptyCallContext() }))
+      events.push(event)
+    const progress = events.flatMap((e) => (e.type === 'promptProgress' ? [e] : []))
+    const reply = events.find((e) => e.type === 'reply')
+    if (reply?.type !== 'reply') throw new Error('no reply')
+    const { stats, text } = reply.end
+    expect(stats.promptTokens).toBeGreaterThan(560)
+    expect(progress.length).toBeGreaterThanOrEqual(2)
+    expect(progress.map((p) => p.evaluated)).toEqual([...progress.map((p) => p.evaluated)].sort((a, b) => a - b))
+    expect(progress.every((p) => p.total === stats.promptTokens)).toBe(true)
+    // Read in chunks up to the last token, which starts the answer: what the cache did not hold, evaluated once.
+    expect(progress.at(-1)!.evaluated).toBe(stats.promptTokens - 1)
+    expect(progress[0]!.evaluated).toBeGreaterThan(stats.reusedTokens)
+    expect(stats.evaluatedTokens).toBe(stats.promptTokens - stats.reusedTokens)
+    expect(stats.reusedTokens).toBeLessThan(20)
+    expect(text).toBe(DEMO_ANSWER)
+    expect(events.findIndex((e) => e.type === 'promptProgress')).toBeLessThan(events.findIndex((e) => e.type === 'text'))
   })
 
   it('keeps messages as a tree: the system prompt is editable and counted', async () => {

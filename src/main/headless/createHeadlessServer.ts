@@ -62,8 +62,10 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes)
   }
 
-  const sendJson = (res: ServerResponse, status: number, body: Result<unknown>) => {
-    res.writeHead(status, { ...securityHeaders, 'content-type': 'application/json' })
+  /** `unreadBody`: the answer comes before the request's body was read; the connection closes after it, as a
+   * client still sending would otherwise meet a reset on its next request over the same connection. */
+  const sendJson = (res: ServerResponse, status: number, body: Result<unknown>, unreadBody = false) => {
+    res.writeHead(status, { ...securityHeaders, 'content-type': 'application/json', ...(unreadBody ? { connection: 'close' } : {}) })
     res.end(JSON.stringify(body))
   }
 
@@ -106,10 +108,10 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
     const url = new URL(req.url ?? '/', 'http://localhost')
     const isAuthorized = authorized(req, url)
     if (req.method === 'POST' && url.pathname === headlessRoutes.upload) {
-      if (!isAuthorized) return sendJson(res, 401, fail('UNAUTHORIZED', 'Missing or wrong token.'))
+      if (!isAuthorized) return sendJson(res, 401, fail('UNAUTHORIZED', 'Missing or wrong token.'), true)
       return void upload(req, res, url)
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, fail('BAD_REQUEST', 'Method not allowed.'))
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, fail('BAD_REQUEST', 'Method not allowed.'), true)
     if (!isAuthorized) {
       res.writeHead(401, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' })
       return res.end('Arbor headless: open the URL printed by `npm run serve`, with its ?token=.\n')

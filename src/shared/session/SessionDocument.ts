@@ -118,6 +118,16 @@ export class SessionDocument {
     return this.entryList
   }
 
+  /** How many entries there are, without building the `entries` snapshot. */
+  get size(): number {
+    return this.held.length
+  }
+
+  /** The last entry in file order, without building the `entries` snapshot. */
+  get last(): SessionEntry | undefined {
+    return this.held[this.held.length - 1]?.entry
+  }
+
   get(id: string): SessionEntry | undefined {
     return this.byId.get(id)?.entry
   }

@@ -34,6 +34,28 @@ function samplingOptions(sampling: Sampling, roomLeft: number): SamplingOptions 
   return options
 }
 
+/** Prompt tokens evaluated between two progress reports: a long prompt shows how far it has been read. */
+const PROMPT_CHUNK = 256
+
+/**
+ * Reads the part of the prompt the sequence does not hold yet, a chunk at a time, reporting progress after each;
+ * the last token is left for the generation (its logits start the answer). The chat then finds the whole prompt
+ * but that token in the KV cache. Only worth it for a prompt longer than one chunk, and only for one that fits.
+ */
+async function readPrompt(slot: Slot, prompt: readonly Token[], cached: number, signal: AbortSignal, progress: (evaluated: number) => void): Promise<void> {
+  const { sequence } = slot
+  const last = prompt.length - 1
+  // A prompt that does not fit is the chat's to shorten (it knows the history), not the sequence's to shift.
+  if (last - cached <= PROMPT_CHUNK || prompt.length >= sequence.contextSize - Math.ceil(sequence.contextSize / 10)) return
+  if (sequence.nextTokenIndex > cached) await sequence.eraseContextTokenRanges([{ start: cached, end: sequence.nextTokenIndex }])
+  for (let at = cached; at < last && !signal.aborted; ) {
+    const end = Math.min(last, at + PROMPT_CHUNK)
+    await sequence.evaluateWithoutGeneratingNewTokens(prompt.slice(at, end) as Token[])
+    at = end
+    progress(at)
+  }
+}
+
 const stopReasonOf = (reason: string | undefined): StopReason =>
   reason === 'abort' ? 'stopped' : reason === 'maxTokens' ? 'maxTokens' : reason === 'functionCalls' ? 'toolUse' : 'eos'
 
@@ -84,8 +106,11 @@ export async function* generateOnSlot(slot: Slot, g: SlotGeneration): AsyncGener
     if (error !== undefined) end.error = { code: 'GENERATION_FAILED', message: `The model failed while answering: ${error}` }
     return end
   }
-  const run = chat
-    .generateResponse(g.chatHistory, {
+  const run = readPrompt(slot, g.prompt, cachedPrefix, signal, (evaluated) => events.push({ type: 'promptProgress', evaluated, total: g.prompt.length }))
+    .then(() => {
+      if (signal.aborted) throw signal.reason
+    })
+    .then(() => chat.generateResponse(g.chatHistory, {
       ...(g.functions ? { functions: g.functions, documentFunctionParams: true } : {}),
       ...samplingOptions(g.request.sampling ?? {}, roomLeft),
       signal,
@@ -104,7 +129,7 @@ export async function* generateOnSlot(slot: Slot, g: SlotGeneration): AsyncGener
         reasoning += chunk.text
         events.push({ type: 'reasoning', text: chunk.text })
       },
-    })
+    }))
     .then(
       (response) => {
         text = response.response

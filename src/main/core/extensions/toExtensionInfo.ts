@@ -1,6 +1,6 @@
 import type { ExtensionInfo, ExtensionStatus, PermissionConsent } from '../../../shared/extensions/ExtensionInfo'
 import { enforcedInHost } from '../../../shared/extensions/enforcedInHost'
-import { needsConsent } from './permissionConsent'
+import { needsConsent } from './ExtensionPolicy'
 import type { RegistryEntry } from './RegistryEntry'
 
 /** What the registry knows of an entry beyond the entry itself: the user's choices about it. */

@@ -22,16 +22,7 @@ export function extensionRequests(parts: CoreParts): HandlersFor<'extensions.'> 
     'extensions.install': ({ path }) => viewsAfter(require().install(path)),
     'extensions.uninstall': ({ name }) => viewsAfter(require().uninstall(name)),
     'extensions.allow': ({ name, permissions }) => viewsAfter(require().allow(name, permissions)),
-    'extensions.setSettings': ({ name, settings }) => {
-      const extensions = require()
-      const info = extensions.list().find((e) => e.name === name)
-      if (!info) throw new ArborFailure('EXTENSION_NOT_FOUND', `No extension "${name}".`)
-      const unknown = Object.keys(settings).find((key) => !info.settings.some((s) => s.name === key))
-      if (unknown !== undefined) throw new ArborFailure('BAD_REQUEST', `${name} has no setting "${unknown}".`)
-      // Empty values are not settings: the manifest's default applies.
-      const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value.trim() !== ''))
-      return viewsAfter(extensions.setSettings(name, given))
-    },
+    'extensions.setSettings': ({ name, settings }) => viewsAfter(require().setSettings(name, settings)),
     'extensions.trustWorkspace': ({ folder, trusted }) => viewsAfter(require().trustWorkspace(folder, trusted)),
   }
 }

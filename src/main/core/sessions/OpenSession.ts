@@ -79,19 +79,13 @@ export class OpenSession {
 
   summary(): SessionSummary {
     const { doc, index } = this
-    let firstMessage: string | null = null
-    for (const node of index.list()) {
-      if (node.kind !== 'user') continue
-      firstMessage = node.text.slice(0, 200)
-      break
-    }
     return {
       id: doc.header.id,
       path: this.path,
       name: index.name ?? null,
-      updatedAt: Date.parse(doc.entries.at(-1)?.timestamp ?? doc.header.timestamp) || Date.now(),
+      updatedAt: Date.parse(doc.last?.timestamp ?? doc.header.timestamp) || Date.now(),
       nodeCount: index.size,
-      firstMessage,
+      firstMessage: index.first('user')?.text.slice(0, 200) ?? null,
     }
   }
 

@@ -59,6 +59,12 @@ export class SessionIndex {
     return this.nodes.get(id)
   }
 
+  /** The first node of a kind in file order (found without copying the nodes). */
+  first(kind: TreeNode['kind']): TreeNode | undefined {
+    for (const node of this.nodes.values()) if (node.kind === kind) return node
+    return undefined
+  }
+
   get name(): string | undefined {
     return this.sessionName
   }
@@ -158,7 +164,7 @@ export class SessionIndex {
         result = current
         break
       }
-      if (chain.length > this.doc.entries.length) break
+      if (chain.length > this.doc.size) break
       chain.push(current)
       current = entry.parentId
     }
