@@ -2,6 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
+import { findBrowser } from '../test/helpers/findBrowser'
+
+const browserPath = async (): Promise<string> => {
+  const found = await findBrowser()
+  if (found.path === null) throw new Error(`The tree benchmark needs a browser: ${found.reason}.`)
+  return found.path
+}
 import { ArborCore } from '../src/main/core/ArborCore'
 import { createHeadlessServer } from '../src/main/headless/createHeadlessServer'
 import { SessionDocument } from '../src/shared/session/SessionDocument'
@@ -48,7 +55,7 @@ export async function benchTreeRender(count: number, rendererDir: string): Promi
   const core = await ArborCore.create({ modelsFolder: join(root, 'models'), sessionsFolder, transport: 'headless', watchModels: false })
   const server = await createHeadlessServer({ core, rendererDir })
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: await browserPath(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   })
   try {

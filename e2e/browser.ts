@@ -2,10 +2,17 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { describe } from 'vitest'
+import { BROWSER_ARGS, findBrowser } from '../test/helpers/findBrowser'
 import { createHeadlessServer, type HeadlessServer } from '../src/main/headless/createHeadlessServer'
 import { ArborCore, type ArborCoreOptions } from '../src/main/core/ArborCore'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** The browser these specs drive (see `findBrowser`); without one they skip, saying why, as the Electron spec does. */
+export const browserFound = await findBrowser()
+if (browserFound.path === null) console.log(`Browser e2e skipped: ${browserFound.reason}.`)
+
+/** `describe` for specs that need the browser: skipped when there is none. */
+export const describeInBrowser: typeof describe = browserFound.path ? describe : (describe.skip as typeof describe)
 export const ARTIFACTS = join(import.meta.dirname, '../test-results/e2e')
 
 export type Headless = {
@@ -19,7 +26,7 @@ export type Headless = {
 }
 
 /**
- * Arbor's headless mode on a free port with an empty models folder, and Debian's Chromium on it. The extension
+ * Arbor's headless mode on a free port with an empty models folder, and a Chromium on it. The extension
  * state file is a fresh one in the same temporary folder unless `extensionStateFile` names one (to restart with it).
  */
 export async function startHeadless(options: Pick<ArborCoreOptions, 'extensions' | 'extensionStateFile'> = {}): Promise<Headless> {
@@ -29,10 +36,8 @@ export async function startHeadless(options: Pick<ArborCoreOptions, 'extensions'
   const extensionStateFile = options.extensionStateFile ?? join(root, 'extensions.json')
   const core = await ArborCore.create({ modelsFolder, sessionsFolder: join(root, 'sessions'), transport: 'headless', memorySampleMs: 500, ...options, extensionStateFile })
   const server = await createHeadlessServer({ core, rendererDir: join(import.meta.dirname, '../out/renderer') })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  if (browserFound.path === null) throw new Error(`No browser: ${browserFound.reason}`)
+  const browser = await chromium.launch({ executablePath: browserFound.path, args: BROWSER_ARGS })
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
   await mkdir(ARTIFACTS, { recursive: true })
   return {

@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { ArborCoreOptions } from '../src/main/core/ArborCore'
-import { startHeadless, type Headless } from './browser'
+import { describeInBrowser, startHeadless, type Headless } from './browser'
 
 const notesReader = join(import.meta.dirname, '../test/fixtures/extensions/consent/notes-reader')
 
@@ -12,7 +12,7 @@ const notesReader = join(import.meta.dirname, '../test/fixtures/extensions/conse
  * for "Allow and enable"; a working folder's extension waits for "Trust this folder"; and after the headless
  * server restarts on the same state file, what the user chose still holds.
  */
-describe('extension consent, trust and restarts in a browser', () => {
+describeInBrowser('extension consent, trust and restarts in a browser', () => {
   let h: Headless
   let home: string
   let work: string

@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DEMO_ANSWER } from '../src/main/core/gguf-writer/makeDemoModel'
-import { dropFile, startHeadless, type Headless } from './browser'
+import { describeInBrowser, dropFile, startHeadless, type Headless } from './browser'
 
 /** The extension manager and commands in Chromium, with the bundled extensions and a breakable one. */
-describe('extensions in a browser', () => {
+describeInBrowser('extensions in a browser', () => {
   let h: Headless
   let home: string
   beforeAll(async () => {

@@ -1,12 +1,12 @@
 import { copyFile, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DEMO_ANSWER } from '../src/main/core/gguf-writer/makeDemoModel'
 import { getDemoModelPath, getShapePath } from '../test/helpers/fixtures'
-import { dropFile, startHeadless, type Headless } from './browser'
+import { describeInBrowser, dropFile, startHeadless, type Headless } from './browser'
 
 /** The app in Debian's Chromium against headless mode, as a person uses it. */
-describe('Arbor in a browser (headless mode)', () => {
+describeInBrowser('Arbor in a browser (headless mode)', () => {
   let h: Headless
   beforeAll(async () => {
     h = await startHeadless()

@@ -1,13 +1,13 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ECHO_SCRIPT, toolScriptText } from '../src/main/core/gguf-writer/makeToolCallingModel'
 import { getToolCallingModelPath } from '../test/helpers/fixtures'
-import { dropFile, startHeadless, type Headless } from './browser'
+import { describeInBrowser, dropFile, startHeadless, type Headless } from './browser'
 
 /** A model calls an extension's tool in Chromium: the call, its result and the answer after it are shown. */
-describe('tool calls in a browser', () => {
+describeInBrowser('tool calls in a browser', () => {
   let h: Headless
   let userFolder: string
   beforeAll(async () => {

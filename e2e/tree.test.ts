@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DEMO_ANSWER } from '../src/main/core/gguf-writer/makeDemoModel'
-import { dropFile, startHeadless, type Headless } from './browser'
+import { describeInBrowser, dropFile, startHeadless, type Headless } from './browser'
 
 /** The conversation tree in Chromium: build it by chatting, move, organise, reload, import. */
-describe('conversation tree in a browser', () => {
+describeInBrowser('conversation tree in a browser', () => {
   let h: Headless
   beforeAll(async () => {
     h = await startHeadless()

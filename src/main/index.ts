@@ -5,6 +5,7 @@ import { IPC_EVENT, IPC_REQUEST } from '../shared/ipcChannels'
 import { fail } from '../shared/errors'
 import { ArborCore } from './core/ArborCore'
 import { defaultExtensionFolders, defaultModelsFolder } from './core/arborHome'
+import { esbuildBinaryPath } from './core/packagedPaths'
 import { createUtilityHostLauncher } from './electron/createUtilityHostLauncher'
 
 const CSP =
@@ -48,6 +49,10 @@ function createWindow(): BrowserWindow {
   else void win.loadFile(rendererFile)
   return win
 }
+
+// Extensions are compiled with esbuild, which runs its own binary: in a packed app, the unpacked one.
+const esbuildBinary = app.isPackaged && !process.env.ESBUILD_BINARY_PATH ? esbuildBinaryPath(import.meta.url) : null
+if (esbuildBinary) process.env.ESBUILD_BINARY_PATH = esbuildBinary
 
 app.enableSandbox()
 

@@ -68,6 +68,17 @@ describe('loading a model', () => {
     unwrap(await t.core.request('model.load', { path: small, settings }))
   })
 
+  it('a load of another model cancelled before it began leaves the loaded one loaded, and says so', async () => {
+    unwrap(await t.core.request('model.load', { path: small, settings }))
+    const other = t.core.request('model.load', { path: small, settings: { ...settings, contextSize: 256 } })
+    unwrap(await t.core.request('model.cancelLoad', undefined))
+    expect(codeOf(await other)).toBe('LOAD_CANCELLED')
+    const snapshot = unwrap(await t.core.request('app.snapshot', undefined))
+    expect(snapshot.load).toMatchObject({ status: 'loaded', model: { settings: { contextSize: 512 } } })
+    expect(codeOf(await t.core.request('session.new', undefined))).toBe('ok')
+    expect(codeOf(await t.core.request('chat.send', { text: 'Still here?', maxTokens: 4 }))).toBe('ok')
+  })
+
   it('cancels while llama.cpp builds the model, and frees what it had built', async () => {
     await t.core.request('model.unload', undefined)
     const fdsBefore = openFds()

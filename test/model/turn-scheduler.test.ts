@@ -4,7 +4,7 @@ import type { TurnEvent, TurnRequest } from '../../src/main/core/turns/TurnRunne
 import { emptyCallContext } from '../../src/main/core/extensions/emptyCallContext'
 import type { LoadSettings } from '../../src/shared/types'
 import { getDemoModelPath } from '../helpers/fixtures'
-import { codeOf, createTestCore, unwrap, type TestCore } from '../helpers/testCore'
+import { codeOf, createTestCore, unwrap, viewOf, type TestCore } from '../helpers/testCore'
 
 const settings: LoadSettings = { contextSize: 1024, sequences: 2, gpuLayers: 0, kvCacheType: 'F16', threads: 1 }
 
@@ -94,6 +94,42 @@ describe('turns scheduled over the sequences of a context', () => {
     expect(events(i)).toContain('queued')
     expect(order).toEqual(['first', 'interactive', 'background'])
     for (const events of [[...firstEvents, ...rest], b, i]) expect(replyOf(events).end.text).toBe(DEMO_ANSWER)
+  })
+
+  it('a reader that stops while its turn waits (a client that went away) leaves the sequences free', async () => {
+    const first = t.core.runner.run(request('Holding the only sequence.'))
+    for (;;) if (((await first.next()).value as TurnEvent).type === 'started') break
+    const gone = t.core.runner.run(request('Gone before its turn.'))
+    expect(((await gone.next()).value as TurnEvent).type).toBe('round')
+    expect(((await gone.next()).value as TurnEvent).type).toBe('queued')
+    await gone.return(undefined)
+    await collect(first)
+    // Had the one that left kept its place or its sequence, this would wait forever.
+    const next = await collect(t.core.runner.run(request('The next one.')))
+    expect(events(next)).not.toContain('queued')
+    expect(replyOf(next).end.text).toBe(DEMO_ANSWER)
+  })
+
+  it('a message from the chat when the model is busy and its queue full: a failed reply in the tree, not a lost bubble', async () => {
+    const busy = await createTestCore({ queueLimit: 0 })
+    try {
+      unwrap(await busy.core.request('model.load', { path: await getDemoModelPath(), settings: { ...settings, sequences: 1 } }))
+      const holder = busy.core.runner.run(request('Holding the only sequence.'))
+      for (;;) if (((await holder.next()).value as TurnEvent).type === 'started') break
+      busy.events.length = 0
+      const sent = await busy.core.request('chat.send', { text: 'Anyone there?' })
+      expect(codeOf(sent)).toBe('GENERATION_FAILED')
+      const start = busy.events.find((e) => e.type === 'chat.turnStart')
+      const end = busy.events.find((e) => e.type === 'chat.turnEnd')
+      expect(start?.type === 'chat.turnStart' && end?.type === 'chat.turnEnd' && end.pendingId === start.assistant.id).toBe(true)
+      const view = await viewOf(busy)
+      const reply = view.nodes.find((n) => n.kind === 'assistant')!
+      expect(reply.error).toMatch(/busy/)
+      expect(view.leafId).toBe(reply.id)
+      await collect(holder)
+    } finally {
+      await busy.dispose()
+    }
   })
 
   it('Unload stops queued and running turns alike, each ending as stopped', async () => {

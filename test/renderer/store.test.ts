@@ -168,4 +168,39 @@ describe('the renderer store, fed the core’s events', () => {
     emit({ type: 'session.changed', delta: { sessionId: 'session-2', seq: 2, upserted: [node('y', 'x', 'assistant', 'Here')], leafId: 'y' } })
     expect(store.getState().path).toEqual(['x', 'y'])
   })
+
+  it('keeps the answer being written when a whole view arrives meanwhile', async () => {
+    const { store, emit, setSnapshot } = await startedStore()
+    emit({ type: 'chat.turnStart', user: null, assistant: node('pending-1', 'u2', 'assistant', '', { tokens: null }) })
+    emit({ type: 'chat.token', nodeId: 'pending-1', text: 'Half an' })
+    setSnapshot(view(9))
+    await store.getState().refreshSnapshot()
+    expect(store.getState().session.seq).toBe(9)
+    expect(store.getState().path).toEqual(['u1', 'a1', 'u2', 'pending-1'])
+    emit({ type: 'chat.token', nodeId: 'pending-1', text: ' answer' })
+    expect(store.getState().streaming).toEqual({ nodeId: 'pending-1', text: 'Half an answer' })
+  })
+
+  it('asks for one snapshot at a time, and after one failed does not ask again at once', async () => {
+    let snapshots = 0
+    let broken = false
+    const t = testClient({
+      'app.snapshot': () => {
+        snapshots++
+        return broken ? fail('INTERNAL', 'The answer to "app.snapshot" is malformed.') : ok(snapshot(view(5)))
+      },
+      'extensions.list': () => ok([]),
+    })
+    const store = createArborStore(t.client)
+    store.getState().start()
+    await expect.poll(() => store.getState().ready).toBe(true)
+    broken = true
+    // Changes it cannot apply (a gap each): one snapshot, which fails; then no storm of them.
+    for (let seq = 7; seq < 17; seq++) t.emit({ type: 'session.changed', delta: delta(seq, {}) })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    for (let seq = 17; seq < 27; seq++) t.emit({ type: 'session.changed', delta: delta(seq, {}) })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(snapshots).toBe(2)
+    expect(store.getState().error?.message).toMatch(/malformed/)
+  })
 })

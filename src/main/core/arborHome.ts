@@ -1,5 +1,6 @@
 import os from 'node:os'
 import { join } from 'node:path'
+import { toUnpacked } from './packagedPaths'
 
 /** Where Arbor keeps its files: `ARBOR_HOME`, else `~/.arbor`. Shared by the app, headless mode and the CLI. */
 export const arborHome = (): string => process.env.ARBOR_HOME ?? join(os.homedir(), '.arbor')
@@ -11,9 +12,12 @@ export const DEMO_FILE_NAME = 'arbor-demo.gguf'
 /** The user's extension choices (disabled, settings, allowed permissions, trusted folders). */
 export const defaultExtensionStateFile = (): string => join(arborHome(), 'extensions.json')
 
-/** Where Arbor finds extensions: the bundled ones beside the app, the user's in `~/.arbor/extensions`. */
+/**
+ * Where Arbor finds extensions: the bundled ones beside the app (unpacked from the archive of a packed app: their
+ * hosts read them as files), the user's in `~/.arbor/extensions`.
+ */
 export const defaultExtensionFolders = (appRoot: string): { bundledFolder: string; userFolder: string; watch: boolean } => ({
-  bundledFolder: join(appRoot, 'resources/extensions'),
+  bundledFolder: toUnpacked(join(appRoot, 'resources/extensions')),
   userFolder: join(arborHome(), 'extensions'),
   // An edited file of a user extension reloads it: the author sees the change without a restart.
   watch: true,

@@ -11,7 +11,7 @@ import type { TurnStats } from '../../../shared/types'
 import type { Engine } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
 import type { SessionService } from '../sessions/SessionService'
-import type { TurnRunner } from '../turns/TurnRunner'
+import type { TurnEvent, TurnRunner } from '../turns/TurnRunner'
 import { extensionCallContext } from './extensionCallContext'
 
 const SUMMARY_PROMPT =
@@ -48,6 +48,18 @@ function assistantMessage(end: EngineEnd, toolCalls: ToolCallRef[]): AssistantMe
   return message
 }
 
+/** The end of a turn that failed before the model answered. */
+const failedEnd = (cause: ArborFailure, model: string): EngineEnd => ({
+  type: 'end',
+  reason: 'error',
+  text: '',
+  reasoning: '',
+  toolCalls: [],
+  model,
+  stats: { promptTokens: 0, reusedTokens: 0, evaluatedTokens: 0, contextSize: 0, generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, totalMs: 0, stopReason: 'error', threads: 0 },
+  error: { code: 'GENERATION_FAILED', message: cause.message },
+})
+
 const commonAncestor = (path: readonly { id: string }[], other: ReadonlySet<string>): string | null =>
   [...path].reverse().find((e) => other.has(e.id))?.id ?? null
 
@@ -57,6 +69,8 @@ const commonAncestor = (path: readonly { id: string }[], other: ReadonlySet<stri
  */
 export class TreeTurns {
   private turn: { controller: AbortController; done: Promise<void> } | null = null
+  /** Why no turn may start now (a model being replaced, another session opening); null when one may. */
+  private held: string | null = null
 
   constructor(
     private readonly sessions: SessionService,
@@ -70,6 +84,22 @@ export class TreeTurns {
 
   get generating(): boolean {
     return this.turn !== null
+  }
+
+  /**
+   * Stops the turn being written and lets none start until `work` is done: a model being loaded or unloaded, or
+   * another session opening. A message sent meanwhile is refused (`LOAD_IN_PROGRESS`) rather than answered by a
+   * model that is about to go.
+   */
+  async holding<T>(why: string, stopFirst: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+    const before = this.held
+    this.held = why
+    try {
+      await stopFirst()
+      return await work()
+    } finally {
+      this.held = before
+    }
   }
 
   /** Stops the answer being written; resolves once it is stored as stopped and the turn is over. */
@@ -87,6 +117,7 @@ export class TreeTurns {
 
   /** Claims the tree's one turn; `finish` ends it (every UI then hears that nothing is generating). */
   private begin(): { signal: AbortSignal; finish(): void } {
+    if (this.held) throw new ArborFailure('LOAD_IN_PROGRESS', `${this.held}; send the message when it is done.`)
     if (!this.engine.loaded) throw new ArborFailure('NO_MODEL_LOADED', 'Load a model before sending a message.')
     if (this.turn) throw new ArborFailure('GENERATION_IN_PROGRESS', 'A reply is still being written. Stop it or wait.')
     const controller = new AbortController()
@@ -158,52 +189,69 @@ export class TreeTurns {
    * stored, whatever the user selects meanwhile) and each tool result under its call. Returns the last reply.
    */
   private async answer(parent: TreeNode | null, signal: AbortSignal, maxTokens: number | undefined): Promise<TreeNode> {
-    let at = parent?.id ?? null
-    let pendingId = ''
-    let last: TreeNode | null = null
-    let failure: ArborFailure | null = null
-    this.sessions.moveTo(at)
+    const state = { at: parent?.id ?? null, pendingId: '', announced: false, last: null as TreeNode | null, failure: null as ArborFailure | null }
+    this.sessions.moveTo(state.at)
     const turn = this.runner.run(
       {
         systemPrompt: this.sessions.systemPrompt(),
-        messages: this.sessions.contextAt(at),
+        messages: this.sessions.contextAt(state.at),
         sampling: maxTokens === undefined ? {} : { maxTokens },
         maxToolRounds: this.maxToolRounds,
         callContext: (systemPrompt) => this.callContext(systemPrompt),
       },
       signal,
     )
-    for await (const event of turn) {
-      if (event.type === 'round') {
-        pendingId = `pending-${randomBytes(3).toString('hex')}`
-        const pending: TreeNode = { id: pendingId, parentId: at, kind: 'assistant', text: '', tokens: null, label: null, timestamp: new Date().toISOString() }
-        this.emit({ type: 'chat.turnStart', user: event.round === 1 && parent?.kind === 'user' ? parent : null, assistant: pending })
-      } else if (event.type === 'text') {
-        this.emit({ type: 'chat.token', nodeId: pendingId, text: event.text })
-      } else if (event.type === 'reply') {
-        const id = await this.sessions.append({ type: 'message', message: assistantMessage(event.end, event.toolCalls) }, at)
-        await this.sessions.append({ type: 'custom', customType: 'arbor.turn', data: { targetId: id, stats: event.end.stats } }, id)
-        event.message.id = id
-        at = id
-        this.sessions.moveTo(id)
-        last = this.sessions.node(id)
-        this.emit({ type: 'chat.turnEnd', pendingId, node: last })
-        // Fire and forget: a slow turnEnd hook must not hold the reply (each call has its own timeout).
-        void this.extensions?.emit('turnEnd', { nodeId: id, text: event.end.text, stopReason: event.end.reason }, this.callContext(event.systemPrompt))
-        if (event.end.error) failure = ArborFailure.from(event.end.error)
-      } else if (event.type === 'toolProgress') {
-        if (last) this.emit({ type: 'chat.toolProgress', nodeId: last.id, callId: event.call.id, text: event.text })
-      } else if (event.type === 'toolResult') {
-        at = await this.sessions.append({ type: 'message', message: event.result }, at)
-        event.message.id = at
-        this.sessions.moveTo(at)
-      } else if (event.type === 'roundLimit') {
-        this.emit({ type: 'extensions.notice', extension: 'arbor', text: `The model called tools ${event.rounds} times in a row; Arbor stopped there. Send a message to go on.` })
-      }
+    try {
+      for await (const event of turn) await this.store(event, parent, state)
+    } catch (error) {
+      const cause = ArborFailure.wrap(error, 'GENERATION_FAILED')
+      if (!state.announced) throw cause
+      // The answer announced (its bubble shown) never came: it is stored as a failed reply, so that the tree says
+      // what happened and every UI drops the bubble; the request answers that the model failed.
+      const id = await this.sessions.append({ type: 'message', message: assistantMessage(failedEnd(cause, this.engine.loaded?.facts.fileName ?? ''), []) }, state.at)
+      this.sessions.moveTo(id)
+      this.emit({ type: 'chat.turnEnd', pendingId: state.pendingId, node: this.sessions.node(id) })
+      throw new ArborFailure('GENERATION_FAILED', `The answer could not be written: ${cause.message}`)
     }
-    if (failure) throw failure
-    if (!last) throw new ArborFailure('GENERATION_FAILED', 'The model gave no answer.')
-    return last
+    if (state.failure) throw state.failure
+    if (!state.last) throw new ArborFailure('GENERATION_FAILED', 'The model gave no answer.')
+    return state.last
+  }
+
+  /** Stores what one event of the turn says, and tells every UI. */
+  private async store(
+    event: TurnEvent,
+    parent: TreeNode | null,
+    state: { at: string | null; pendingId: string; announced: boolean; last: TreeNode | null; failure: ArborFailure | null },
+  ): Promise<void> {
+    if (event.type === 'round') {
+      state.pendingId = `pending-${randomBytes(3).toString('hex')}`
+      state.announced = true
+      const pending: TreeNode = { id: state.pendingId, parentId: state.at, kind: 'assistant', text: '', tokens: null, label: null, timestamp: new Date().toISOString() }
+      this.emit({ type: 'chat.turnStart', user: event.round === 1 && parent?.kind === 'user' ? parent : null, assistant: pending })
+    } else if (event.type === 'text') {
+      this.emit({ type: 'chat.token', nodeId: state.pendingId, text: event.text })
+    } else if (event.type === 'reply') {
+      const id = await this.sessions.append({ type: 'message', message: assistantMessage(event.end, event.toolCalls) }, state.at)
+      await this.sessions.append({ type: 'custom', customType: 'arbor.turn', data: { targetId: id, stats: event.end.stats } }, id)
+      event.message.id = id
+      state.at = id
+      state.announced = false
+      this.sessions.moveTo(id)
+      state.last = this.sessions.node(id)
+      this.emit({ type: 'chat.turnEnd', pendingId: state.pendingId, node: state.last })
+      // Fire and forget: a slow turnEnd hook must not hold the reply (each call has its own timeout).
+      void this.extensions?.emit('turnEnd', { nodeId: id, text: event.end.text, stopReason: event.end.reason }, this.callContext(event.systemPrompt))
+      if (event.end.error) state.failure = ArborFailure.from(event.end.error)
+    } else if (event.type === 'toolProgress') {
+      if (state.last) this.emit({ type: 'chat.toolProgress', nodeId: state.last.id, callId: event.call.id, text: event.text })
+    } else if (event.type === 'toolResult') {
+      state.at = await this.sessions.append({ type: 'message', message: event.result }, state.at)
+      event.message.id = state.at
+      this.sessions.moveTo(state.at)
+    } else if (event.type === 'roundLimit') {
+      this.emit({ type: 'extensions.notice', extension: 'arbor', text: `The model called tools ${event.rounds} times in a row; Arbor stopped there. Send a message to go on.` })
+    }
   }
 
   /**

@@ -39,6 +39,8 @@ export class LocalEngine implements Engine {
   private loadState: LoadState = { status: 'idle' }
   private current: { runtime: ModelRuntime; loaded: LoadedModel } | null = null
   private loading: AbortController | null = null
+  /** The model being freed: a load, an unload or a dispose that comes meanwhile waits for it. */
+  private closing: Promise<void> | null = null
   private readonly listeners = new Set<(state: LoadState) => void>()
   private disposed = false
 
@@ -184,6 +186,11 @@ export class LocalEngine implements Engine {
         },
         this.options.queueLimit,
       )
+      if (this.disposed || signal.aborted) {
+        // Cancelled or shut down while llama.cpp finished building it: it must not stay loaded unowned.
+        await runtime.close()
+        throw new ArborFailure('LOAD_CANCELLED', 'The load was cancelled.')
+      }
       const after = await this.sample()
       const loaded: LoadedModel = {
         facts,
@@ -197,8 +204,10 @@ export class LocalEngine implements Engine {
       return loaded
     } catch (error) {
       const failure = ArborFailure.wrap(error, 'LOAD_FAILED')
-      if (failure.code === 'LOAD_CANCELLED') this.setState({ status: 'idle' })
-      else if (failure.code !== 'MODEL_TOO_LARGE' || this.loadState.status !== 'loaded') this.setState({ status: 'error', path, error: failure.toError() })
+      // A load that failed before it replaced the loaded model leaves that one loaded (and says so).
+      if (this.current) this.setState({ status: 'loaded', model: this.current.loaded })
+      else if (failure.code === 'LOAD_CANCELLED') this.setState({ status: 'idle' })
+      else this.setState({ status: 'error', path, error: failure.toError() })
       throw failure
     } finally {
       this.loading = null
@@ -207,10 +216,20 @@ export class LocalEngine implements Engine {
 
   async unload(): Promise<boolean> {
     const current = this.current
-    if (!current) return false
+    if (!current) {
+      // Another caller is freeing it: done when that is.
+      await this.closing
+      return false
+    }
     // No new generation starts; the running ones are stopped and stored before the model goes.
     this.current = null
-    await current.runtime.close()
+    const closing = current.runtime.close()
+    this.closing = closing
+    try {
+      await closing
+    } finally {
+      if (this.closing === closing) this.closing = null
+    }
     if (this.loadState.status === 'loaded') this.setState({ status: 'idle' })
     return true
   }

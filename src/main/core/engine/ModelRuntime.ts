@@ -8,7 +8,7 @@ import { contextOptions } from './estimateMemory'
 import { generateOnSlot } from './generateOnSlot'
 import { Leases } from './Leases'
 import { readFileWithProgress } from './readFileWithProgress'
-import { SequenceScheduler, type Slot } from './SequenceScheduler'
+import { SequenceScheduler, type Assignment, type Slot } from './SequenceScheduler'
 import { renderPrompt, toFunctions } from './renderPrompt'
 
 export type LoadOptions = {
@@ -125,13 +125,18 @@ export class ModelRuntime {
    */
   async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
     const lease = this.leases.take(signal)
+    // A reader that stops while this waits in the queue takes it out of the queue.
+    const waiting = new AbortController()
+    let assignment: Promise<Assignment> | null = null
+    let assigned: Assignment | null = null
     try {
       const started = performance.now()
       const functions = toFunctions(request.tools ?? [])
       const { chatHistory, tokens: prompt } = this.render(request)
-      const { ahead, assignment } = this.scheduler.request(prompt, request.priority ?? 'interactive', lease.signal)
-      if (ahead > 0 || this.scheduler.running >= this.slots.length) yield { type: 'queued', ahead }
-      const assigned = await assignment.catch((error: unknown) => {
+      const queued = this.scheduler.request(prompt, request.priority ?? 'interactive', AbortSignal.any([lease.signal, waiting.signal]))
+      assignment = queued.assignment
+      if (!queued.immediate) yield { type: 'queued', ahead: queued.ahead }
+      assigned = await assignment.catch((error: unknown) => {
         if (lease.signal.aborted) return null
         throw error
       })
@@ -139,13 +144,15 @@ export class ModelRuntime {
         yield stoppedBeforeStart(prompt.length, this.context.currentThreads, this.modelName, started)
         return
       }
-      try {
-        await this.scheduler.prepare(assigned)
-        yield* generateOnSlot(assigned.slot, { request, chatHistory, prompt, functions, signal: lease.signal, started, threads: this.context.currentThreads, modelName: this.modelName })
-      } finally {
-        this.scheduler.release(assigned.slot)
-      }
+      await this.scheduler.prepare(assigned)
+      yield* generateOnSlot(assigned.slot, { request, chatHistory, prompt, functions, signal: lease.signal, started, threads: this.context.currentThreads, modelName: this.modelName })
     } finally {
+      if (assigned) this.scheduler.release(assigned.slot)
+      else if (assignment) {
+        // Left before its turn came: out of the queue, or, had the turn just come, the sequence given back.
+        waiting.abort()
+        void assignment.then((a) => this.scheduler.unassign(a), () => undefined)
+      }
       lease.release()
     }
   }
@@ -155,7 +162,11 @@ export class ModelRuntime {
    * context and the model. Safe to call twice.
    */
   async close(): Promise<void> {
-    await this.leases.close()
+    if (!(await this.leases.close())) {
+      // Something still runs on it after the wait: freeing the memory under it could crash the process.
+      console.error(`Arbor: ${this.modelName} is still in use ${this.leases.count} time(s) after the wait; its memory is not freed.`)
+      return
+    }
     for (const slot of this.slots) slot.chat.dispose()
     await this.context.dispose()
     await this.model.dispose()

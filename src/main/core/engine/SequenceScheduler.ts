@@ -53,11 +53,11 @@ export class SequenceScheduler {
    * it is this generation's turn. `ahead` is how many go first. Throws `ENGINE_BUSY` when the queue is full; the
    * assignment rejects with the signal's reason when it aborts while waiting.
    */
-  request(prompt: readonly Token[], priority: GenerationPriority, signal: AbortSignal): { ahead: number; assignment: Promise<Assignment> } {
+  request(prompt: readonly Token[], priority: GenerationPriority, signal: AbortSignal): { ahead: number; immediate: boolean; assignment: Promise<Assignment> } {
     const ahead = this.waiting.filter((w) => priority === 'background' || w.priority === 'interactive').length
     if (ahead === 0) {
       const now = this.assign(prompt)
-      if (now) return { ahead: 0, assignment: Promise.resolve(now) }
+      if (now) return { ahead: 0, immediate: true, assignment: Promise.resolve(now) }
     }
     if (this.waiting.length >= this.queueLimit)
       throw new ArborFailure('ENGINE_BUSY', `The model is busy: ${this.running} answers are being written and ${this.waiting.length} wait. Try again shortly.`, {
@@ -79,7 +79,13 @@ export class SequenceScheduler {
       if (signal.aborted) abort()
       else signal.addEventListener('abort', abort, { once: true })
     })
-    return { ahead, assignment }
+    return { ahead, immediate: false, assignment }
+  }
+
+  /** An assignment its generation will not use: its sequences are idle again. */
+  unassign(assignment: Assignment): void {
+    if (assignment.copyFrom) this.release(assignment.copyFrom.slot)
+    this.release(assignment.slot)
   }
 
   /** Copies the assignment's warm prefix into its sequence (if any); the source sequence is then free again. */

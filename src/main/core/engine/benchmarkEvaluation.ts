@@ -9,6 +9,14 @@ export type RawSpeed = {
   generationTokensPerSecond: number
 }
 
+/** A model loaded once for raw measurements: each `measure` runs on a fresh context, as llama-bench does. */
+export async function openRawBench(llama: Llama, path: string): Promise<{ measure(threads: number, options: { promptTokens: number; generateTokens: number }): Promise<RawSpeed>; dispose(): Promise<void> }> {
+  const model = await llama.loadModel({ modelPath: path, gpuLayers: llama.gpu ? 'max' : 0 })
+  // Warm up: the first evaluation pays the page faults of the mapped weights.
+  await measureSpeed(model, 1, { promptTokens: 32, generateTokens: 4 })
+  return { measure: (threads, options) => measureSpeed(model, threads, options), dispose: () => model.dispose() }
+}
+
 /** Loads the model once and measures raw speed for each thread count. */
 export async function benchmarkEvaluation(
   llama: Llama,

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { toUnpacked } from '../packagedPaths'
 
 const built = new Map<string, Promise<string>>()
 
@@ -17,8 +17,8 @@ const built = new Map<string, Promise<string>>()
  * @param outDir Defaults to `<tmp>/arbor-extension-host-<user id>`.
  */
 export function buildHostScript(outDir = join(os.tmpdir(), `arbor-extension-host-${os.userInfo().uid}`)): Promise<string> {
-  const prebuilt = fileURLToPath(new URL('./hostMain.cjs', import.meta.url))
-  if (existsSync(prebuilt)) return Promise.resolve(prebuilt)
+  const prebuilt = prebuiltHostScript()
+  if (prebuilt) return Promise.resolve(prebuilt)
   let promise = built.get(outDir)
   if (!promise) {
     promise = bundle(outDir)
@@ -28,7 +28,19 @@ export function buildHostScript(outDir = join(os.tmpdir(), `arbor-extension-host
   return promise
 }
 
+/**
+ * The host script the app build emitted beside this module (`out/main/hostMain.cjs`), as a file a process can
+ * run: in a packed app, its unpacked copy. Null when it is not there (run from source).
+ * @param moduleDir Defaults to this module's folder.
+ */
+export function prebuiltHostScript(moduleDir = dirname(fileURLToPath(import.meta.url)), exists: (path: string) => boolean = existsSync): string | null {
+  const path = toUnpacked(join(moduleDir, 'hostMain.cjs'), exists)
+  return exists(path) ? path : null
+}
+
 async function bundle(outDir: string): Promise<string> {
+  // Loaded when needed: in a packed app esbuild learns where its unpacked binary is before it loads.
+  const { build } = await import('esbuild')
   const result = await build({
     entryPoints: [fileURLToPath(new URL('./hostMain.ts', import.meta.url))],
     bundle: true,

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path'
-import { build, type Message } from 'esbuild'
+import type { Message } from 'esbuild'
 import { fail, ok, type Result } from '../../../shared/errors'
 
 const describe = (m: Message): string => {
@@ -15,6 +15,8 @@ const describe = (m: Message): string => {
  */
 export async function compileExtension(entryPath: string): Promise<Result<string>> {
   try {
+    // Loaded when needed: in a packed app esbuild learns where its unpacked binary is before it loads.
+    const { build } = await import('esbuild')
     const result = await build({
       entryPoints: [entryPath],
       absWorkingDir: dirname(entryPath),

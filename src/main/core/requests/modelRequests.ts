@@ -31,10 +31,8 @@ export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.
       const controller = new AbortController()
       loading = controller
       try {
-        await parts.stopTurns()
-        const loaded = await engine.load(
-          { ref: fileRef(path), settings, override },
-          { signal: controller.signal, onProgress: (p) => emit({ type: 'model.loadProgress', path, ...p }) },
+        const loaded = await parts.turns.holding('A model is loading', parts.stopTurns, () =>
+          engine.load({ ref: fileRef(path), settings, override }, { signal: controller.signal, onProgress: (p) => emit({ type: 'model.loadProgress', path, ...p }) }),
         )
         parts.announce('modelLoaded')
         return loaded
@@ -49,8 +47,7 @@ export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.
       return { cancelled: true }
     },
     'model.unload': async () => {
-      await parts.stopTurns()
-      const unloaded = await engine.unload()
+      const unloaded = await parts.turns.holding('The model is being unloaded', parts.stopTurns, () => engine.unload())
       modelChanged()
       return { unloaded }
     },

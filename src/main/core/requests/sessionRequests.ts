@@ -8,8 +8,7 @@ import type { CoreParts, HandlersFor } from './CoreParts'
 export function sessionRequests(parts: CoreParts): HandlersFor<'session.'> {
   const { sessions } = parts
   const switchTo = async (open: () => Promise<SessionView>): Promise<SessionView> => {
-    await parts.turns.stop()
-    const view = await open()
+    const view = await parts.turns.holding('Another session is opening', () => parts.turns.stop().then(() => undefined), open)
     parts.announce('sessionStart')
     return view
   }
@@ -19,9 +18,9 @@ export function sessionRequests(parts: CoreParts): HandlersFor<'session.'> {
     'session.open': ({ path }) => switchTo(() => sessions.openFile(path)),
     'session.rename': ({ name }) => sessions.rename(name),
     'session.delete': async ({ path }) => {
-      if (path === sessions.path) await parts.turns.stop()
       const opened = sessions.path
-      const listed = await sessions.delete(path)
+      const stop = () => (path === opened ? parts.turns.stop().then(() => undefined) : Promise.resolve())
+      const listed = await parts.turns.holding('A session is being deleted', stop, () => sessions.delete(path))
       if (sessions.path !== opened) parts.announce('sessionStart')
       return listed
     },

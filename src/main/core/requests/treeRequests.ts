@@ -18,8 +18,7 @@ export function treeRequests(parts: CoreParts): HandlersFor<'tree.'> {
     'tree.prune': ({ nodeId }) => idle(() => sessions.prune(nodeId)),
     'tree.undo': () => idle(() => sessions.undo()),
     'tree.fork': async ({ nodeId }): Promise<SessionView> => {
-      await turns.stop()
-      const view = await sessions.fork(nodeId)
+      const view = await turns.holding('The session is being forked', () => turns.stop().then(() => undefined), () => sessions.fork(nodeId))
       parts.announce('sessionStart')
       return view
     },

@@ -3,6 +3,7 @@ import type { SessionEntry } from '../../../shared/session/sessionTypes'
 import { renderToolCall, toolCallsOf, toolResultOf } from '../../../shared/session/toolParts'
 import { isArborCustom } from '../../../shared/session/isArborCustom'
 import { messageText } from '../../../shared/session/messageText'
+import { readTurnStats } from '../../../shared/session/readTurnStats'
 import { targetOf } from '../../../shared/session/targetOf'
 import { isShownOnly } from '../../../shared/tree/contextMessages'
 import { sameNode } from '../../../shared/tree/sameNode'
@@ -107,7 +108,7 @@ export class SessionIndex {
     } else if (entry.type === 'custom' && isArborCustom(entry)) {
       const target = targetOf(entry)
       if (entry.customType === 'arbor.turn' && target !== undefined) {
-        const stats = field(entry.data, 'stats', (v): v is TurnStats => typeof v === 'object' && v !== null)
+        const stats = readTurnStats((entry.data as { stats?: unknown } | undefined)?.stats)
         if (stats) {
           this.turns.set(target, stats)
           this.patch(target, { stats }, change)

@@ -347,13 +347,15 @@ export class SessionService {
   private async sendComposition(withPosition: boolean): Promise<void> {
     const open = this.open
     const at = this.changes
-    const path = open.doc.pathTo(open.position)
+    // One position for the whole count: a move meanwhile queues a count of its own.
+    const position = open.position
+    const path = open.doc.pathTo(position)
     const uncounted = path.filter((e) => nodeKindOf(e) !== null && open.node(e.id)?.tokens === null)
     const found = await this.counts.count(uncounted.map((e) => ({ id: e.id, text: () => open.index.countedText(e.id) })))
     if (found.size) open.index.setTokens(found)
     const composition = await this.compositions.compute({
       sessionId: open.header.id,
-      position: open.position,
+      position,
       systemPrompt: open.systemPrompt,
       path,
       countedText: (id) => open.index.countedText(id),
@@ -370,7 +372,7 @@ export class SessionService {
     this.composition = composition
     this.sentFlags = flags
     const delta: SessionDelta = { sessionId: open.header.id, seq: ++this.seq, ...changedFlags, composition }
-    if (withPosition) delta.leafId = open.position
+    if (withPosition) delta.leafId = position
     if (found.size) delta.tokens = Object.fromEntries(found)
     this.emit({ type: 'session.changed', delta })
   }

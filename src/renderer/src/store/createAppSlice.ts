@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand'
 import type { ArborError } from '../../../shared/errors'
-import type { Hardware, LoadState, ModelEntry } from '../../../shared/types'
+import type { AppSnapshot, Hardware, LoadState, ModelEntry } from '../../../shared/types'
 import type { ArborClient, ConnectionState } from '../api/ArborClient'
 import type { AppState } from './AppState'
 import { applyEvent } from './applyEvent'
@@ -24,7 +24,11 @@ export type AppSlice = {
   error: ShownError | null
   /** Subscribes to the client's events and connection; fetches a snapshot and the extensions on every (re)connect. */
   start(): () => void
-  refreshSnapshot(): Promise<void>
+  /**
+   * Fetches the whole state again (on connect, or after a missed change). One at a time; after a failure, a
+   * missed change waits a little before it asks again, so that a snapshot that cannot be read does not repeat.
+   */
+  refreshSnapshot(reason?: 'connect' | 'gap'): Promise<void>
   showError(error: ArborError, context?: string): void
   dismissError(): void
 }
@@ -32,36 +36,24 @@ export type AppSlice = {
 const loadedPath = (load: LoadState): string | null =>
   load.status === 'loaded' ? load.model.facts.path : load.status === 'loading' ? load.path : null
 
+/** After a snapshot that failed, a missed change asks for another one only after this long. */
+const SNAPSHOT_RETRY_MS = 2000
+
 export const createAppSlice =
   (client: ArborClient): StateCreator<AppState, [], [], AppSlice> =>
-  (set, get) => ({
-    transport: client.transport,
-    connection: 'connecting',
-    ready: false,
-    version: null,
-    hardware: null,
-    modelsFolder: null,
-    models: [],
-    error: null,
-
-    start() {
-      const offEvent = client.onEvent((event) => applyEvent(event, set, get))
-      const offConnection = client.onConnection((connection) => {
-        set({ connection })
-        if (connection !== 'open') return
-        void get().refreshSnapshot()
-        void get().refreshExtensions()
-      })
-      return () => {
-        offEvent()
-        offConnection()
-      }
-    },
-
-    async refreshSnapshot() {
+  (set, get) => {
+    let inFlight: Promise<void> | null = null
+    let failedAt = -Infinity
+    const snapshot = async () => {
       const result = await client.request('app.snapshot', undefined)
-      if (!result.ok) return get().showError(result.error, 'Reading the app state')
-      const snap = result.value
+      if (!result.ok) {
+        failedAt = Date.now()
+        return get().showError(result.error, 'Reading the app state')
+      }
+      failedAt = -Infinity
+      adopt(result.value)
+    }
+    const adopt = (snap: AppSnapshot) => {
       const { threads } = get()
       set({
         ready: true,
@@ -80,16 +72,48 @@ export const createAppSlice =
       if (snap.extensionsWarning) get().showExtensionNotice('arbor', snap.extensionsWarning)
       const active = loadedPath(snap.load)
       const { selectedPath, facts } = get()
-      if (snap.load.status === 'loaded' && (selectedPath === null || (selectedPath === active && !facts)))
-        get().adoptLoadedModel(snap.load.model)
+      if (snap.load.status === 'loaded' && (selectedPath === null || (selectedPath === active && !facts))) get().adoptLoadedModel(snap.load.model)
       else if (active && selectedPath === null) void get().selectModel(active)
-    },
+    }
+    return {
+      transport: client.transport,
+      connection: 'connecting',
+      ready: false,
+      version: null,
+      hardware: null,
+      modelsFolder: null,
+      models: [],
+      error: null,
 
-    showError(error, context) {
-      set({ error: context ? { ...error, context } : { ...error } })
-    },
+      start() {
+        const offEvent = client.onEvent((event) => applyEvent(event, set, get))
+        const offConnection = client.onConnection((connection) => {
+          set({ connection })
+          if (connection !== 'open') return
+          void get().refreshSnapshot()
+          void get().refreshExtensions()
+        })
+        return () => {
+          offEvent()
+          offConnection()
+        }
+      },
 
-    dismissError() {
-      set({ error: null })
-    },
-  })
+      refreshSnapshot(reason = 'connect') {
+        if (inFlight) return inFlight
+        if (reason === 'gap' && Date.now() - failedAt < SNAPSHOT_RETRY_MS) return Promise.resolve()
+        inFlight = snapshot().finally(() => {
+          inFlight = null
+        })
+        return inFlight
+      },
+
+      showError(error, context) {
+        set({ error: context ? { ...error, context } : { ...error } })
+      },
+
+      dismissError() {
+        set({ error: null })
+      },
+    }
+  }

@@ -38,8 +38,8 @@ export const createChatSlice =
     const command = async (text: string, parentId: string | null | undefined, what: string): Promise<boolean> => {
       set({ autoDraft: null })
       const result = await client.request('chat.command', parentId === undefined ? { text } : { text, parentId })
+      // Its node arrives as a change of the session, like every other.
       if (!result.ok) return refused(result.error, what)
-      get().upsertNodes([result.value.node])
       return true
     }
 
@@ -48,9 +48,8 @@ export const createChatSlice =
       set({ generating: true, autoDraft: null })
       const result = await client.request('chat.send', parentId === undefined ? { text } : { text, parentId })
       set({ generating: false })
+      // The nodes arrived as changes of the session while the answer was written: the answer adds nothing newer.
       if (!result.ok) return refused(result.error, what)
-      const { user, assistant } = result.value
-      get().upsertNodes([user, assistant])
       return true
     }
 
@@ -92,7 +91,6 @@ export const createChatSlice =
         const result = await client.request('chat.regenerate', { nodeId: assistantId })
         set({ generating: false })
         if (!result.ok) return get().showError(result.error, 'Regenerating the answer')
-        get().upsertNodes([result.value.assistant])
       },
 
       async stopGeneration() {

@@ -96,9 +96,12 @@ export const createSessionSlice =
       warningsDismissedFor: null,
       openingSession: null,
 
-      adoptSession(view) {
+      adoptSession(incoming) {
         const s = get()
-        const switched = view.summary.id !== s.session.summary.id
+        const switched = incoming.summary.id !== s.session.summary.id
+        // A whole view (a snapshot) does not hold the answer being written: its bubble stays until it is stored.
+        const pending = s.streaming && !switched ? s.session.nodes.find((n) => n.id === s.streaming!.nodeId) : undefined
+        const view = pending && !incoming.nodes.some((n) => n.id === pending.id) ? { ...incoming, nodes: [...incoming.nodes, pending], leafId: pending.id } : incoming
         set({
           ...deriveSession(s, view),
           ...(switched ? { focusedId: null, history: [], pruneNotice: null, searchIndex: -1, pendingLeaf: null } : {}),
@@ -111,7 +114,7 @@ export const createSessionSlice =
         remember(delta)
         const { session } = get()
         if (delta.sessionId !== session.summary.id || delta.seq <= session.seq) return
-        if (delta.seq > session.seq + 1) return void get().refreshSnapshot()
+        if (delta.seq > session.seq + 1) return void get().refreshSnapshot('gap')
         set(deriveSession(get(), applySessionDelta(session, delta)))
         catchUp()
       },

@@ -210,7 +210,6 @@ export const createTreeSlice =
         const result = await client.request('tree.summarizeBranch', { fromLeafId: session.leafId, toNodeId: null })
         set({ summarizing: false })
         if (!result.ok) return get().showError(result.error, 'Summarising the branch')
-        get().upsertNodes([result.value.summary])
       },
     }
   }
