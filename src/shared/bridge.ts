@@ -22,3 +22,6 @@ export const headlessRoutes = {
 } as const
 
 export const TOKEN_QUERY = 'token'
+
+/** Largest WebSocket message either side sends in headless mode; a larger one is refused before it is sent. */
+export const MAX_WIRE_MESSAGE_BYTES = 8 << 20

@@ -30,6 +30,8 @@ export const errorCodes = [
   'SESSION_NOT_FOUND',
   'SESSION_WRITE_FAILED',
   'FILE_EXISTS',
+  'FILE_TOO_LARGE',
+  'DISK_FULL',
   'EXTENSION_FAILED',
   'EXTENSION_TIMEOUT',
   'EXTENSION_INVALID',
@@ -63,6 +65,8 @@ export type ErrorDetails = {
   FILE_EXISTS: { path: string }
   SESSION_NOT_FOUND: { path: string }
   SESSION_WRITE_FAILED: { path: string }
+  FILE_TOO_LARGE: { bytes: number; limitBytes: number }
+  DISK_FULL: { neededBytes: number; freeBytes: number }
 }
 
 export type DetailsOf<C extends ErrorCode> = C extends keyof ErrorDetails ? ErrorDetails[C] : never

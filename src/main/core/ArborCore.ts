@@ -17,6 +17,7 @@ import { Extensions } from './extensions/Extensions'
 import { ExtensionStateStore } from './extensions/ExtensionStateStore'
 import { freeFileName } from './freeFileName'
 import { ModelsFolder } from './ModelsFolder'
+import { guardProcess } from './processGuards'
 import { chatRequests } from './requests/chatRequests'
 import type { CoreParts, Handlers } from './requests/CoreParts'
 import { extensionRequests } from './requests/extensionRequests'
@@ -118,6 +119,7 @@ export class ArborCore {
   }
 
   static async create(options: ArborCoreOptions): Promise<ArborCore> {
+    guardProcess()
     const engine = options.engine ?? (await LocalEngine.create(options))
     const listeners = new Set<(event: ArborEvent) => void>()
     const emit = (event: ArborEvent) => {
@@ -165,20 +167,27 @@ export class ArborCore {
   }
 
   /**
-   * Where an upload of this kind goes, and the check it must pass to stay there: a model must inspect cleanly, a
-   * session must parse as one.
+   * Where an upload of this kind goes (`path`, and `next()` for another free name if that one was taken meanwhile),
+   * and the check it must pass to stay there: a model must inspect cleanly, a session must parse as one.
    */
-  async uploadTarget(kind: 'model' | 'session' | 'extension', name: string): Promise<{ path: string; check(path: string): Promise<Result<unknown>> }> {
-    if (kind === 'model') return { path: await this.folder.freeName(name), check: (path) => this.handle('model.inspect', { path }) }
+  async uploadTarget(
+    kind: 'model' | 'session' | 'extension',
+    name: string,
+  ): Promise<{ path: string; next(): Promise<string>; check(path: string): Promise<Result<unknown>> }> {
+    if (kind === 'model') {
+      const next = () => this.folder.freeName(name)
+      return { path: await next(), next, check: (path) => this.handle('model.inspect', { path }) }
+    }
     if (kind === 'extension') {
       // Staged, then installed by 'extensions.install', which reads and checks it.
       const staging = join(dirname(this.options.modelsFolder), 'extension-uploads')
       await mkdir(staging, { recursive: true })
-      const extension = name.toLowerCase().endsWith('.js') ? '.js' : '.ts'
-      return { path: await freeFileName(staging, name, extension), check: async (path) => ok({ path }) }
+      const next = () => freeFileName(staging, name, name.toLowerCase().endsWith('.js') ? '.js' : '.ts')
+      return { path: await next(), next, check: async (path) => ok({ path }) }
     }
     await mkdir(this.sessions.folderPath, { recursive: true })
-    return { path: await freeFileName(this.sessions.folderPath, name, '.jsonl'), check: (path) => this.sessions.checkFile(path) }
+    const next = () => freeFileName(this.sessions.folderPath, name, '.jsonl')
+    return { path: await next(), next, check: (path) => this.sessions.checkFile(path) }
   }
 
   on(listener: (event: ArborEvent) => void): () => void {

@@ -1,4 +1,4 @@
-import { headlessRoutes, TOKEN_QUERY } from '../../../shared/bridge'
+import { headlessRoutes, MAX_WIRE_MESSAGE_BYTES, TOKEN_QUERY } from '../../../shared/bridge'
 import { checkResult, parseEvent, type ArborEvent, type WireClientMessage, type WireServerMessage } from '../../../shared/contract'
 import { fail, type Result } from '../../../shared/errors'
 import type { ArborClient, ConnectionState } from './ArborClient'
@@ -43,7 +43,13 @@ export function createHeadlessClient(options: HeadlessClientOptions): ArborClien
 
   const send = (entry: Pending) => {
     if (!socket || socket.readyState !== WebSocket.OPEN || entry.sent) return
-    socket.send(JSON.stringify(entry.message))
+    const text = JSON.stringify(entry.message)
+    // The server closes a socket that sends more than it takes: refuse here, and keep the connection.
+    if (text.length > MAX_WIRE_MESSAGE_BYTES) {
+      pending.delete(entry.message.id)
+      return entry.resolve(fail('BAD_REQUEST', `This is too large to send (${(text.length / 1024 ** 2).toFixed(1)} MB; at most ${MAX_WIRE_MESSAGE_BYTES / 1024 ** 2} MB).`))
+    }
+    socket.send(text)
     entry.sent = true
   }
 
