@@ -26,7 +26,7 @@ export async function runExtCheck(path: string, json: boolean, options: ExtCheck
   if (!opened.ok) return printError(opened.error, json)
   const { source, prepared, host, registrations, startMs } = opened.value
   await host.dispose()
-  const permissions = enforcedInHost(prepared.permissions, registrations.permissionModel)
+  const permissions = enforcedInHost(prepared.permissions, { permissionModel: registrations.permissionModel, sandbox: host.sandbox })
   const cost = options.toolPromptTokens ? await toolTokenCost(registrations.tools, options.toolPromptTokens) : null
   const tokensOf = (name: string): number | null => cost?.tools.find((t) => t.name === name)?.tokens ?? null
   const m = source.manifest
@@ -42,6 +42,7 @@ export async function runExtCheck(path: string, json: boolean, options: ExtCheck
       memoryMb: m.memoryMb,
       permissions,
       hostFlags: host.flags,
+      sandbox: host.sandbox,
       tools: registrations.tools.map((t) => ({ ...t, tokens: tokensOf(t.name) })),
       toolTokens: cost?.total ?? null,
       toolInstructionTokens: cost?.instructions ?? null,
@@ -58,6 +59,7 @@ export async function runExtCheck(path: string, json: boolean, options: ExtCheck
     `  location     ${source.location}`,
     `  entry        ${source.entryPath}`,
     `  host         loaded in ${Math.round(startMs)} ms; heap cap ${m.memoryMb} MB; timeouts command ${m.timeouts.command} ms, tool ${m.timeouts.tool} ms, hook ${m.timeouts.hook} ms`,
+    `  sandbox      ${host.sandbox ?? 'none: it has the network and may signal any process of yours'}`,
     `permissions    ${permissions.length === 0 ? 'none (reads only its own files)' : permissions.length}`,
     ...permissions.map((p) => `  ${p.declared.padEnd(28)} ${p.enforced ? 'enforced' : 'NOT enforced'}${'path' in p.permission ? ` → ${p.permission.path}` : ''}${p.note ? `  (${p.note})` : ''}`),
     `tools          ${registrations.tools.length}, ${cost ? `${cost.total} tokens in every prompt (${cost.instructions} of them the template's function-calling instructions, paid once for all tools)` : `token cost ${unknownCost}`}`,

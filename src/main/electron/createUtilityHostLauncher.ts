@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import { utilityProcess } from 'electron'
 import type { CoreToHost } from '../../shared/extensions/hostProtocol'
 import { buildHostScript } from '../core/extensions/buildHostScript'
+import { MAX_HOST_MESSAGE_BYTES } from '../core/extensions/lineChannel'
 import { hostEnvironment } from '../core/extensions/createForkHostLauncher'
 import type { HostLauncher, HostProcess } from '../core/extensions/HostLauncher'
 import { nodePermissionFlags } from '../core/extensions/nodePermissionFlags'
@@ -55,6 +56,7 @@ export function createUtilityHostLauncher(options: UtilityHostLauncherOptions = 
       })
       let exited = false
       let killRequested = false
+      const violations: ((reason: string) => void)[] = []
       child.once('exit', () => {
         exited = true
       })
@@ -69,6 +71,8 @@ export function createUtilityHostLauncher(options: UtilityHostLauncherOptions = 
           return child.pid
         },
         flags,
+        // A utility process runs in Chromium's process model, not in an OS sandbox of Arbor's.
+        sandbox: null,
         send(message: CoreToHost) {
           if (!exited) child.postMessage(JSON.stringify(message))
         },
@@ -76,7 +80,13 @@ export function createUtilityHostLauncher(options: UtilityHostLauncherOptions = 
           killRequested = true
           if (!exited) child.kill()
         },
-        onMessage: (listener) => void child.on('message', (message: unknown) => listener(parseMessage(message))),
+        onMessage: (listener) =>
+          void child.on('message', (message: unknown) => {
+            // The same limit as the pipe's, checked before the text is parsed.
+            if (typeof message === 'string' && message.length > MAX_HOST_MESSAGE_BYTES) return violations.forEach((l) => l(`sent a message over ${MAX_HOST_MESSAGE_BYTES >> 20} MB`))
+            listener(parseMessage(message))
+          }),
+        onViolation: (listener) => void violations.push(listener),
         onExit: (listener) => void child.on('exit', (code) => listener(code, null)),
         onOutput(listener) {
           child.stdout?.on('data', (chunk: string) => listener('stdout', chunk))

@@ -36,6 +36,7 @@ export const extensionViewSchema: z.ZodType<ExtensionView> = z.object({
   lastError: arborErrorSchema.nullable(),
   faults: z.number().int().min(0),
   permissions: z.array(permissionInfoSchema),
+  sandbox: z.enum(['bubblewrap', 'sandbox-exec']).nullable(),
   consent: z
     .object({ requested: z.array(z.string()), accepted: z.array(z.string()).nullable(), added: z.array(z.string()), removed: z.array(z.string()) })
     .nullable(),

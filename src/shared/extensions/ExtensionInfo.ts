@@ -56,6 +56,12 @@ export type ExtensionInfo = {
   /** Resolved for this run (folders filled in); known once it was prepared (running, or waiting for consent). */
   permissions: PermissionInfo[]
   /**
+   * The operating system's sandbox its host runs in (its own PID and network namespaces): it can neither signal
+   * other processes nor reach the network unless it declares `net`. Null where this machine has none: then it has
+   * the network and may signal any process of the user's, and the consent screen says so.
+   */
+  sandbox: 'bubblewrap' | 'sandbox-exec' | null
+  /**
    * Null when no consent is needed: it declares no permissions, or it is bundled (it ships with Arbor, so its
    * permissions were accepted with Arbor; the manager still shows them).
    */

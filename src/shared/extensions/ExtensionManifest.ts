@@ -30,6 +30,8 @@ export type ExtensionManifest = {
   memoryMb: number
   /** Defaults to `{}`. */
   settings: Record<string, ExtensionSettingSpec>
+  /** It came with a manifest (`package.json` with an `arbor` field, or `arbor.json`); false for a bare file. */
+  declared: boolean
 }
 
 export const defaultTimeouts: ExtensionTimeouts = { command: 10_000, tool: 10_000, hook: 2_000, load: 10_000 }

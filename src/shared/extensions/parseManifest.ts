@@ -61,5 +61,6 @@ export function parseManifest(input: { arborJson?: unknown; packageJson?: unknow
     timeouts: { ...defaultTimeouts, ...fields.timeouts },
     memoryMb: fields.memoryMb ?? DEFAULT_MEMORY_MB,
     settings: fields.settings ?? {},
+    declared: input.arborJson !== undefined || pkg.arbor !== undefined,
   })
 }

@@ -83,7 +83,8 @@ describe('bundled extensions', () => {
     for (const p of ['../outside.txt', 'escape.txt', join(base, 'outside.txt')]) {
       const result = await extensions.callTool('read_file', { path: p }, ctx)
       expect(result.ok).toBe(false)
-      if (!result.ok) expect(result.error.message).toMatch(/outside the workspace|denied/)
+      // Refused by the tool, by Node's permission model, or not even there inside the OS sandbox.
+      if (!result.ok) expect(result.error.message).toMatch(/outside the workspace|denied|ENOENT/)
     }
   })
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { findOsSandbox } from '../../../src/main/core/extensions/osSandbox'
 import { runExtCheck } from '../../../src/main/cli/runExtCheck'
 import { runExtRun } from '../../../src/main/cli/runExtRun'
 import { measureExtensionHost } from '../../../src/main/core/extensions/measureExtensionHost'
@@ -34,7 +35,10 @@ describe('arbor ext', () => {
     expect(report).toMatchObject({ toolTokens: 19, toolInstructionTokens: 10 })
     expect(report.hostFlags).toContain('--max-old-space-size=256')
     const text = await capture(() => runExtCheck(join(fixtures.permissions, 'fs-user'), false, { settings: { data: '/tmp', out: '/tmp' } }))
-    expect(text.out).toMatch(/net\s+NOT enforced/)
+    // net is enforced only inside an OS sandbox (bubblewrap here when installed), and ext check says which.
+    const sandbox = await findOsSandbox()
+    expect(text.out).toMatch(sandbox ? /net\s+enforced/ : /net\s+NOT enforced/)
+    expect(text.out).toMatch(new RegExp(`sandbox\\s+${sandbox?.kind ?? 'none'}`))
     expect(text.out).toContain('token cost unknown')
   })
 

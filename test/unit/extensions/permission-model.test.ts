@@ -15,6 +15,8 @@ const noPermissionModel: HostLauncher = {
     return {
       pid: child.pid,
       flags: [],
+      sandbox: null,
+      onViolation: () => undefined,
       send: (message) => void (child.connected && child.send(message)),
       kill: () => void child.kill('SIGKILL'),
       onMessage: (listener) => void child.on('message', listener),

@@ -3,6 +3,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emptyCallContext } from '../../../src/main/core/extensions/emptyCallContext'
+import { findOsSandbox } from '../../../src/main/core/extensions/osSandbox'
 import { Extensions } from '../../../src/main/core/extensions/Extensions'
 import { nodePermissionFlags } from '../../../src/main/core/extensions/nodePermissionFlags'
 import { parsePermission } from '../../../src/shared/extensions/parsePermission'
@@ -47,19 +48,21 @@ describe('permission grammar', () => {
     expect(parsePermission('fs.read:C:\\')).toMatchObject({ ok: false })
   })
   it('renders one Node flag per path, the heap cap, and child processes only for exec', () => {
-    const flags = nodePermissionFlags({ readPaths: ['/a', '/b'], writePaths: ['/c'], childProcess: false, memoryMb: 64, cwd: '/a' }, '/host.cjs', '20.20.2')
+    const flags = nodePermissionFlags({ readPaths: ['/a', '/b'], writePaths: ['/c'], childProcess: false, network: false, memoryMb: 64, cwd: '/a' }, '/host.cjs', '20.20.2')
     expect(flags).toEqual(expect.arrayContaining(['--experimental-permission', '--max-old-space-size=64', '--allow-fs-read=/host.cjs', '--allow-fs-read=/a', '--allow-fs-read=/b', '--allow-fs-write=/c']))
     expect(flags).not.toContain('--allow-child-process')
-    expect(nodePermissionFlags({ readPaths: [], writePaths: [], childProcess: true, memoryMb: 64, cwd: '/' }, '/h', '22.20.0')).toEqual(expect.arrayContaining(['--permission', '--allow-child-process']))
+    expect(nodePermissionFlags({ readPaths: [], writePaths: [], childProcess: true, network: false, memoryMb: 64, cwd: '/' }, '/h', '22.20.0')).toEqual(expect.arrayContaining(['--permission', '--allow-child-process']))
   })
 })
 
 describe('permissions enforced on the host process', () => {
-  it('lists what is declared and says net is not enforced', () => {
+  it('lists what is declared and says whether net is enforced: only inside an OS sandbox', async () => {
+    const sandbox = await findOsSandbox()
     const info = extensions.list().find((i) => i.name === 'fs-user')!
     expect(info.status).toBe('enabled')
-    expect(info.permissions.map((p) => [p.permission.kind, p.enforced])).toEqual([['fs.read', true], ['fs.write', true], ['net', false]])
-    expect(info.permissions[2]!.note).toContain('Not enforced')
+    expect(info.sandbox).toBe(sandbox?.kind ?? null)
+    expect(info.permissions.map((p) => [p.permission.kind, p.enforced])).toEqual([['fs.read', true], ['fs.write', true], ['net', sandbox !== null]])
+    if (!sandbox) expect(info.permissions[2]!.note).toMatch(/not enforced/i)
   })
   it('reads inside fs.read, not elsewhere', async () => {
     expect(await extensions.runCommand('read', join(data, 'in.txt'), ctx)).toMatchObject({ ok: true, value: { text: 'readable' } })

@@ -12,7 +12,7 @@ describe('manifest', () => {
   it('a single file without one gets the defaults', () => {
     expect(parseManifest({}, 'My Tool')).toEqual({
       ok: true,
-      value: { name: 'my-tool', version: '0.0.0', description: '', entry: null, permissions: [], timeouts: { command: 10_000, tool: 10_000, hook: 2_000, load: 10_000 }, memoryMb: 256, settings: {} },
+      value: { name: 'my-tool', version: '0.0.0', description: '', entry: null, permissions: [], timeouts: { command: 10_000, tool: 10_000, hook: 2_000, load: 10_000 }, memoryMb: 256, settings: {}, declared: false },
     })
   })
   it('reads package.json and its arbor field; arbor.json wins', () => {

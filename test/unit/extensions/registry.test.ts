@@ -14,9 +14,15 @@ let opened: Extensions[] = []
 const commandSource = (command: string, text: string) =>
   `export default function (arbor) { arbor.registerCommand(${JSON.stringify(command)}, { description: 'test', run: () => ${JSON.stringify(text)} }) }\n`
 
+/** Allows what waits for the user's first look having asked for nothing (a bare file), as a click on "Allow" does. */
+async function allowBareFiles(extensions: Extensions): Promise<void> {
+  for (const e of extensions.list()) if (e.status === 'needs-consent' && e.consent?.requested.length === 0) await extensions.allow(e.name, [])
+}
+
 async function open(options: Parameters<typeof Extensions.create>[0]): Promise<Extensions> {
   const extensions = await Extensions.create(options)
   opened.push(extensions)
+  await allowBareFiles(extensions)
   return extensions
 }
 
@@ -52,6 +58,9 @@ describe('extension registry', () => {
     expect(info(extensions, 'local')).toMatchObject({ source: 'workspace', status: 'untrusted', running: false })
     expect(extensions.commands()).toEqual([])
     await extensions.setWorkspace({ folder: work, trusted: true })
+    // Trusted, it still waits for a first look: a bare file says nothing of what it is.
+    expect(info(extensions, 'local')).toMatchObject({ status: 'needs-consent', running: false })
+    await allowBareFiles(extensions)
     expect(info(extensions, 'local')).toMatchObject({ status: 'enabled', running: true })
     expect(await answer(extensions, 'local')).toBe('from the folder')
     await extensions.setWorkspace({ folder: work, trusted: false })
@@ -67,7 +76,9 @@ describe('extension registry', () => {
     await writeFile(join(base, 'gift.js'), commandSource('gift', 'installed!'))
     const extensions = await open({ userFolder: user, bundledFolder: bundled })
     const installed = await extensions.install(join(base, 'gift.js'))
-    expect(installed).toMatchObject({ ok: true, value: { name: 'gift', source: 'installed', status: 'enabled' } })
+    expect(installed).toMatchObject({ ok: true, value: { name: 'gift', source: 'installed', status: 'needs-consent', consent: { requested: [] } } })
+    expect(await answer(extensions, 'gift')).toBeNull()
+    await allowBareFiles(extensions)
     expect(await answer(extensions, 'gift')).toBe('installed!')
     expect(await extensions.install(join(base, 'gift.js'))).toMatchObject({ ok: false, error: { code: 'FILE_EXISTS' } })
     expect(await extensions.uninstall('gift')).toEqual({ ok: true, value: null })
@@ -85,6 +96,8 @@ describe('extension registry', () => {
     await writeFile(join(user, 'live.js'), commandSource('live', 'v2'))
     await until(async () => (await answer(extensions, 'live')) === 'v2')
     await writeFile(join(user, 'fresh.js'), commandSource('fresh', 'new'))
+    await until(() => info(extensions, 'fresh')?.status === 'needs-consent')
+    await allowBareFiles(extensions)
     await until(async () => (await answer(extensions, 'fresh')) === 'new')
     await unlink(join(user, 'live.js'))
     await until(() => info(extensions, 'live') === undefined)

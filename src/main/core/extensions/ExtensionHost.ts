@@ -4,6 +4,7 @@ import type { ExtensionLogLine } from '../../../shared/extensions/ExtensionInfo'
 import type { ExtensionTimeouts } from '../../../shared/extensions/ExtensionManifest'
 import type { CallKind, HostRegistrations, HostToCore } from '../../../shared/extensions/hostProtocol'
 import { checkRegistrations } from './checkRegistrations'
+import { fitsInBytes } from './fitsInBytes'
 import { describeHostExit } from './describeHostExit'
 import { HostLog } from './HostLog'
 import type { ExtensionCallContext } from './ExtensionCallContext'
@@ -47,7 +48,10 @@ export type ExtensionHostOptions = {
  */
 export type HostState = 'idle' | 'starting' | 'ready' | 'restarting' | 'failed' | 'disposed'
 
-type PendingCall = { resolve: (result: Result<unknown>) => void; ctx: ExtensionCallContext; onUpdate?: (text: string) => void }
+type PendingCall = { resolve: (result: Result<unknown>) => void; ctx: ExtensionCallContext; kind: CallKind; onUpdate?: (text: string) => void }
+
+/** A context hook hands back the whole conversation: it gets more room than a tool's or a command's answer. */
+const HOOK_RESULT_FACTOR = 16
 
 export type CallOptions = {
   /** Defaults to the manifest's timeout for the call's kind. */
@@ -70,6 +74,8 @@ export class ExtensionHost {
   registrations: HostRegistrations | null = null
   /** The flags the current (or last) process was started with. */
   flags: readonly string[] = []
+  /** The OS sandbox the current (or last) process runs in; undefined before the first start. */
+  sandbox: 'bubblewrap' | 'sandbox-exec' | null | undefined = undefined
   private process: HostProcess | null = null
   private readonly killed = new WeakSet<HostProcess>()
   private readonly exited = new WeakMap<HostProcess, Promise<void>>()
@@ -139,6 +145,7 @@ export class ExtensionHost {
       }, limit)
       this.calls.set(id, {
         ctx,
+        kind,
         onUpdate: options.onUpdate,
         resolve: (result) => {
           clearTimeout(timer)
@@ -226,10 +233,19 @@ export class ExtensionHost {
     }
     this.process = process
     this.flags = process.flags
+    this.sandbox = process.sandbox
     this.exited.set(process, new Promise((resolve) => process.onExit(() => resolve())))
     process.onExit((code, signal) => this.onExit(process, code, signal))
     process.onOutput((stream, chunk) => this.log.output(stream, chunk))
     process.onMessage((message) => this.onMessage(process, message))
+    process.onViolation((reason) => {
+      if (process !== this.process) return
+      const error: ArborError = { code: 'EXTENSION_FAILED', message: `Extension "${this.options.name}" ${reason}; its host process was stopped.` }
+      if (this.loading) {
+        this.stop()
+        this.loading?.({ ok: false, error })
+      } else this.fault(error)
+    })
     const result = await new Promise<Result<HostRegistrations>>((resolve) => {
       const limit = this.options.timeouts.load
       const timer = setTimeout(() => this.loading?.(fail('EXTENSION_TIMEOUT', `Loading did not finish within ${limit} ms.`)), limit)
@@ -289,8 +305,15 @@ export class ExtensionHost {
       const result = message.result?.ok ? checkRegistrations(message.result.value) : message.result
       this.loading?.(result ?? fail('EXTENSION_INVALID', 'Malformed load answer.'))
     } else if (message.type === 'result') {
+      const call = this.calls.get(message.id)
+      if (!call) return
       const valid = typeof message.result === 'object' && message.result !== null && typeof message.result.ok === 'boolean'
-      this.calls.get(message.id)?.resolve(valid ? message.result : fail('EXTENSION_FAILED', 'Malformed answer from the host.'))
+      if (!valid) return call.resolve(fail('EXTENSION_FAILED', 'Malformed answer from the host.'))
+      // The host checks the size too, but the host is the extension's: the core checks what it takes.
+      const limit = (this.options.maxResultBytes ?? 1024 * 1024) * (call.kind === 'hook' ? HOOK_RESULT_FACTOR : 1)
+      if (message.result.ok && !fitsInBytes(message.result.value, limit))
+        return call.resolve(fail('EXTENSION_FAILED', `The answer of extension "${this.options.name}" is larger than ${Math.round(limit / 1024)} KB and was refused.`, { limitBytes: limit }))
+      call.resolve(message.result)
     } else if (message.type === 'request') {
       const call = this.calls.get(message.callId)
       const args = Array.isArray(message.args) ? message.args : []

@@ -10,17 +10,20 @@ import { requestedPermissions } from './requestedPermissions'
  */
 
 /**
- * What an extension asks against what the user allowed last; null when no consent is needed: it declares no
- * permissions, or it is bundled. A bundled extension ships with Arbor (its code and manifest change only with
- * Arbor itself), so installing Arbor accepted its permissions as shipped; the bundled `workspace` reads only the
- * folder the user picks (`root`, by default the session's working folder).
+ * What an extension asks against what the user allowed last; null when no consent is needed: it is bundled, or
+ * its manifest declares no permissions and no more memory than the default. A bundled extension ships with Arbor
+ * (its code and manifest change only with Arbor itself), so installing Arbor accepted its permissions as shipped;
+ * the bundled `workspace` reads only the folder the user picks (`root`, by default the session's working folder).
+ * A bare file without a manifest declares nothing and still waits for the user's look once: nothing says what
+ * it is.
  */
 export function permissionConsent(
-  extension: { source: ExtensionSourceKind; manifest: Pick<ExtensionManifest, 'permissions' | 'settings'> | null },
+  extension: { source: ExtensionSourceKind; manifest: (Pick<ExtensionManifest, 'permissions' | 'settings'> & Partial<Pick<ExtensionManifest, 'memoryMb' | 'declared'>>) | null },
   accepted: string[] | null,
 ): PermissionConsent | null {
-  if (extension.source === 'bundled' || !extension.manifest || extension.manifest.permissions.length === 0) return null
+  if (extension.source === 'bundled' || !extension.manifest) return null
   const requested = requestedPermissions(extension.manifest)
+  if (requested.length === 0 && extension.manifest.declared !== false) return null
   return {
     requested,
     accepted,

@@ -65,14 +65,18 @@ export class ExtensionRegistry {
   private readonly workspace: WorkingFolder
   private readonly ops: ExtensionFsOperations
   private stopWatching: (() => void) | null = null
+  private readonly launcher: HostLauncher
+  /** The OS sandbox hosts run in here (known once started). */
+  private sandbox: 'bubblewrap' | 'sandbox-exec' | null = null
 
   constructor(private readonly options: ExtensionRegistryOptions = {}) {
     this.state = options.state ?? ExtensionStateStore.inMemory({ disabled: options.disabled ?? [], settings: { ...options.settings } })
     this.ops = options.ops ?? nodeExtensionFsOperations
     this.workspace = new WorkingFolder(this.state, this.ops)
     this.catalog = new ExtensionCatalog(options, this.ops)
+    this.launcher = options.launcher ?? createForkHostLauncher()
     this.hosts = new HostSupervisor({
-      launcher: options.launcher ?? createForkHostLauncher(),
+      launcher: this.launcher,
       restart: options.restart,
       maxResultBytes: options.maxResultBytes,
       tools: () => this.tools(),
@@ -83,6 +87,7 @@ export class ExtensionRegistry {
 
   /** Finds the extensions and starts the runnable ones (in parallel); resolves when each has started or failed. */
   async start(): Promise<void> {
+    this.sandbox = (await this.launcher.sandbox?.()) ?? null
     await this.workspace.set(this.options.workspace ?? null)
     await this.rescan()
     const user = this.options.userFolder
@@ -218,6 +223,7 @@ export class ExtensionRegistry {
       consent: permissionConsent(entry, this.state.acceptedOf(consentKey(entry))),
       workspaceFolder: entry.source === 'workspace' ? this.workspace.folder : null,
       userSettings: this.state.settingsOf(entry.name),
+      sandbox: this.sandbox,
     }
   }
 

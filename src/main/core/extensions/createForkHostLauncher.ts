@@ -1,11 +1,17 @@
-import { fork } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import type { Readable, Writable } from 'node:stream'
 import type { CoreToHost } from '../../../shared/extensions/hostProtocol'
 import { buildHostScript } from './buildHostScript'
 import type { HostLauncher, HostProcess } from './HostLauncher'
+import { MAX_HOST_MESSAGE_BYTES, readLines, writeLine } from './lineChannel'
 import { nodePermissionFlags } from './nodePermissionFlags'
+import { findOsSandbox, type OsSandbox } from './osSandbox'
 
 /** Environment variables a host inherits; everything else (tokens, NODE_OPTIONS, …) stays with the core. */
 const PASSED_ENV = ['PATH', 'HOME', 'USERPROFILE', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'SystemRoot']
+
+/** Tells the host script its channel to the core is the pipe on file descriptor 3 (lines of JSON). */
+export const HOST_CHANNEL_ENV = 'ARBOR_HOST_CHANNEL'
 
 /** A host's environment: the few variables it inherits from this process, then `extra`. Shared with the Electron launcher. */
 export function hostEnvironment(extra: Record<string, string> = {}): Record<string, string> {
@@ -21,37 +27,60 @@ export type ForkHostLauncherOptions = {
   execPath?: string
   /** Extra environment for hosts. Defaults to `{}`. */
   env?: Record<string, string>
+  /** The operating system's sandbox; null runs hosts without one. Defaults to `findOsSandbox()`. */
+  sandbox?: OsSandbox | null
 }
 
-/** The default `HostLauncher`: `child_process.fork` with the permission flags, stdio piped, IPC as JSON. */
+/**
+ * The default `HostLauncher`: the host script under Node's permission flags, inside the operating system's sandbox
+ * where there is one, stdio piped, and the channel to the core a pipe of JSON lines with a size limit per message.
+ */
 export function createForkHostLauncher(options: ForkHostLauncherOptions = {}): HostLauncher {
   return {
+    async sandbox() {
+      return (options.sandbox !== undefined ? options.sandbox : await findOsSandbox())?.kind ?? null
+    },
     async launch(request) {
       const script = options.script ?? (await buildHostScript())
+      const sandbox = options.sandbox !== undefined ? options.sandbox : await findOsSandbox()
       const flags = nodePermissionFlags(request, script)
       // Electron's binary acts as plain Node only when told to (under Electron, `createUtilityHostLauncher` is the usual launcher).
-      const env = hostEnvironment({ ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), ...options.env })
-      const child = fork(script, [], {
-        execArgv: flags,
-        execPath: options.execPath,
-        cwd: request.cwd,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        serialization: 'json',
-      })
+      const env = hostEnvironment({ ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), [HOST_CHANNEL_ENV]: 'fd3', ...options.env })
+      const command = [options.execPath ?? process.execPath, ...flags, script]
+      const { file, args } = sandbox ? sandbox.wrap({ ...request, readPaths: [script, ...request.readPaths] }, command) : { file: command[0]!, args: command.slice(1) }
+      const child = spawn(file, args, { cwd: request.cwd, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' })
       child.on('error', () => undefined)
       child.stdout?.setEncoding('utf8')
       child.stderr?.setEncoding('utf8')
+      const channel = child.stdio[3] as unknown as Readable & Writable
+      channel.on('error', () => undefined)
+      const violations: ((reason: string) => void)[] = []
+      const messages: ((message: unknown) => void)[] = []
+      readLines(
+        channel,
+        MAX_HOST_MESSAGE_BYTES,
+        (message) => messages.forEach((l) => l(message)),
+        (reason) => violations.forEach((l) => l(reason)),
+      )
       const host: HostProcess = {
         pid: child.pid,
         flags,
+        sandbox: sandbox?.kind ?? null,
         send(message: CoreToHost) {
-          if (child.connected) child.send(message, (error) => error && undefined)
+          writeLine(channel, message)
         },
         kill() {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+          if (child.exitCode !== null || child.signalCode !== null) return
+          // The whole process group: programs an extension with `exec` started go with it.
+          try {
+            if (child.pid && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL')
+            else child.kill('SIGKILL')
+          } catch {
+            child.kill('SIGKILL')
+          }
         },
-        onMessage: (listener) => void child.on('message', listener),
+        onMessage: (listener) => void messages.push(listener),
+        onViolation: (listener) => void violations.push(listener),
         onExit: (listener) => void child.on('exit', listener),
         onOutput(listener) {
           child.stdout?.on('data', (chunk: string) => listener('stdout', chunk))

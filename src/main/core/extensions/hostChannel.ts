@@ -1,4 +1,9 @@
+import { Socket } from 'node:net'
 import type { CoreToHost, HostToCore } from '../../../shared/extensions/hostProtocol'
+import { readLines, writeLine } from './lineChannel'
+
+/** Messages from the core may be large (the compiled extension): a generous bound, the core being trusted. */
+const MAX_CORE_MESSAGE_BYTES = 256 << 20
 
 /** Electron's `process.parentPort` in a utility process: messages arrive as `{ data }` events. */
 type ParentPortLike = {
@@ -8,6 +13,7 @@ type ParentPortLike = {
 
 /** The parts of `process` the host talks through: `parentPort` under Electron, the IPC channel when forked. */
 export type HostProcessLike = {
+  env?: Record<string, string | undefined>
   parentPort?: ParentPortLike | null
   send?: (message: unknown) => boolean
   connected?: boolean
@@ -17,8 +23,8 @@ export type HostProcessLike = {
 
 /** How a host process reaches the core, whichever way it was started. */
 export type HostChannel = {
-  /** `utility`: Electron's `utilityProcess`; `fork`: `child_process.fork`. */
-  readonly kind: 'utility' | 'fork'
+  /** `pipe`: lines of JSON on fd 3 (the default launcher); `utility`: Electron's `utilityProcess`; `fork`: Node's IPC. */
+  readonly kind: 'pipe' | 'utility' | 'fork'
   send(message: HostToCore): void
   onMessage(listener: (message: CoreToHost) => void): void
   /** The core closed the channel. Only a forked host hears it; a utility process ends with its parent. */
@@ -31,6 +37,20 @@ export type HostChannel = {
  * @param proc Defaults to `process`.
  */
 export function hostChannel(proc: HostProcessLike = process as unknown as HostProcessLike): HostChannel {
+  if (proc.env?.ARBOR_HOST_CHANNEL === 'fd3') {
+    const pipe = new Socket({ fd: 3, readable: true, writable: true })
+    const disconnects: (() => void)[] = []
+    pipe.on('error', () => disconnects.forEach((l) => l()))
+    pipe.on('close', () => disconnects.forEach((l) => l()))
+    const listeners: ((message: CoreToHost) => void)[] = []
+    readLines(pipe, MAX_CORE_MESSAGE_BYTES, (message) => listeners.forEach((l) => l(message as CoreToHost)), () => pipe.destroy())
+    return {
+      kind: 'pipe',
+      send: (message) => writeLine(pipe, message),
+      onMessage: (listener) => void listeners.push(listener),
+      onDisconnect: (listener) => void disconnects.push(listener),
+    }
+  }
   const port = proc.parentPort
   if (port) {
     return {

@@ -1,4 +1,4 @@
-import type { ExtensionManifest } from '../../../shared/extensions/ExtensionManifest'
+import { DEFAULT_MEMORY_MB, type ExtensionManifest } from '../../../shared/extensions/ExtensionManifest'
 import { parsePermission } from '../../../shared/extensions/parsePermission'
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9_.-]+)\}/g
@@ -13,7 +13,7 @@ const BUILT_IN: Readonly<Record<string, string>> = { home: '${home}', workspace:
  * settings play no part: they are the user's choice. A permission that cannot be parsed is kept as written
  * (the extension fails to start anyway). Pure.
  */
-export function requestedPermissions(manifest: Pick<ExtensionManifest, 'permissions' | 'settings'>): string[] {
+export function requestedPermissions(manifest: Pick<ExtensionManifest, 'permissions' | 'settings'> & Partial<Pick<ExtensionManifest, 'memoryMb'>>): string[] {
   const defaults: Record<string, string> = {}
   for (const [key, spec] of Object.entries(manifest.settings)) {
     if (spec.default !== undefined) defaults[key] = spec.default.replace(PLACEHOLDER, (all, name: string) => BUILT_IN[name] ?? all)
@@ -24,5 +24,7 @@ export function requestedPermissions(manifest: Pick<ExtensionManifest, 'permissi
     const permission = parsed.value
     return permission.kind === 'net' || permission.kind === 'exec' ? permission.kind : `${permission.kind}:${permission.path}`
   })
+  // More memory than an extension gets by default is asked for like a permission: a host may take that much.
+  if ((manifest.memoryMb ?? DEFAULT_MEMORY_MB) > DEFAULT_MEMORY_MB) requested.push(`memory:${manifest.memoryMb}MB`)
   return [...new Set(requested)]
 }

@@ -6,7 +6,8 @@ import type { ExtensionFsOperations } from './ExtensionFsOperations'
 import type { HostLaunchRequest } from './HostLauncher'
 import type { ExtensionSource } from './readExtensionSource'
 
-const NET_NOTE = 'Not enforced: Node 20 has no network permission; any extension can reach the network.'
+/** Said of `net` where no OS sandbox holds the host (see `enforcedInHost`): every extension has the network there. */
+export const NET_NOTE = 'Not enforced here: without an OS sandbox every extension can reach the network.'
 
 /**
  * Turns declared permissions into the host's launch request (what Node's permission model will allow)
@@ -19,14 +20,16 @@ export async function resolvePermissions(
   ops: ExtensionFsOperations,
 ): Promise<Result<{ permissions: PermissionInfo[]; launch: HostLaunchRequest }>> {
   const own = await ops.realPath(source.location)
-  const launch: HostLaunchRequest = { readPaths: [...new Set([own, source.location])], writePaths: [], childProcess: false, memoryMb: source.manifest.memoryMb, cwd: source.folder }
+  const launch: HostLaunchRequest = { readPaths: [...new Set([own, source.location])], writePaths: [], childProcess: false, network: false, memoryMb: source.manifest.memoryMb, cwd: source.folder }
   const permissions: PermissionInfo[] = []
   for (const declared of source.manifest.permissions) {
     const parsed = parsePermission(declared, variables)
     if (!parsed.ok) return parsed
     const permission = parsed.value
     if (permission.kind === 'net') {
-      permissions.push({ declared, permission, enforced: false, note: NET_NOTE })
+      // Granted: the sandbox shares the network with it. Without a sandbox every host has it (see enforcedInHost).
+      launch.network = true
+      permissions.push({ declared, permission, enforced: true })
       continue
     }
     if (permission.kind === 'exec') {

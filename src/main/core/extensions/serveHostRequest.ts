@@ -3,6 +3,10 @@ import type { ToolInfo } from '../../../shared/extensions/ExtensionContext'
 import type { HostRequestMethod } from '../../../shared/extensions/hostProtocol'
 import { toolTokenCost } from '../../../shared/extensions/toolTokenCost'
 import type { ExtensionCallContext } from './ExtensionCallContext'
+import { fitsInBytes } from './fitsInBytes'
+
+/** The most an extension may store in one session entry; checked here, not only in its host (which it controls). */
+export const MAX_ENTRY_BYTES = 1024 * 1024
 
 /** Answers a host's callback (`ctx.notify`, `ctx.appendEntry`, …) with the context of the call it belongs to. */
 export async function serveHostRequest(
@@ -18,8 +22,12 @@ export async function serveHostRequest(
       return ok(null)
     }
     if (method === 'appendEntry') {
-      if (typeof args[0] !== 'string' || args[0].length === 0) return fail('BAD_REQUEST', 'appendEntry needs a customType.')
-      await ctx.appendEntry(args[0].slice(0, 200), args[1] ?? null, extension)
+      const [customType, data] = args
+      if (typeof customType !== 'string' || customType.length === 0 || customType.length > 200) return fail('BAD_REQUEST', 'appendEntry needs a customType of 1 to 200 characters.')
+      // Arbor's own state (the system prompt, the favourite path, per-turn numbers) is not an extension's to write.
+      if (customType.startsWith('arbor.')) return fail('EXTENSION_PERMISSION', `Entries of type "arbor.*" are Arbor's own; "${extension}" may not write them.`)
+      if (!fitsInBytes(data ?? null, MAX_ENTRY_BYTES)) return fail('EXTENSION_FAILED', `${extension}: an entry is at most 1 MB.`, { limitBytes: MAX_ENTRY_BYTES })
+      await ctx.appendEntry(customType, data ?? null, extension)
       return ok(null)
     }
     if (method === 'countTokens') {

@@ -12,6 +12,8 @@ export type EntryChoices = {
   workspaceFolder: string | null
   /** The user's own settings of it. */
   userSettings: Readonly<Record<string, string>>
+  /** The OS sandbox its host runs in (or would run in), or null where there is none. */
+  sandbox: 'bubblewrap' | 'sandbox-exec' | null
 }
 
 /** An entry as the UI sees it. */
@@ -40,7 +42,8 @@ export function toExtensionInfo(entry: RegistryEntry, choices: EntryChoices): Ex
     lastError: entry.error ?? host?.lastError ?? null,
     faults: host?.faults ?? 0,
     // The host says whether Node's permission model is really on (it is not in Electron's utilityProcess).
-    permissions: enforcedInHost(entry.permissions, host?.registrations?.permissionModel),
+    permissions: enforcedInHost(entry.permissions, { permissionModel: host?.registrations?.permissionModel, sandbox: host?.sandbox ?? choices.sandbox }),
+    sandbox: host?.sandbox ?? choices.sandbox,
     consent: choices.consent,
     workspaceFolder: choices.workspaceFolder,
     settings: Object.entries(entry.manifest?.settings ?? {}).map(([name, spec]) => ({

@@ -15,7 +15,7 @@ export function ExtensionConsent({ extension }: { extension: ExtensionView }) {
   const { busy, allow, setEnabled } = useArbor(useShallow(selectConsent))
   const titleId = useId()
   const box = useRef<HTMLDivElement>(null)
-  const { name, consent, permissions } = extension
+  const { name, consent, permissions, sandbox } = extension
 
   // A freshly installed extension lands here: bring it into view.
   useEffect(() => {
@@ -25,12 +25,23 @@ export function ExtensionConsent({ extension }: { extension: ExtensionView }) {
 
   if (!consent) return null
   const again = consent.accepted !== null
+  const memory = consent.requested.find((p) => p.startsWith('memory:'))
   return (
     <div className="ext-consent" role="group" aria-labelledby={titleId} data-testid="extension-consent" ref={box}>
       <div className="ext-consent-title" id={titleId}>
         {again ? `${name} now asks for more than you allowed` : `${name} asks for these permissions`}
       </div>
       <p className="small ext-consent-note">It does not run until you allow them. Code you allow runs on this computer with these rights.</p>
+      {sandbox === null ? (
+        <p className="small ext-consent-unsandboxed" role="note" data-testid="consent-unsandboxed">
+          <strong>No sandbox on this computer:</strong> besides what is listed, this extension will have full network access and can send signals to
+          (stop) other programs of yours. Allow it only if you trust its author.
+        </p>
+      ) : (
+        <p className="small muted" data-testid="consent-sandbox">
+          It runs in a sandbox ({sandbox}): no network unless listed, and it cannot signal other programs.
+        </p>
+      )}
       {permissions.length > 0 ? (
         <ul className="ext-consent-list">
           {permissions.map((p) => (
@@ -48,6 +59,10 @@ export function ExtensionConsent({ extension }: { extension: ExtensionView }) {
             </li>
           ))}
         </ul>
+      ) : consent.requested.length === 0 ? (
+        <p className="small" data-testid="consent-no-permissions">
+          It declares no permissions: it may compute, and read its own files.
+        </p>
       ) : (
         <ul className="ext-consent-list">
           {consent.requested.map((p) => (
@@ -56,6 +71,11 @@ export function ExtensionConsent({ extension }: { extension: ExtensionView }) {
             </li>
           ))}
         </ul>
+      )}
+      {memory && permissions.length > 0 && (
+        <p className="small" data-testid="consent-memory">
+          May use up to {memory.slice('memory:'.length)} of memory (more than the {256} MB an extension gets by default). <code className="muted small">{memory}</code>
+        </p>
       )}
       {again && (
         <div className="small ext-consent-changes" data-testid="consent-changes">
