@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { IPC_EVENT, IPC_REQUEST } from '../shared/ipcChannels'
@@ -7,9 +7,7 @@ import { ArborCore } from './core/ArborCore'
 import { defaultExtensionFolders, defaultModelsFolder } from './core/arborHome'
 import { esbuildBinaryPath } from './core/packagedPaths'
 import { createUtilityHostLauncher } from './electron/createUtilityHostLauncher'
-
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'"
+import { hardenContents } from './electron/hardenContents'
 
 const rendererFile = join(import.meta.dirname, '../renderer/index.html')
 const rendererFileUrl = pathToFileURL(rendererFile).href
@@ -39,12 +37,7 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
     },
   })
-  // Dropping a file on the window must reach the page, never navigate away from it.
-  win.webContents.on('will-navigate', (event) => event.preventDefault())
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
+  // Navigation and new windows are refused for every web contents (hardenContents): a dropped file reaches the page.
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
   else void win.loadFile(rendererFile)
   return win
@@ -56,11 +49,17 @@ if (esbuildBinary) process.env.ESBUILD_BINARY_PATH = esbuildBinary
 
 app.enableSandbox()
 
-void app.whenReady().then(async () => {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
-  })
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+// One Arbor at a time: two would write the same sessions and choices. A second launch shows the first window.
+const primary = app.requestSingleInstanceLock()
+if (!primary) app.quit()
+app.on('second-instance', () => {
+  if (!window || window.isDestroyed()) return
+  if (window.isMinimized()) window.restore()
+  window.focus()
+})
+
+if (primary) void app.whenReady().then(async () => {
+  hardenContents(process.env.ELECTRON_RENDERER_URL)
 
   core = await ArborCore.create({
     modelsFolder: defaultModelsFolder(),
