@@ -29,7 +29,9 @@ function samplingOptions(sampling: Sampling, roomLeft: number): SamplingOptions 
   if (sampling.topK !== undefined) options.topK = sampling.topK
   if (sampling.minP !== undefined) options.minP = sampling.minP
   if (sampling.seed !== undefined) options.seed = sampling.seed
-  if (sampling.repeatPenalty) options.repeatPenalty = { penalty: sampling.repeatPenalty.penalty, lastTokens: sampling.repeatPenalty.lastTokens ?? 64 }
+  // node-llama-cpp's chat applies a repeat penalty unless told not to: off unless asked for (it is not the user's
+  // choice otherwise, and it costs work on every token).
+  options.repeatPenalty = sampling.repeatPenalty ? { penalty: sampling.repeatPenalty.penalty, lastTokens: sampling.repeatPenalty.lastTokens ?? 64 } : false
   if (sampling.stop?.length) options.customStopTriggers = sampling.stop
   return options
 }
@@ -77,6 +79,9 @@ export async function* generateOnSlot(slot: Slot, g: SlotGeneration): AsyncGener
   let text = ''
   let reasoning = ''
   let firstTokenAt: number | null = null
+  let lastTokenAt = 0
+  /** Tokens that reached the callbacks (a function call's do not): the rate is measured over these. */
+  let streamedTokens = 0
   let generatedTokens = 0
   // LlamaChat starts shifting the window when less than a tenth of the context is free: stop before that.
   const roomLeft = Math.max(1, sequence.contextSize - g.prompt.length - Math.ceil(sequence.contextSize / 10) - 1)
@@ -89,7 +94,10 @@ export async function* generateOnSlot(slot: Slot, g: SlotGeneration): AsyncGener
     generatedTokens = Math.max(generatedTokens, meter.usedOutputTokens)
     const nothingRead = reason === 'error' && meter.usedInputTokens === 0
     const evaluatedTokens = nothingRead ? 0 : Math.min(g.prompt.length, Math.max(g.prompt.length - cachedPrefix, meter.usedInputTokens))
-    const genMs = firstTokenAt === null ? 0 : ended - firstTokenAt
+    // The decode rate from the first token to the last: what the chat does after the last one (stop checks, keeping
+    // the last token in the cache) is not generation.
+    const genMs = firstTokenAt === null ? 0 : lastTokenAt - firstTokenAt
+    const rateTokens = streamedTokens > 1 ? streamedTokens : generatedTokens
     const stats: TurnStats = {
       promptTokens: g.prompt.length,
       reusedTokens: g.prompt.length - evaluatedTokens,
@@ -97,7 +105,7 @@ export async function* generateOnSlot(slot: Slot, g: SlotGeneration): AsyncGener
       contextSize: sequence.contextSize,
       generatedTokens,
       timeToFirstTokenMs: (firstTokenAt ?? ended) - g.started,
-      tokensPerSecond: generatedTokens > 1 && genMs > 0 ? ((generatedTokens - 1) * 1000) / genMs : 0,
+      tokensPerSecond: rateTokens > 1 && genMs > 0 ? ((rateTokens - 1) * 1000) / genMs : 0,
       totalMs: ended - g.started,
       stopReason: reason,
       threads: g.threads,
@@ -116,8 +124,10 @@ export async function* generateOnSlot(slot: Slot, g: SlotGeneration): AsyncGener
       signal,
       stopOnAbortSignal: true,
       onToken: (tokens) => {
-        firstTokenAt ??= performance.now()
+        lastTokenAt = performance.now()
+        firstTokenAt ??= lastTokenAt
         generatedTokens += tokens.length
+        streamedTokens += tokens.length
       },
       onTextChunk: (chunk) => {
         text += chunk
@@ -125,7 +135,8 @@ export async function* generateOnSlot(slot: Slot, g: SlotGeneration): AsyncGener
       },
       onResponseChunk: (chunk) => {
         if (chunk.type !== 'segment' || chunk.segmentType !== 'thought' || !chunk.text) return
-        firstTokenAt ??= performance.now()
+        lastTokenAt = performance.now()
+        firstTokenAt ??= lastTokenAt
         reasoning += chunk.text
         events.push({ type: 'reasoning', text: chunk.text })
       },

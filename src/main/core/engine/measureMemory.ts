@@ -1,17 +1,25 @@
 import { performance } from 'node:perf_hooks'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import type { Llama } from 'node-llama-cpp'
 import type { LoadSettings } from '../../../shared/types'
 import type { MeasuredMemory } from './Engine'
 import { contextOptions } from './estimateMemory'
 import { readFileWithProgress } from './readFileWithProgress'
 
+setFlagsFromString('--expose-gc')
+const collectGarbage = runInNewContext('gc') as () => void
+
 /**
- * Resident memory outside the JavaScript heap: what llama.cpp takes shows here, while the garbage collector giving
- * pages back (or not yet) between two readings does not.
+ * Resident memory of the process as the model costs it: everything outside the JavaScript heap (llama.cpp's
+ * buffers, the mapped weights it touched) plus what is alive in the heap once the garbage is collected
+ * (node-llama-cpp's own tables). The heap's committed size is left out: how much of it V8 holds or gave back
+ * between two readings is noise (it made one load measure 81 or 103 MB).
  */
 const rss = () => {
-  const { rss, heapTotal } = process.memoryUsage()
-  return rss - heapTotal
+  collectGarbage()
+  const { rss, heapTotal, heapUsed } = process.memoryUsage()
+  return rss - heapTotal + heapUsed
 }
 
 /**
