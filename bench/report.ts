@@ -1,13 +1,12 @@
 import { writeFile } from 'node:fs/promises'
 import { formatBytes, formatCount, formatPercent } from '../src/shared/format'
-import type { RawSpeed } from '../src/main/core/engine/benchmarkEvaluation'
 import type { BranchSwitchResult } from './branchSwitch'
 import type { TreeRenderResult } from './treeRender'
 import type { ExtensionHostMeasurement } from '../src/main/core/extensions/measureExtensionHost'
 import type { ToolRoundMeasurement } from './toolRound'
 import type { SessionEventsResult } from './sessionEvents'
-
-export type SpeedRow = RawSpeed
+import type { SpeedComparison } from './speed'
+import { formatSamples } from './stats'
 
 export type ShapeResult = {
   name: string
@@ -22,8 +21,8 @@ export type ShapeResult = {
   loadWarmMs: number
   cacheDropped: boolean
   autoThreads: number
-  chat: SpeedRow[]
-  raw: SpeedRow[]
+  /** Raw, chat path and llama-bench, interleaved, per thread count. */
+  speeds: SpeedComparison[]
   contextSize: number
   estimatedRamBytes: number
   measuredRamBytes: number
@@ -42,12 +41,15 @@ export async function dropPageCache(): Promise<boolean> {
 
 const f1 = (n: number) => n.toFixed(1)
 
-/** How far auto threads are from the best thread count measured (0 = auto is the best). */
-export function autoThreadGap(rows: SpeedRow[], auto: number, key: 'promptTokensPerSecond' | 'generationTokensPerSecond'): number {
-  const best = Math.max(...rows.map((r) => r[key]))
-  const mine = rows.find((r) => r.threads === auto)?.[key] ?? 0
+/** How far auto threads are from the best thread count measured (0 = auto is the best), by the raw medians. */
+export function autoThreadGap(rows: SpeedComparison[], auto: number, key: 'pp' | 'tg'): number {
+  const best = Math.max(...rows.map((r) => r.raw[key].median))
+  const mine = rows.find((r) => r.threads === auto)?.raw[key].median ?? 0
   return best > 0 ? (best - mine) / best : 0
 }
+
+/** The chat path's generation speed needed, as a share of llama-bench's: small models pay more per token. */
+export const chatSpeedTarget = (parameters: number): number => (parameters >= 200e6 ? 0.97 : 0.9)
 
 export function renderReport(
   results: ShapeResult[],
@@ -56,10 +58,13 @@ export function renderReport(
   events: SessionEventsResult,
   host: ExtensionHostMeasurement,
   tools: ToolRoundMeasurement,
-  meta: { machine: Record<string, string>; quick: boolean; totalMs: number }) {
+  meta: { machine: Record<string, string>; quick: boolean; repeats: number; totalMs: number }) {
   const lines: string[] = []
   lines.push(`# Arbor benchmark`, '')
-  lines.push(`Machine: ${meta.machine.cpu}, GPU: ${meta.machine.gpu}, Node ${meta.machine.node}. ${meta.quick ? 'Quick run.' : 'Full run.'} Took ${f1(meta.totalMs / 1000)} s.`, '')
+  lines.push(
+    `Machine: ${meta.machine.cpu}, GPU: ${meta.machine.gpu}, Node ${meta.machine.node}; load average ${meta.machine.loadAverageAtEnd} on ${meta.machine.cores} cores at the end. ${meta.quick ? 'Quick run.' : 'Full run.'} Took ${f1(meta.totalMs / 1000)} s.`,
+    '',
+  )
   lines.push('Targets: auto threads within 5% of the best thread count; memory estimate error ≤ 5%.', '')
   lines.push('## Header, estimate and load', '')
   lines.push('| shape | params | type | file | inspect | estimate | load cold | load warm |', '|---|---|---|---|---|---|---|---|')
@@ -67,20 +72,33 @@ export function renderReport(
     lines.push(
       `| ${r.name} | ${formatCount(r.parameters)} | ${r.fileType} | ${formatBytes(r.fileBytes)} | ${f1(r.inspectMs)} ms | ${f1(r.estimateMs)} ms | ${f1(r.loadColdMs)} ms${r.cacheDropped ? '' : ' (cache not dropped)'} | ${f1(r.loadWarmMs)} ms |`,
     )
-  lines.push('', '## Speed (tokens/s): raw evaluation vs the chat path', '')
-  lines.push('| shape | threads | raw pp | raw tg | chat pp | chat tg | chat overhead (tg) |', '|---|---|---|---|---|---|---|')
+  const anyBusy = results.some((r) => r.speeds.some((x) => x.busy))
+  const withLlamaBench = results.some((r) => r.speeds.some((x) => x.llamaBench))
+  lines.push('', '## Speed (tokens/s): raw evaluation, the chat path and llama-bench, interleaved', '')
+  lines.push(
+    `Each figure is the median of ${meta.repeats} repeats (range in brackets); each repeat runs all of them in turn, so a slow spell of the machine slows them alike. ` +
+      `pp: ${128} prompt tokens; tg: ${64} generated.` +
+      (withLlamaBench ? ' llama-bench was built from the llama.cpp source node-llama-cpp ships (`LLAMA_BENCH`).' : ' llama-bench was not given (`LLAMA_BENCH`): the chat path is compared with raw evaluation instead.'),
+    '',
+  )
+  if (anyBusy) lines.push('**Machine busy:** other processes took more than a quarter of a core on average during some of these runs (marked ⚠, with the cores they took); their figures are low and noisy.', '')
+  lines.push('| shape | threads | raw pp | chat pp | llama-bench pp | raw tg | chat tg | llama-bench tg | chat tg ÷ reference |', '|---|---|---|---|---|---|---|---|---|')
   const targets: { what: string; value: number; ok: boolean }[] = []
   for (const r of results) {
-    for (const raw of r.raw) {
-      const chat = r.chat.find((c) => c.threads === raw.threads)
-      const overhead = chat && raw.generationTokensPerSecond > 0 ? 1 - chat.generationTokensPerSecond / raw.generationTokensPerSecond : NaN
+    for (const x of r.speeds) {
+      const reference = x.llamaBench?.tg.median ?? x.raw.tg.median
+      const ratio = reference > 0 ? x.chat.tg.median / reference : NaN
       lines.push(
-        `| ${r.name} | ${raw.threads}${raw.threads === r.autoThreads ? ' (auto)' : ''} | ${f1(raw.promptTokensPerSecond)} | ${f1(raw.generationTokensPerSecond)} | ${chat ? f1(chat.promptTokensPerSecond) : '—'} | ${chat ? f1(chat.generationTokensPerSecond) : '—'} | ${Number.isNaN(overhead) ? '—' : formatPercent(overhead)} |`,
+        `| ${r.name} | ${x.threads}${x.threads === r.autoThreads ? ' (auto)' : ''}${x.busy ? ` ⚠ ${x.otherCores.toFixed(2)}` : ''} | ${formatSamples(x.raw.pp)} | ${formatSamples(x.chat.pp)} | ${formatSamples(x.llamaBench?.pp ?? null)} | ${formatSamples(x.raw.tg)} | ${formatSamples(x.chat.tg)} | ${formatSamples(x.llamaBench?.tg ?? null)} | ${Number.isNaN(ratio) ? '—' : ratio.toFixed(3)} |`,
       )
+      if (x.threads === r.autoThreads && !Number.isNaN(ratio)) {
+        const target = chatSpeedTarget(r.parameters)
+        targets.push({ what: `${r.name}: chat tg ≥ ${target} × ${x.llamaBench ? 'llama-bench' : 'raw'} tg (as shortfall)`, value: Math.max(0, target - ratio), ok: ratio >= target })
+      }
     }
-    for (const key of ['promptTokensPerSecond', 'generationTokensPerSecond'] as const) {
-      const gap = autoThreadGap(r.raw, r.autoThreads, key)
-      targets.push({ what: `${r.name}: auto threads vs best (${key === 'promptTokensPerSecond' ? 'pp' : 'tg'})`, value: gap, ok: gap <= 0.05 })
+    for (const key of ['pp', 'tg'] as const) {
+      const gap = autoThreadGap(r.speeds, r.autoThreads, key)
+      targets.push({ what: `${r.name}: auto threads vs best (${key})`, value: gap, ok: gap <= 0.05 })
     }
   }
   lines.push('', '## Memory: estimate vs measured (RSS growth after filling every KV cell)', '')

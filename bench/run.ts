@@ -8,7 +8,6 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { ArborCore } from '../src/main/core/ArborCore'
-import { benchmarkEvaluation } from '../src/main/core/engine/benchmarkEvaluation'
 import { getArborLlama } from '../src/main/core/engine/getArborLlama'
 import { estimateParams } from '../src/main/core/gguf-writer/makeLlamaModel'
 import { shapes, type ShapeName } from '../src/main/core/gguf-writer/shapes'
@@ -20,9 +19,13 @@ import { benchTreeRender } from './treeRender'
 import { measureExtensionHost } from '../src/main/core/extensions/measureExtensionHost'
 import { benchToolRound } from './toolRound'
 import { benchSessionEvents } from './sessionEvents'
-import { dropPageCache, renderReport, type ShapeResult, type SpeedRow } from './report'
+import { dropPageCache, renderReport, type ShapeResult } from './report'
+import { compareSpeeds, type SpeedComparison } from './speed'
+import { machineLoad } from './stats'
 
 const quick = process.argv.includes('--quick')
+/** Each speed figure is the median of this many interleaved repeats. */
+const repeats = quick ? 3 : 5
 const shapeList: ShapeName[] = quick ? ['tiny', 'small'] : ['tiny', 'gqa', 'small', 'mid', 'oneB']
 const outDir = join(import.meta.dirname, '../bench-results')
 
@@ -50,21 +53,15 @@ async function benchShape(name: ShapeName): Promise<ShapeResult> {
     await core.request('model.unload', undefined)
     const warm = unwrap(await core.request('model.load', { path, settings }))
 
-    // Through the chat path: template, history, sampling, detokenizing, events.
-    const threadCounts = [...new Set([1, 2, auto])].sort((a, b) => a - b)
-    const chat: SpeedRow[] = []
-    const promptText = 'Tell me everything about the branches of the tree and the roots below it. '.repeat(8)
-    for (const threads of threadCounts) {
-      unwrap(await core.request('model.load', { path, settings: { ...settings, threads } }))
-      unwrap(await core.request('session.new', undefined))
-      const { assistant } = unwrap(await core.request('chat.send', { text: promptText, maxTokens: 32 }))
-      const s = assistant.stats!
-      chat.push({ threads, promptTokensPerSecond: (s.evaluatedTokens * 1000) / s.timeToFirstTokenMs, generationTokensPerSecond: s.tokensPerSecond })
-    }
     await core.request('model.unload', undefined)
 
-    // Raw sequence evaluation, as llama-bench measures pp and tg.
-    const raw = await benchmarkEvaluation(await getArborLlama(), path, threadCounts, { promptTokens: 128, generateTokens: 32 })
+    // Raw evaluation, the chat path and llama-bench (when given), interleaved, for each thread count.
+    const threadCounts = [...new Set([1, 2, auto])].sort((a, b) => a - b)
+    const speeds: SpeedComparison[] = []
+    for (const threads of threadCounts) {
+      process.stderr.write(`bench: ${name}, ${threads} thread(s), ${repeats} repeats…\n`)
+      speeds.push(await compareSpeeds(core, path, { ...settings, threads }, repeats))
+    }
 
     const measured = await measureInFreshProcess(path, settings)
     return {
@@ -80,8 +77,7 @@ async function benchShape(name: ShapeName): Promise<ShapeResult> {
       loadWarmMs: warm.loadMs,
       cacheDropped,
       autoThreads: auto,
-      chat,
-      raw,
+      speeds,
       contextSize,
       estimatedRamBytes: report.estimate.ramBytes + report.estimate.vramBytes,
       measuredRamBytes: measured.ramBytes + measured.vramBytes,
@@ -113,9 +109,10 @@ const extensionHost = await measureExtensionHost({ starts: 5, roundTrips: 200 })
 process.stderr.write('bench: tool rounds…\n')
 const toolRound = await benchToolRound(quick ? 5 : 20)
 const llama = await getArborLlama()
-const machine = { cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', gpu: llama.gpu || 'none', node: process.version }
+const load = machineLoad()
+const machine = { cpu: (await import('node:os')).cpus()[0]?.model ?? 'unknown', gpu: llama.gpu || 'none', node: process.version, loadAverageAtEnd: load.loadAverage.toFixed(2), cores: String(load.cores) }
 await mkdir(outDir, { recursive: true })
-const { markdown, json } = renderReport(results, branchSwitch, treeRender, sessionEvents, extensionHost, toolRound, { machine, quick, totalMs: Date.now() - started })
+const { markdown, json } = renderReport(results, branchSwitch, treeRender, sessionEvents, extensionHost, toolRound, { machine, quick, repeats, totalMs: Date.now() - started })
 await writeFile(join(outDir, 'report.md'), markdown)
 await writeFile(join(outDir, 'report.json'), JSON.stringify(json, null, 2))
 console.log(markdown)

@@ -14,9 +14,45 @@ export function samples(values: readonly number[]): Samples {
 export const formatSamples = (s: Samples | null, digits = 1): string =>
   !s || Number.isNaN(s.median) ? '—' : `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`
 
-/** The machine's 1-minute load average, and whether it is over the cores (other work competed with the run). */
-export function machineLoad(): { loadAverage: number; cores: number; busy: boolean } {
-  const loadAverage = os.loadavg()[0] ?? 0
-  const cores = os.availableParallelism()
-  return { loadAverage, cores, busy: loadAverage > cores }
+import { readFileSync } from 'node:fs'
+
+/** Clock ticks the whole machine was busy, and those of this process with its finished children (Linux). */
+function cpuTicks(): { machine: number; ours: number } | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    // user nice system idle iowait irq softirq steal: busy is everything but idle and iowait.
+    const machine = cpu.reduce((a, b) => a + b, 0) - (cpu[3] ?? 0) - (cpu[4] ?? 0)
+    const self = readFileSync('/proc/self/stat', 'utf8')
+    const fields = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number)
+    // utime stime cutime cstime are fields 14–17 of the line: 11–14 after the name.
+    const ours = (fields[11] ?? 0) + (fields[12] ?? 0) + (fields[13] ?? 0) + (fields[14] ?? 0)
+    return { machine, ours }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Whether other work competed with a measurement: a sampler started before it and read after. On Linux, the CPU
+ * time other processes took while it ran (more than a quarter of a core on average is busy); elsewhere, a
+ * 1-minute load average over the cores plus one (the run itself is one).
+ */
+export function competition(): { stop(): { busy: boolean; otherCores: number } } {
+  const start = cpuTicks()
+  const started = Date.now()
+  return {
+    stop() {
+      const end = cpuTicks()
+      const seconds = (Date.now() - started) / 1000
+      if (!start || !end || seconds <= 0) return { busy: (os.loadavg()[0] ?? 0) > os.availableParallelism() + 1, otherCores: NaN }
+      const ticksPerSecond = 100
+      const other = (end.machine - start.machine - (end.ours - start.ours)) / ticksPerSecond / seconds
+      return { busy: other > 0.25, otherCores: Math.max(0, other) }
+    },
+  }
+}
+
+/** The machine's 1-minute load average and cores, for the report's header. */
+export function machineLoad(): { loadAverage: number; cores: number } {
+  return { loadAverage: os.loadavg()[0] ?? 0, cores: os.availableParallelism() }
 }
