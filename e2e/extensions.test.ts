@@ -80,6 +80,9 @@ describeInBrowser('extensions in a browser', () => {
     const source = await readFile(join(import.meta.dirname, '../test/fixtures/extensions/e2e/breakable.ts'))
     await dropFile(page(), 'breakable.ts', source)
     await entry('breakable').waitFor()
+    // A file without a manifest declares nothing, and is still shown once for review before it runs.
+    await entry('breakable').getByRole('button', { name: 'Allow and enable' }).click()
+    await page().waitForFunction(() => document.querySelector('[data-testid="extension-entry"][data-name="breakable"]')?.getAttribute('data-status') === 'enabled')
     await page().getByTestId('close-extensions').click()
     await command('/hello trees')
     await lastCustom().filter({ hasText: 'Hello from an extension, trees!' }).waitFor()
