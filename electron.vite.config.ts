@@ -4,14 +4,16 @@ import { defineConfig } from 'electron-vite'
 import { build, type Plugin, type Rolldown } from 'vite'
 
 /**
- * Emits the extension host as `out/main/hostMain.cjs`, beside `out/main/index.js` where `buildHostScript`
- * looks for it: one CommonJS file with nothing external, as a host may read that one file only.
- * A separate bundle, because the main build is ESM and shares chunks between its entries.
+ * Emits a script that runs in its own process as one file beside `out/main/index.js`, where the main process looks
+ * for it. A separate bundle, because the main build is ESM and shares chunks between its entries.
+ * - `hostMain.cjs`, the extension host: CommonJS with nothing external, as a host may read that one file only.
+ * - `probeMain.mjs`, the model probe: ESM with node-llama-cpp external (resolved from `node_modules` as the main
+ *   process resolves it).
  */
-function extensionHostScript(): Plugin {
-  const entry = resolve(import.meta.dirname, 'src/main/core/extensions/hostMain.ts')
+function childScript(name: string, source: string, fileName: string, options: { format: 'cjs' | 'es'; external: string[] }): Plugin {
+  const entry = resolve(import.meta.dirname, source)
   return {
-    name: 'arbor:extension-host-script',
+    name: `arbor:${name}`,
     apply: 'build',
     async generateBundle() {
       const result = (await build({
@@ -19,19 +21,19 @@ function extensionHostScript(): Plugin {
         envDir: false,
         root: import.meta.dirname,
         logLevel: 'warn',
-        ssr: { target: 'node', noExternal: true },
+        ssr: { target: 'node', noExternal: true, external: options.external },
         build: {
           ssr: entry,
           write: false,
           target: 'node20',
           minify: false,
-          rolldownOptions: { output: { format: 'cjs', entryFileNames: 'hostMain.cjs', codeSplitting: false } },
+          rolldownOptions: { external: options.external, output: { format: options.format, entryFileNames: fileName, codeSplitting: false } },
         },
       })) as Rolldown.RolldownOutput
       const chunk = result.output.find((item): item is Rolldown.OutputChunk => item.type === 'chunk' && item.isEntry)
-      if (!chunk) throw new Error('The extension host script was not built.')
+      if (!chunk) throw new Error(`${fileName} was not built.`)
       for (const id of chunk.moduleIds) if (!id.startsWith('\0')) this.addWatchFile(id)
-      this.emitFile({ type: 'asset', fileName: 'hostMain.cjs', source: chunk.code })
+      this.emitFile({ type: 'asset', fileName, source: chunk.code })
     },
   }
 }
@@ -44,7 +46,10 @@ function extensionHostScript(): Plugin {
  */
 export default defineConfig({
   main: {
-    plugins: [extensionHostScript()],
+    plugins: [
+      childScript('extension-host-script', 'src/main/core/extensions/hostMain.ts', 'hostMain.cjs', { format: 'cjs', external: [] }),
+      childScript('model-probe-script', 'src/main/core/engine/probe/probeMain.ts', 'probeMain.mjs', { format: 'es', external: ['node-llama-cpp'] }),
+    ],
     build: {
       outDir: 'out/main',
       externalizeDeps: true,

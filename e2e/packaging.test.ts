@@ -90,7 +90,7 @@ describe('the packed app', () => {
   const unpacked = (rel: string) => join(resources, 'app.asar.unpacked', rel)
 
   it('holds the built app, and only its production dependencies for this platform', () => {
-    for (const file of ['/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/package.json', '/node_modules/ws/package.json', '/node_modules/zod/package.json'])
+    for (const file of ['/out/main/index.js', '/out/main/probeMain.mjs', '/out/preload/index.cjs', '/out/renderer/index.html', '/package.json', '/node_modules/ws/package.json', '/node_modules/zod/package.json'])
       expect(packed, file).toContain(file)
     expect([...packed].some((p) => p.startsWith('/src/') || p.startsWith('/test/') || p.startsWith('/node_modules/react/'))).toBe(false)
     expect([...packed].some((p) => p.includes('gitRelease.bundle'))).toBe(false)

@@ -29,7 +29,7 @@ import { SessionsFolder } from './sessions/SessionsFolder'
 import { toolPromptTokens } from './turns/toolPromptTokens'
 import { TurnRunner } from './turns/TurnRunner'
 
-export type ArborCoreOptions = Pick<LocalEngineOptions, 'ramBudgetBytes' | 'vramBudgetBytes' | 'queueLimit'> & {
+export type ArborCoreOptions = Pick<LocalEngineOptions, 'ramBudgetBytes' | 'vramBudgetBytes' | 'queueLimit' | 'probe'> & {
   modelsFolder: string
   /** Where session files (`*.jsonl`) live. Defaults to `sessions` beside the models folder. */
   sessionsFolder?: string

@@ -9,6 +9,7 @@ import type { Engine, EngineLoadOptions, MeasuredMemory } from './Engine'
 import { estimateMemory } from './estimateMemory'
 import { getArborLlama, type ArborLlamaOptions } from './getArborLlama'
 import { inspectModel, statModelFile, type InspectedModel } from './inspectModel'
+import { probeModelFile, type ProbeOptions } from './probe/probeModel'
 import { measureMemory } from './measureMemory'
 import { DEFAULT_QUEUE_LIMIT, ModelRuntime } from './ModelRuntime'
 import { availableRamBytes, readHardware, recommendThreads } from './readHardware'
@@ -20,6 +21,11 @@ export type LocalEngineOptions = ArborLlamaOptions & {
   vramBudgetBytes?: number
   /** Generations that may wait for a sequence before `ENGINE_BUSY`. Defaults to `16`. */
   queueLimit?: number
+  /**
+   * Each new file is first taken through llama.cpp's pre-load work in a child process, so that one that would abort
+   * llama.cpp is refused instead of closing Arbor. `false` skips it (benchmarks of trusted files). Defaults to on.
+   */
+  probe?: ProbeOptions | false
 }
 
 /** Header inspections kept (the least recently used goes first). */
@@ -91,7 +97,8 @@ export class LocalEngine implements Engine {
       this.inspected.set(path, cached)
       return cached
     }
-    const model = await inspectModel(path, this.llama)
+    const probe = this.options.probe
+    const model = await inspectModel(path, this.llama, probe === false ? {} : { probe: (file, fingerprint) => probeModelFile(file, fingerprint, probe) })
     this.inspected.set(path, model)
     for (const oldest of this.inspected.keys()) {
       if (this.inspected.size <= INSPECT_CACHE_SIZE) break

@@ -1,4 +1,5 @@
 import { basename } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { LlamaChat, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp'
 import { ArborFailure } from '../../../shared/errors'
@@ -6,6 +7,7 @@ import type { EngineEvent, GenerateRequest, PromptRequest } from '../../../share
 import type { LoadPhase, LoadSettings } from '../../../shared/types'
 import { contextOptions } from './estimateMemory'
 import { generateOnSlot } from './generateOnSlot'
+import { llamaErrorsSince } from './getArborLlama'
 import { Leases } from './Leases'
 import { readFileWithProgress } from './readFileWithProgress'
 import { SequenceScheduler, type Assignment, type Slot } from './SequenceScheduler'
@@ -50,12 +52,18 @@ export class ModelRuntime {
     if (signal.aborted) throw cancelled()
     onProgress('initializing', size, size)
     let model: LlamaModel
+    const since = performance.now()
+    /** What llama.cpp logged about it: the reason its exceptions leave out. */
+    const said = () => {
+      const lines = llamaErrorsSince(since)
+      return lines.length ? ` (llama.cpp: ${lines.slice(-3).join(' ')})` : ''
+    }
     try {
       // Arbor checks the fit itself, with the user's chosen settings and override.
       model = await llama.loadModel({ modelPath: path, gpuLayers: settings.gpuLayers, loadSignal: signal, ignoreMemorySafetyChecks: true })
     } catch (error) {
       if (signal.aborted) throw cancelled()
-      throw new ArborFailure('LOAD_FAILED', `llama.cpp could not load the model: ${(error as Error)?.message ?? String(error)}`)
+      throw new ArborFailure('LOAD_FAILED', `llama.cpp could not load the model: ${(error as Error)?.message ?? String(error)}${said()}`)
     }
     try {
       if (signal.aborted) throw cancelled()
@@ -69,7 +77,7 @@ export class ModelRuntime {
     } catch (error) {
       await model.dispose()
       if (signal.aborted || error instanceof ArborFailure) throw signal.aborted ? cancelled() : error
-      throw new ArborFailure('LOAD_FAILED', `Could not create a context: ${(error as Error)?.message ?? String(error)}`)
+      throw new ArborFailure('LOAD_FAILED', `Could not create a context: ${(error as Error)?.message ?? String(error)}${said()}`)
     }
   }
 

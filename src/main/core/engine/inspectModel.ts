@@ -5,7 +5,9 @@ import { GgufInsights, readGgufFileInfo, type Llama } from 'node-llama-cpp'
 import { ArborFailure } from '../../../shared/errors'
 import type { ModelFacts } from '../../../shared/types'
 import { factsFromHeader } from '../../../shared/gguf/factsFromHeader'
+import { checkLoadable } from '../../../shared/gguf/checkLoadable'
 import { scanGgufHeaderFrom, type GgufHeaderScan } from '../../../shared/gguf/scanGgufHeader'
+import type { ProbeResult } from './probe/probeModel'
 
 export type InspectedModel = {
   facts: ModelFacts
@@ -34,11 +36,20 @@ export async function statModelFile(path: string): Promise<{ size: number; mtime
   return { size: info.size, mtimeMs: info.mtimeMs }
 }
 
+export type InspectOptions = {
+  /**
+   * Runs llama.cpp's pre-load work on the file in another process first (`probeModelFile`); throws for a file that
+   * would abort it. Defaults to none (the caller trusts the file).
+   */
+  probe?: (path: string, fingerprint: string) => Promise<ProbeResult>
+}
+
 /**
- * Reads what a model is from its header alone: our bounded scan first (so a corrupt header
- * fails fast with a clear code), then node-llama-cpp's reader for the insights the estimates need.
+ * Reads what a model is from its header alone: our bounded scan first (so a corrupt header fails fast with a clear
+ * code), the checks of what llama.cpp asserts on, the probe, then node-llama-cpp's reader for the insights the
+ * estimates need.
  */
-export async function inspectModel(path: string, llama: Llama): Promise<InspectedModel> {
+export async function inspectModel(path: string, llama: Llama, options: InspectOptions = {}): Promise<InspectedModel> {
   const started = performance.now()
   const { size, mtimeMs } = await statModelFile(path)
   const handle = await open(path, 'r').catch((error: unknown) => {
@@ -63,6 +74,9 @@ export async function inspectModel(path: string, llama: Llama): Promise<Inspecte
   const architecture = scan.metadata.get('general.architecture')
   if (typeof architecture !== 'string')
     throw new ArborFailure('GGUF_CORRUPT', 'The header names no model architecture (general.architecture is missing).')
+  checkLoadable(scan)
+  const fingerprint = `${size}:${mtimeMs}`
+  const probed = options.probe ? await options.probe(path, fingerprint) : { warnings: [] }
 
   const info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false, sourceType: 'filesystem' }).catch(
     (error: unknown) => {
@@ -79,8 +93,8 @@ export async function inspectModel(path: string, llama: Llama): Promise<Inspecte
 
   const facts: ModelFacts = {
     ...factsFromHeader(scan, { path, fileName: basename(path), fileBytes: size }),
-    warnings: insights.getWarnings(path),
+    warnings: [...probed.warnings, ...insights.getWarnings(path)],
     inspectMs: performance.now() - started,
   }
-  return { facts, insights, scan, fingerprint: `${size}:${mtimeMs}` }
+  return { facts, insights, scan, fingerprint }
 }
