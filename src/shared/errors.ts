@@ -30,6 +30,7 @@ export const errorCodes = [
   'SESSION_LINE_CORRUPT',
   'SESSION_NOT_FOUND',
   'SESSION_WRITE_FAILED',
+  'SESSION_LOCKED',
   'FILE_EXISTS',
   'FILE_TOO_LARGE',
   'DISK_FULL',
@@ -66,6 +67,7 @@ export type ErrorDetails = {
   FILE_EXISTS: { path: string }
   SESSION_NOT_FOUND: { path: string }
   SESSION_WRITE_FAILED: { path: string }
+  SESSION_LOCKED: { path: string }
   FILE_TOO_LARGE: { bytes: number; limitBytes: number }
   DISK_FULL: { neededBytes: number; freeBytes: number }
 }

@@ -307,6 +307,7 @@ export class ArborCore {
     if (this.sampler) clearInterval(this.sampler)
     this.folder.close()
     await this.stopTurns()
+    await this.sessions.close()
     await this.extensions?.dispose()
     await this.engine.dispose()
     this.listeners.clear()

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -78,6 +79,25 @@ describe('permissions enforced on the host process', () => {
   it('starts processes only with exec', async () => {
     expect(await extensions.runCommand('spawn', '', ctx)).toMatchObject({ ok: false, error: { code: 'EXTENSION_PERMISSION', message: expect.stringContaining('exec') } })
     expect(await extensions.runCommand('spawn-ok', '', ctx)).toMatchObject({ ok: true, value: { text: '42' } })
+  })
+  it('programs an exec extension started go when it is turned off (its whole process group)', async () => {
+    if (process.platform !== 'linux') return
+    const marker = `4242.${process.pid}${Date.now() % 100000}`
+    const sleepers = () =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(marker)
+          } catch {
+            return false
+          }
+        })
+    expect(await extensions.runCommand('spawn-sleeper', marker, ctx)).toMatchObject({ ok: true })
+    await expect.poll(sleepers, { timeout: 5000 }).toHaveLength(1)
+    expect(await extensions.disable('exec-user')).toMatchObject({ ok: true })
+    await expect.poll(sleepers, { timeout: 5000 }).toHaveLength(0)
+    expect(await extensions.enable('exec-user')).toMatchObject({ ok: true })
   })
   it('an extension whose permission needs a setting nobody gave fails with EXTENSION_PERMISSION', async () => {
     const bare = await Extensions.create({ userFolder: fixtures.permissions })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { open, rename, rm } from 'node:fs/promises'
 import { endianness } from 'node:os'
 
@@ -248,8 +249,9 @@ export async function writeGguf(path: string, spec: GgufSpec, options: WriteGguf
   const { header, offsets, dataBytes } = encodeGgufHeader(spec)
   const chunkElements = Math.max(Q8_0_BLOCK, Math.floor((options.chunkElements ?? 1 << 20) / Q8_0_BLOCK) * Q8_0_BLOCK)
   const total = header.length + dataBytes
-  const tmp = `${path}.tmp`
-  const handle = await open(tmp, 'w')
+  // Unique: two writers of the same file (two demo creations at once) each finish and rename their own.
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  const handle = await open(tmp, 'wx')
   try {
     let pos = 0
     const put = async (bytes: Buffer): Promise<void> => {

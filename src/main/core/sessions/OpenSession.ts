@@ -1,9 +1,11 @@
+import { resolve } from 'node:path'
 import { SessionDocument } from '../../../shared/session/SessionDocument'
 import type { NewSessionEntry, SessionEntry, SessionHeader } from '../../../shared/session/sessionTypes'
 import { nearestNode } from '../../../shared/tree/treeNodes'
 import type { ContextComposition, SessionFlags, SessionSummary, SessionView, TreeNode } from '../../../shared/treeView'
 import { SessionFile } from './SessionFile'
 import { SessionIndex, type IndexChange } from './SessionIndex'
+import { SessionLock } from './SessionLock'
 
 /** Tiny on purpose: every token of it is paid on every turn. */
 export const DEFAULT_SYSTEM_PROMPT = 'You are a helpful assistant. Answer clearly and briefly.'
@@ -27,25 +29,50 @@ export class OpenSession {
     private file: SessionFile | null,
     readonly warnings: string[],
     tokensOf: (id: string) => number | null,
+    /** Held from the first write (or the open) to `close`: no other Arbor writes this session meanwhile. */
+    private lock: SessionLock | null,
   ) {
     this.index = new SessionIndex(doc, tokensOf)
     this.position = nearestNode(new Map(doc.entries.map((e) => [e.id, e])), doc.leafId)
   }
 
-  static blank(path: string, id: string, cwd: string, tokensOf: (id: string) => number | null): OpenSession {
-    return new OpenSession(SessionDocument.create({ id, cwd }), path, null, [], tokensOf)
+  static blank(path: string, id: string, cwd: string, tokensOf: (id: string) => number | null, warnings: string[] = []): OpenSession {
+    return new OpenSession(SessionDocument.create({ id, cwd }), path, null, warnings, tokensOf, null)
   }
 
-  static async read(path: string, tokensOf: (id: string) => number | null): Promise<OpenSession> {
-    const { file, doc, warnings } = await SessionFile.open(path)
-    return new OpenSession(doc, path, file, warnings.map((w) => w.message), tokensOf)
+  /** Opens a session file, locked for this process. Throws `SESSION_LOCKED` when another Arbor has it open. */
+  static async read(path: string, tokensOf: (id: string) => number | null, from?: OpenSession): Promise<OpenSession> {
+    // Read again by the core that has it open: its lock moves to the new reading.
+    const lock = from && from.lock && resolve(from.path) === resolve(path) ? from.lock : await SessionLock.acquire(path)
+    if (from?.lock === lock) from.lock = null
+    try {
+      const { file, doc, warnings } = await SessionFile.open(path)
+      return new OpenSession(doc, path, file, warnings.map((w) => w.message), tokensOf, lock)
+    } catch (error) {
+      if (from && resolve(from.path) === resolve(path)) from.lock = lock
+      else await lock.release()
+      throw error
+    }
   }
 
   /** A session written whole from a document made in memory (a fork), its position at `position`. */
   static async create(path: string, doc: SessionDocument, position: string | null, tokensOf: (id: string) => number | null): Promise<OpenSession> {
-    const open = new OpenSession(doc, path, await SessionFile.create(path, doc), [], tokensOf)
-    open.position = position
-    return open
+    const lock = await SessionLock.acquire(path)
+    try {
+      const open = new OpenSession(doc, path, await SessionFile.create(path, doc), [], tokensOf, lock)
+      open.position = position
+      return open
+    } catch (error) {
+      await lock.release()
+      throw error
+    }
+  }
+
+  /** Lets another process open this session. Further writes are not expected. */
+  async close(): Promise<void> {
+    const lock = this.lock
+    this.lock = null
+    await lock?.release()
   }
 
   get header(): Readonly<SessionHeader> {
@@ -59,8 +86,10 @@ export class OpenSession {
   /** Appends one entry and waits until it is on disk (the file is created at the first write). */
   async append(entry: NewSessionEntry, parentId: string | null): Promise<{ entry: SessionEntry; change: IndexChange }> {
     const { entry: added, line } = this.doc.append(entry, parentId)
-    if (!this.file) this.file = await SessionFile.create(this.path, this.doc)
-    else await this.file.append(line)
+    if (!this.file) {
+      this.lock ??= await SessionLock.acquire(this.path)
+      this.file = await SessionFile.create(this.path, this.doc)
+    } else await this.file.append(line)
     return { entry: added, change: this.index.add(added) }
   }
 

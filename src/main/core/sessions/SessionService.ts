@@ -10,6 +10,7 @@ import { CompositionCounter } from './CompositionCounter'
 import type { IndexChange } from './SessionIndex'
 import { OpenSession } from './OpenSession'
 import { SessionFile } from './SessionFile'
+import { SessionLock } from './SessionLock'
 import type { SessionsFolder } from './SessionsFolder'
 import { TokenCounts } from './TokenCounts'
 
@@ -51,16 +52,28 @@ export class SessionService {
   static async create(folder: SessionsFolder, emit: (event: ArborEvent) => void, engine: Engine, cwd: string): Promise<SessionService> {
     const service = new SessionService(folder, emit, engine, cwd)
     const latest = (await folder.list()).find((s) => !s.error)
-    const first = latest ? await OpenSession.read(latest.path, service.tokensOf).catch(() => null) : null
-    service.adopt(first ?? (await service.blank()))
+    const notices: string[] = []
+    const first = latest
+      ? await OpenSession.read(latest.path, service.tokensOf).catch((error: unknown) => {
+          // Another Arbor has it open (or it cannot be read): start a new one rather than not start.
+          notices.push(`A new session was started: ${ArborFailure.wrap(error, 'SESSION_INVALID').message}`)
+          return null
+        })
+      : null
+    service.adopt(first ?? (await service.blank(notices)))
     return service
+  }
+
+  /** Lets another process open the session that is open here (at shutdown). */
+  async close(): Promise<void> {
+    await this.open.close()
   }
 
   private readonly tokensOf = (id: string): number | null => this.counts.get(id)
 
-  private async blank(): Promise<OpenSession> {
+  private async blank(warnings: string[] = []): Promise<OpenSession> {
     const { id, path } = await this.folder.newSessionPath()
-    return OpenSession.blank(path, id, this.cwd, this.tokensOf)
+    return OpenSession.blank(path, id, this.cwd, this.tokensOf, warnings)
   }
 
   get folderPath(): string {
@@ -238,7 +251,7 @@ export class SessionService {
   }
 
   async openFile(path: string): Promise<SessionView> {
-    return this.switchTo(await OpenSession.read(path, this.tokensOf))
+    return this.switchTo(await OpenSession.read(path, this.tokensOf, this.open))
   }
 
   /** A new session with the root→node path; its header names this one. The new session is opened. */
@@ -254,8 +267,18 @@ export class SessionService {
       await this.newSession()
       return this.list()
     }
-    await this.folder.delete(path)
-    if (path === this.open.path) await this.newSession()
+    if (path === this.open.path) {
+      await this.folder.delete(path)
+      await this.newSession()
+    } else {
+      // Not while another Arbor has it open: its next write would find the file gone.
+      const lock = await SessionLock.acquire(path)
+      try {
+        await this.folder.delete(path)
+      } finally {
+        await lock.release()
+      }
+    }
     const sessions = await this.list()
     this.emit({ type: 'sessions.changed', sessions })
     return sessions
@@ -288,8 +311,10 @@ export class SessionService {
   }
 
   private async switchTo(open: OpenSession): Promise<SessionView> {
+    const previous = this.open
     this.counts.reset()
     this.adopt(open)
+    if (previous !== open) await previous.close()
     void this.listChanged()
     const view = await this.view()
     this.emit({ type: 'session.opened', session: view })

@@ -1,10 +1,11 @@
 import { constants } from 'node:fs'
 import { access, open, readFile, rename, rm } from 'node:fs/promises'
 import { writeSynced } from '../writeSynced'
+import { decodeByteExact, encodeByteExact } from './byteExactText'
 
 /** The file-system steps `SessionFile` takes; tests may pass an in-memory set. Rejections carry Node's errno `code`. */
 export type SessionFileOperations = {
-  /** Reads the whole file as UTF-8. */
+  /** Reads the whole file as UTF-8, bytes that are not kept as escapes (`decodeByteExact`). */
   readFile(path: string): Promise<string>
   /** Appends `text` to an existing file (never creates one) and resolves once the bytes are on disk (fdatasync). */
   appendDurable(path: string, text: string): Promise<void>
@@ -21,17 +22,18 @@ export type SessionFileOperations = {
 }
 
 export const nodeSessionFileOperations: SessionFileOperations = {
-  readFile: (path) => readFile(path, 'utf8'),
+  // Byte for byte: bytes that are not UTF-8 survive a rewrite unchanged (see byteExactText).
+  readFile: async (path) => decodeByteExact(await readFile(path)),
   async appendDurable(path, text) {
     const handle = await open(path, constants.O_WRONLY | constants.O_APPEND)
     try {
-      await handle.appendFile(text, 'utf8')
+      await handle.appendFile(encodeByteExact(text))
       await handle.datasync()
     } finally {
       await handle.close()
     }
   },
-  createDurable: (path, text) => writeSynced(path, text, 'wx'),
+  createDurable: (path, text) => writeSynced(path, encodeByteExact(text), 'wx'),
   rename: (from, to) => rename(from, to),
   async syncDirectory(dir) {
     // Windows cannot open a folder for fsync; its renames are journaled by NTFS.
