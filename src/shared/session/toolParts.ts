@@ -1,3 +1,4 @@
+import { boundedStringify } from '../boundedJson'
 import type { ToolCallRef } from '../extensions/ExtensionEvents'
 import type { SessionEntry } from './sessionTypes'
 
@@ -28,4 +29,4 @@ export function toolResultOf(entry: SessionEntry): { toolCallId: string; toolNam
 }
 
 /** A tool call as one line of text (what the tree and token counts show): `name({"arg": 1})`. */
-export const renderToolCall = (call: Pick<ToolCallRef, 'name' | 'arguments'>): string => `${call.name}(${JSON.stringify(call.arguments)})`
+export const renderToolCall = (call: Pick<ToolCallRef, 'name' | 'arguments'>): string => `${call.name}(${boundedStringify(call.arguments)})`

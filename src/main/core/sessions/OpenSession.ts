@@ -129,7 +129,7 @@ export class OpenSession {
       systemPromptTokens,
       favouriteLeafId: state.favouriteLeafId !== null && exists(state.favouriteLeafId) ? state.favouriteLeafId : null,
       collapsed: state.collapsed.filter(exists),
-      warnings: this.warnings,
+      warnings: this.index.notices.size ? [...this.warnings, ...this.index.notices] : this.warnings,
       canUndo: this.undo.length > 0,
     }
   }

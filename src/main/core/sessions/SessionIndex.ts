@@ -1,3 +1,4 @@
+import { jsonDepth } from '../../../shared/boundedJson'
 import type { SessionDocument } from '../../../shared/session/SessionDocument'
 import type { SessionEntry } from '../../../shared/session/sessionTypes'
 import { renderToolCall, toolCallsOf, toolResultOf } from '../../../shared/session/toolParts'
@@ -22,6 +23,11 @@ const field = <T>(data: unknown, key: string, check: (v: unknown) => v is T): T 
   return check(value) ? value : undefined
 }
 const isString = (v: unknown): v is string => typeof v === 'string'
+
+/** A node's text past this is cut in the view (the entry on disk and what the model reads stay whole). */
+export const MAX_NODE_TEXT_CHARS = 200_000
+/** Tool-call arguments nested deeper than this are not sent to the UI (nothing renders them, JSON overflows). */
+export const MAX_ARGUMENT_DEPTH = 64
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString)
 
 /**
@@ -38,6 +44,8 @@ export class SessionIndex {
   private turns = new Map<string, TurnStats>()
   private arbor = new Map<string, unknown>()
   private sessionName: string | undefined
+  /** What could not be shown as it is (cut, left out), one line per kind of problem, for the session's warnings. */
+  readonly notices = new Set<string>()
 
   constructor(
     private readonly doc: SessionDocument,
@@ -173,7 +181,18 @@ export class SessionIndex {
     return result
   }
 
+  /** The node of an entry; an entry that cannot be shown becomes a node that says so, never a failed view. */
   private nodeOf(entry: SessionEntry, kind: NonNullable<ReturnType<typeof nodeKindOf>>): TreeNode {
+    try {
+      return this.boundedNodeOf(entry, kind)
+    } catch (error) {
+      this.notices.add(`Entry ${entry.id} could not be shown (${String((error as Error)?.message ?? error).slice(0, 200)}); it is kept in the file.`)
+      const parentId = entry.parentId === null ? null : this.nodeAbove(entry.parentId)
+      return { id: entry.id, parentId, kind, text: '[this entry could not be shown]', tokens: null, label: null, timestamp: String(entry.timestamp ?? '') }
+    }
+  }
+
+  private boundedNodeOf(entry: SessionEntry, kind: NonNullable<ReturnType<typeof nodeKindOf>>): TreeNode {
     const node: TreeNode = {
       id: entry.id,
       parentId: entry.parentId === null ? null : this.nodeAbove(entry.parentId),
@@ -183,7 +202,15 @@ export class SessionIndex {
       label: this.labels.get(entry.id) ?? null,
       timestamp: entry.timestamp,
     }
-    const toolCalls = toolCallsOf(entry)
+    if (node.text.length > MAX_NODE_TEXT_CHARS) {
+      node.text = `${node.text.slice(0, MAX_NODE_TEXT_CHARS)}\n… (${(node.text.length - MAX_NODE_TEXT_CHARS).toLocaleString('en-US')} more characters not shown)`
+      this.notices.add(`Some messages are longer than ${MAX_NODE_TEXT_CHARS.toLocaleString('en-US')} characters; the tree shows their start.`)
+    }
+    const toolCalls = toolCallsOf(entry).map((call) => {
+      if (jsonDepth(call.arguments, MAX_ARGUMENT_DEPTH) <= MAX_ARGUMENT_DEPTH) return call
+      this.notices.add(`A tool call's arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels; they are kept in the file but not shown.`)
+      return { ...call, arguments: { '…': `nested deeper than ${MAX_ARGUMENT_DEPTH} levels; not shown` } }
+    })
     if (toolCalls.length) node.toolCalls = toolCalls
     const result = toolResultOf(entry)
     if (result) node.tool = { name: result.toolName, isError: result.isError }

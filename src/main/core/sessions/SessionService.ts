@@ -51,8 +51,13 @@ export class SessionService {
   /** Opens the most recently changed session of the folder, or starts a new one. */
   static async create(folder: SessionsFolder, emit: (event: ArborEvent) => void, engine: Engine, cwd: string): Promise<SessionService> {
     const service = new SessionService(folder, emit, engine, cwd)
-    const latest = (await folder.list()).find((s) => !s.error)
-    const notices: string[] = []
+    const listed = await folder.list()
+    const latest = listed.find((s) => !s.error)
+    // Newer sessions that cannot be shown are skipped, and said so: a bad file must not keep Arbor from starting.
+    const notices = listed
+      .slice(0, latest ? listed.indexOf(latest) : listed.length)
+      .slice(0, 3)
+      .map((s) => `Skipped ${s.path.split(/[\\/]/).pop()}: ${s.error!.message}`)
     const first = latest
       ? await OpenSession.read(latest.path, service.tokensOf).catch((error: unknown) => {
           // Another Arbor has it open (or it cannot be read): start a new one rather than not start.
@@ -60,6 +65,7 @@ export class SessionService {
           return null
         })
       : null
+    if (first) first.warnings.push(...notices)
     service.adopt(first ?? (await service.blank(notices)))
     return service
   }

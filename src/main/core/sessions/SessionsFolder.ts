@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path'
 import { ArborFailure, type ArborError } from '../../../shared/errors'
 import { scanSession, type SessionScan } from '../../../shared/session/scanSession'
 import { nodeSessionsFolderOperations, type SessionsFolderOperations } from './nodeSessionsFolderOperations'
-import { sessionFileError } from './sessionFileError'
+import { MAX_SESSION_BYTES, sessionFileError, sessionTooLarge } from './sessionFileError'
 
 /** The temporary file of an interrupted `SessionFile` rewrite. */
 const STALE_TEMP = /^\..+\.jsonl\.[0-9a-f]{8}\.tmp$/
@@ -29,7 +29,7 @@ export type SessionListing = {
  * (`scanSession`), and remembers the result until the file's size or time changes.
  */
 export class SessionsFolder {
-  private readonly cache = new Map<string, { stamp: string; scan: SessionScan }>()
+  private readonly cache = new Map<string, { stamp: string; scan?: SessionScan; failure?: ArborFailure }>()
 
   /** @param ops Defaults to the real file system. */
   constructor(
@@ -88,9 +88,19 @@ export class SessionsFolder {
       if (!info) return null
       updatedAt = info.mtimeMs
       const stamp = `${info.size}:${info.mtimeMs}`
-      let scan = this.cache.get(path)?.stamp === stamp ? this.cache.get(path)!.scan : undefined
+      const cached = this.cache.get(path)?.stamp === stamp ? this.cache.get(path)! : undefined
+      // A file that failed is not read again until it changes.
+      if (cached?.failure) throw cached.failure
+      let scan = cached?.scan
       if (!scan) {
-        scan = scanSession(await this.ops.readFile(path))
+        try {
+          if (info.size > MAX_SESSION_BYTES) throw sessionTooLarge(path, info.size)
+          scan = scanSession(await this.ops.readFile(path))
+        } catch (error) {
+          const failure = error instanceof ArborFailure ? error : sessionFileError(error, path, 'read')
+          if (failure.code !== 'FILE_NOT_FOUND') this.cache.set(path, { stamp, failure })
+          throw failure
+        }
         this.cache.set(path, { stamp, scan })
       }
       const listing: SessionListing = { id: scan.id, path, updatedAt: info.mtimeMs, nodeCount: scan.messageCount, firstMessage: scan.firstMessage }

@@ -1,11 +1,12 @@
 import { constants } from 'node:fs'
-import { access, open, readFile, rename, rm } from 'node:fs/promises'
+import { access, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { writeSynced } from '../writeSynced'
 import { decodeByteExact, encodeByteExact } from './byteExactText'
+import { MAX_SESSION_BYTES, sessionTooLarge } from './sessionFileError'
 
 /** The file-system steps `SessionFile` takes; tests may pass an in-memory set. Rejections carry Node's errno `code`. */
 export type SessionFileOperations = {
-  /** Reads the whole file as UTF-8, bytes that are not kept as escapes (`decodeByteExact`). */
+  /** Reads the whole file as UTF-8, bytes that are not kept as escapes (`decodeByteExact`); `FILE_TOO_LARGE` past the limit. */
   readFile(path: string): Promise<string>
   /** Appends `text` to an existing file (never creates one) and resolves once the bytes are on disk (fdatasync). */
   appendDurable(path: string, text: string): Promise<void>
@@ -23,7 +24,11 @@ export type SessionFileOperations = {
 
 export const nodeSessionFileOperations: SessionFileOperations = {
   // Byte for byte: bytes that are not UTF-8 survive a rewrite unchanged (see byteExactText).
-  readFile: async (path) => decodeByteExact(await readFile(path)),
+  readFile: async (path) => {
+    const info = await stat(path)
+    if (info.isFile() && info.size > MAX_SESSION_BYTES) throw sessionTooLarge(path, info.size)
+    return decodeByteExact(await readFile(path))
+  },
   async appendDurable(path, text) {
     const handle = await open(path, constants.O_WRONLY | constants.O_APPEND)
     try {
