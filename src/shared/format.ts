@@ -23,3 +23,11 @@ export function formatCount(n: number): string {
 
 /** 0.0512 → "+5.1%". */
 export const formatPercent = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(1)}%`
+
+/** A duration for people: milliseconds below a second ("120 ms"), seconds above ("3.23 s", "74 s"). */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '—'
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`
+  const s = ms / 1000
+  return `${s < 10 ? s.toFixed(2) : s < 100 ? s.toFixed(1) : Math.round(s)} s`
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { makeDemoModel } from '../../src/main/core/gguf-writer/makeDemoModel'
 import { makeLlamaModel } from '../../src/main/core/gguf-writer/makeLlamaModel'
+import { MARKDOWN_ANSWER, makeMarkdownModel } from '../../src/main/core/gguf-writer/makeMarkdownModel'
 import { ECHO_SCRIPT, makeToolCallingModel } from '../../src/main/core/gguf-writer/makeToolCallingModel'
 import { type ShapeName, shapes } from '../../src/main/core/gguf-writer/shapes'
 
@@ -62,6 +63,11 @@ export async function fixturePath(name: string, make: (path: string) => Promise<
 /** The demo model (see `makeDemoModel`), generated once. */
 export function getDemoModelPath(): Promise<string> {
   return fixturePath('demo', makeDemoModel)
+}
+
+/** The markdown model (see `makeMarkdownModel`), generated once. */
+export function getMarkdownModelPath(): Promise<string> {
+  return fixturePath('markdown', makeMarkdownModel, MARKDOWN_ANSWER)
 }
 
 /** A model of one of the named `shapes`, generated once. Avoid `oneB` in tests: it is a 1.2 GB file. */

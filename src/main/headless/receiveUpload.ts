@@ -6,6 +6,7 @@ import { dirname } from 'node:path'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ArborFailure, fail, ok, type Result } from '../../shared/errors'
+import { MAX_SESSION_BYTES } from '../core/sessions/sessionFileError'
 
 export type UploadKind = 'model' | 'session' | 'extension'
 
@@ -24,7 +25,8 @@ export const uploadRules: Record<UploadKind, UploadRule> = {
   session: {
     check: (head) =>
       /^(\uFEFF)?\s*\{/.test(head.subarray(0, 64).toString('utf8')) ? null : new ArborFailure('SESSION_INVALID', 'This is not a session file (a JSON line per entry). Nothing was kept.'),
-    maxBytes: 512 * 1024 ** 2,
+    // What Arbor opens: a larger one would upload and then not open.
+    maxBytes: MAX_SESSION_BYTES,
   },
   extension: {
     check: (head) => (head.includes(0) ? new ArborFailure('EXTENSION_INVALID', 'This is not an extension: it is not text. Nothing was kept.') : null),

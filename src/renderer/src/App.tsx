@@ -1,4 +1,4 @@
-import { useCallback } from 'react'
+import { useCallback, useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { ConnectionBanner } from './components/ConnectionBanner'
 import { DropOverlay } from './components/DropOverlay'
@@ -14,6 +14,7 @@ import { ModelPicker } from './components/ModelPicker'
 import { SessionsSidebar } from './components/sessions/SessionsSidebar'
 import { WorkArea } from './components/WorkArea'
 import { useFileDrop } from './hooks/useFileDrop'
+import { useNarrowWindow } from './hooks/useNarrowWindow'
 import type { AppState } from './store/AppState'
 import { useArbor } from './store/useArbor'
 
@@ -22,14 +23,33 @@ const selectApp = (s: AppState) => ({
   offerExtensionFolder: s.offerExtensionFolder,
   openSessionFile: s.openSessionFile,
   modelsHidden: s.modelsHidden,
+  sessionsHidden: s.sessionsHidden,
+  narrowPanel: s.narrowPanel,
+  setNarrowPanel: s.setNarrowPanel,
   extensionsOpen: s.extensionsOpen,
+  theme: s.theme,
 })
 
 const isSessionFile = (file: File): boolean => file.name.toLowerCase().endsWith('.jsonl')
 
-/** The window: header, the sessions sidebar, the model column (pick, facts, fit, load), the conversation, and the extension manager. */
+/**
+ * The window, chat first: the header with the model bar (pick, verdict, Load/Unload), the sessions sidebar on the left,
+ * the conversation (chat, tree or both) in the middle, the model panel (models, facts, fit, load, hardware) on the
+ * right; in a narrow window both side panels open over the conversation.
+ */
 export function App() {
-  const { openFile, offerExtensionFolder, openSessionFile, modelsHidden, extensionsOpen } = useArbor(useShallow(selectApp))
+  const { openFile, offerExtensionFolder, openSessionFile, modelsHidden, sessionsHidden, narrowPanel, setNarrowPanel, extensionsOpen, theme } =
+    useArbor(useShallow(selectApp))
+  const narrow = useNarrowWindow()
+  // Wide: the panels sit beside the conversation unless folded. Narrow: the conversation has the width, a panel
+  // opens over it when asked.
+  const showSessions = narrow ? narrowPanel === 'sessions' : !sessionsHidden
+  const showModel = narrow ? narrowPanel === 'model' : !modelsHidden
+  // "system" leaves the choice to `prefers-color-scheme` (styles.css); light and dark pin it.
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme
+    else document.documentElement.dataset.theme = theme
+  }, [theme])
   // A folder is an extension; a `.jsonl` is a session; `openFile` sends a `.ts`/`.js` to the extension manager and
   // judges anything else as a model.
   const onFile = useCallback(
@@ -42,10 +62,11 @@ export function App() {
       <Header />
       <ConnectionBanner />
       <ErrorPanel />
-      <main className={`layout${modelsHidden ? ' models-hidden' : ''}`}>
-        <SessionsSidebar />
-        {!modelsHidden && (
-          <div className="column column-model">
+      <main className={`layout${showSessions ? ' with-sessions' : ''}${showModel ? ' with-model' : ''}${narrow ? ' narrow' : ''}`}>
+        {showSessions && <SessionsSidebar />}
+        <WorkArea />
+        {showModel && (
+          <div className="column column-model" data-testid="model-panel">
             <ModelPicker />
             <ModelFactsPanel />
             <FitPanel />
@@ -53,7 +74,7 @@ export function App() {
             <HardwarePanel />
           </div>
         )}
-        <WorkArea />
+        {narrow && narrowPanel && <div className="scrim" aria-hidden="true" onClick={() => setNarrowPanel(null)} />}
       </main>
       <ExtensionManager />
       <ExtensionNoticeToast />

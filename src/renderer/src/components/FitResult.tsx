@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow'
 import { totalBytes } from '../../../shared/fit'
-import { formatBytes } from '../../../shared/format'
+import { formatBytes, formatDuration } from '../../../shared/format'
 import type { AppState } from '../store/AppState'
 import { useArbor } from '../store/useArbor'
 import { MemoryBars } from './MemoryBars'
@@ -33,7 +33,7 @@ export function FitResult() {
         <span>
           KV cache <strong data-testid="kv-bytes">{formatBytes(totalBytes(estimate.kvCache))}</strong>
         </span>
-        <span className="muted small">estimated in {report.estimateMs.toFixed(0)} ms</span>
+        <span className="muted small">estimated in {formatDuration(report.estimateMs)}</span>
       </div>
       <MemoryBars title="RAM" side="ramBytes" estimate={estimate} capacityBytes={fit.ramAvailableBytes} testId="ram-bars" />
       {hasGpu || estimate.vramBytes > 0 ? (

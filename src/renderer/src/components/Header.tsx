@@ -3,6 +3,8 @@ import { formatBytes } from '../../../shared/format'
 import type { Hardware } from '../../../shared/types'
 import type { AppState } from '../store/AppState'
 import { useArbor } from '../store/useArbor'
+import { useNarrowWindow } from '../hooks/useNarrowWindow'
+import { ModelBar } from './ModelBar'
 
 const selectHeader = (s: AppState) => ({
   transport: s.transport,
@@ -10,10 +12,19 @@ const selectHeader = (s: AppState) => ({
   version: s.version,
   modelsHidden: s.modelsHidden,
   setModelsHidden: s.setModelsHidden,
+  sessionsHidden: s.sessionsHidden,
+  setSessionsHidden: s.setSessionsHidden,
+  narrowPanel: s.narrowPanel,
+  setNarrowPanel: s.setNarrowPanel,
   extensionCount: s.extensions.length,
   extensionsFailed: s.extensions.some((e) => e.status === 'failed'),
   openExtensions: s.setExtensionsOpen,
+  theme: s.theme,
+  setTheme: s.setTheme,
 })
+
+const nextTheme = { system: 'light', light: 'dark', dark: 'system' } as const
+const themeNames = { system: 'System', light: 'Light', dark: 'Dark' } as const
 
 const summarize = (hw: Hardware): string => {
   const parts: string[] = []
@@ -24,10 +35,18 @@ const summarize = (hw: Hardware): string => {
   return parts.join(' · ')
 }
 
-/** App name, how it runs (desktop or browser), a one-line hardware summary, the model column's toggle and Extensions. */
+/** App name, the sessions toggle, the model bar, the hardware summary, how it runs, the model panel's toggle, Extensions, theme. */
 export function Header() {
-  const { transport, hardware, version, modelsHidden, setModelsHidden, extensionCount, extensionsFailed, openExtensions } =
-    useArbor(useShallow(selectHeader))
+  const h = useArbor(useShallow(selectHeader))
+  const { transport, hardware, version, extensionCount, extensionsFailed, openExtensions, theme, setTheme } = h
+  const narrow = useNarrowWindow()
+  const sessionsShown = narrow ? h.narrowPanel === 'sessions' : !h.sessionsHidden
+  const modelShown = narrow ? h.narrowPanel === 'model' : !h.modelsHidden
+  const toggle = (panel: 'sessions' | 'model') => {
+    if (narrow) h.setNarrowPanel(h.narrowPanel === panel ? null : panel)
+    else if (panel === 'sessions') h.setSessionsHidden(!h.sessionsHidden)
+    else h.setModelsHidden(!h.modelsHidden)
+  }
   return (
     <header className="header">
       <div className="brand">
@@ -37,21 +56,32 @@ export function Header() {
         <h1>Arbor</h1>
         {version && <span className="muted small">v{version}</span>}
       </div>
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="toggle-sessions"
+        aria-pressed={sessionsShown}
+        title={sessionsShown ? 'Fold the sessions away' : 'Show the sessions'}
+        onClick={() => toggle('sessions')}
+      >
+        Sessions
+      </button>
+      <ModelBar />
+      <span className="header-hardware muted" data-testid="hardware-summary" title={hardware ? summarize(hardware) : undefined}>
+        {hardware ? summarize(hardware) : 'Reading hardware…'}
+      </span>
       <span className={`badge badge-${transport}`} data-testid="transport">
         {transport === 'electron' ? 'Desktop' : 'Headless (browser)'}
-      </span>
-      <span className="header-hardware muted" data-testid="hardware-summary">
-        {hardware ? summarize(hardware) : 'Reading hardware…'}
       </span>
       <button
         type="button"
         className="btn btn-small"
         data-testid="toggle-models"
-        aria-pressed={!modelsHidden}
-        title={modelsHidden ? 'Show the model column' : 'Fold the model column away to give the conversation room'}
-        onClick={() => setModelsHidden(!modelsHidden)}
+        aria-pressed={modelShown}
+        title={modelShown ? 'Fold the model panel away to give the conversation room' : 'Show the model panel: models, facts, fit, load'}
+        onClick={() => toggle('model')}
       >
-        {modelsHidden ? 'Show models' : 'Hide models'}
+        Model panel
       </button>
       <button
         type="button"
@@ -61,6 +91,15 @@ export function Header() {
         onClick={() => openExtensions(true)}
       >
         Extensions{extensionCount > 0 ? ` (${extensionCount})` : ''}
+      </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="theme-toggle"
+        title={`Colours: ${themeNames[theme]}. Click for ${themeNames[nextTheme[theme]]}.`}
+        onClick={() => setTheme(nextTheme[theme])}
+      >
+        Theme: {themeNames[theme]}
       </button>
     </header>
   )

@@ -40,13 +40,6 @@ export function LoadPanel() {
       fit.gpuLayers !== loaded.settings.gpuLayers ||
       fit.kvCacheType !== loaded.settings.kvCacheType ||
       (s.threads !== null && s.threads !== loaded.settings.threads))
-  const loadLabel = s.loadPending
-    ? 'Loading…'
-    : !loaded
-      ? 'Load'
-      : selectedIsLoaded
-        ? 'Reload with these settings'
-        : `Load ${s.selectedName ?? 'this model'} instead`
   const loadError = loadState.status === 'error' ? loadState.error : null
   return (
     <section className="panel" aria-labelledby="load-title" data-testid="load">
@@ -69,26 +62,14 @@ export function LoadPanel() {
               context {loaded.settings.contextSize.toLocaleString('en-US')} · {loaded.settings.threads}{' '}
               {loaded.settings.threads === 1 ? 'thread' : 'threads'}
             </span>
-            <button type="button" className="btn" data-testid="unload-button" onClick={() => void s.unloadModel()}>
-              Unload
-            </button>
           </div>
           <MemoryGauge model={loaded} />
         </div>
       )}
       {!loading && s.selectedPath && (!selectedIsLoaded || settingsChanged) && (
-        <div className="button-row">
-          <button
-            type="button"
-            className="btn btn-primary"
-            data-testid="load-button"
-            disabled={fit === null || s.loadPending}
-            onClick={() => void s.loadModel()}
-          >
-            {loadLabel}
-          </button>
-          <span className="muted small">Uses the settings above{loaded ? '; the loaded model is unloaded first' : ''}.</span>
-        </div>
+        <p className="muted small" data-testid="load-hint">
+          {loaded ? 'The settings differ from the loaded model’s: Reload (top bar) applies them.' : 'Load (top bar) uses these settings.'}
+        </p>
       )}
       {s.tooLarge && (
         <TooLargeNotice error={s.tooLarge} onLoadAnyway={() => void s.loadModel(true)} onDismiss={s.dismissTooLarge} />

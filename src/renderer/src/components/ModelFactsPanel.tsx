@@ -1,4 +1,4 @@
-import { formatBytes, formatCount } from '../../../shared/format'
+import { formatBytes, formatCount, formatDuration } from '../../../shared/format'
 import type { AppState } from '../store/AppState'
 import { useArbor } from '../store/useArbor'
 import { Fact } from './Fact'
@@ -58,7 +58,7 @@ export function ModelFactsPanel() {
           {facts.hasChatTemplate ? 'yes' : 'no'}
         </Fact>
         <Fact label="Inspected in" testId="fact-inspectMs">
-          {facts.inspectMs.toFixed(1)} ms
+          {formatDuration(facts.inspectMs)}
         </Fact>
       </dl>
       {facts.warnings.length > 0 && (

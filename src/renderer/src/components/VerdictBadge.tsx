@@ -8,9 +8,9 @@ const labels: Record<FitVerdict, string> = {
 }
 
 /** The fit verdict as a coloured badge. */
-export function VerdictBadge({ verdict }: { verdict: FitVerdict }) {
+export function VerdictBadge({ verdict, testId = 'verdict' }: { verdict: FitVerdict; testId?: string }) {
   return (
-    <span className={`verdict verdict-${verdict}`} data-testid="verdict" data-verdict={verdict}>
+    <span className={`verdict verdict-${verdict}`} data-testid={testId} data-verdict={verdict}>
       {labels[verdict]}
     </span>
   )

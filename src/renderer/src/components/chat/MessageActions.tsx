@@ -3,6 +3,7 @@ import type { TreeNode } from '../../../../shared/treeView'
 import type { AppState } from '../../store/AppState'
 import { useArbor } from '../../store/useArbor'
 import { OrganiseActions } from '../OrganiseActions'
+import { CopyButton } from './Markdown'
 
 const selectActions = (s: AppState) => ({
   canChat: s.loadState.status === 'loaded' && !s.generating,
@@ -45,6 +46,7 @@ export function MessageActions({ node, isLast, onEdit }: MessageActionsProps) {
           Continue from here
         </button>
       )}
+      <CopyButton text={() => node.text} label="Copy the message (as markdown)" testId="copy-message" />
       <OrganiseActions nodeId={node.id} />
     </div>
   )

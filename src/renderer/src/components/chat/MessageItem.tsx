@@ -3,6 +3,7 @@ import type { TreeNode } from '../../../../shared/treeView'
 import type { AppState } from '../../store/AppState'
 import { useArbor } from '../../store/useArbor'
 import { kindLabels } from '../tree/kindLabels'
+import { Markdown } from './Markdown'
 import { MessageActions } from './MessageActions'
 import { MessageEditor } from './MessageEditor'
 import { MessageStats } from './MessageStats'
@@ -68,7 +69,7 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
         </pre>
       ) : (
         <div className="message-text" data-testid="message-text">
-          {text}
+          {node.kind === 'user' ? <p className="message-plain">{text}</p> : <Markdown text={text} />}
           {streaming && <span className="cursor" aria-label="writing" />}
         </div>
       )}

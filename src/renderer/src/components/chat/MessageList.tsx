@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { TreeNode } from '../../../../shared/treeView'
 import type { AppState } from '../../store/AppState'
@@ -28,15 +28,62 @@ export function MessageList() {
   const earlier = Math.max(0, path.length - shown)
   const list = useRef<HTMLDivElement>(null)
   const last = messages.at(-1)
-
-  useEffect(() => {
+  // Following the conversation: stuck to the bottom until the user scrolls up; a message sent, or another session
+  // or branch opened, sticks it again (the position is the last message of the path).
+  const stuck = useRef(true)
+  const [atBottom, setAtBottom] = useState(true)
+  const toBottom = useCallback(() => {
+    const el = list.current
+    if (el) el.scrollTop = el.scrollHeight
+  }, [])
+  const lastScroll = useRef({ top: 0, height: 0 })
+  const onScroll = () => {
     const el = list.current
     if (!el) return
-    if (el.scrollHeight - el.scrollTop - el.clientHeight < 120) el.scrollTop = el.scrollHeight
-  }, [last?.text, messages.length, streamed])
+    const near = el.scrollHeight - el.scrollTop - el.clientHeight < 48
+    // Only the user scrolling up lets go of the bottom; a resize or content that grew moves scrollTop by itself.
+    const scrolledUp = el.scrollTop < lastScroll.current.top - 2 && el.scrollHeight >= lastScroll.current.height
+    lastScroll.current = { top: el.scrollTop, height: el.scrollHeight }
+    if (near) stuck.current = true
+    else if (scrolledUp) stuck.current = false
+    else if (stuck.current) toBottom()
+    setAtBottom(stuck.current || near)
+  }
+  const firstId = path[0]
+  const lastUserId = last?.kind === 'user' ? last.id : null
+  useLayoutEffect(() => {
+    stuck.current = true
+    setAtBottom(true)
+  }, [firstId, lastUserId])
+  useLayoutEffect(() => {
+    if (stuck.current) toBottom()
+  }, [last?.id, last?.text, messages.length, streamed, firstId, lastUserId, toBottom])
+  // Content that grows after it rendered (highlighted code, math, fonts) keeps the bottom in view too.
+  useEffect(() => {
+    const el = list.current
+    if (!el || typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(() => stuck.current && toBottom())
+    for (const child of Array.from(el.children)) observer.observe(child)
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [messages, toBottom])
 
   return (
-    <div className="messages" ref={list} aria-live="polite" data-testid="messages">
+    <div className="messages" ref={list} aria-live="polite" data-testid="messages" onScroll={onScroll}>
+      {!atBottom && (
+        <button
+          type="button"
+          className="btn btn-small jump-latest"
+          data-testid="jump-latest"
+          onClick={() => {
+            stuck.current = true
+            setAtBottom(true)
+            toBottom()
+          }}
+        >
+          ↓ Latest
+        </button>
+      )}
       {earlier > 0 && (
         <button type="button" className="btn btn-small messages-earlier" data-testid="show-earlier" onClick={() => setShown(shown + PAGE)}>
           Show {Math.min(PAGE, earlier)} earlier of {earlier} hidden messages

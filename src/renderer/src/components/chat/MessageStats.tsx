@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../../shared/format'
 import type { TurnStats } from '../../../../shared/types'
 
 const stopReasons: Record<TurnStats['stopReason'], string> = {
@@ -15,7 +16,7 @@ export function MessageStats({ stats }: { stats: TurnStats }) {
     { key: 'reusedTokens', label: 'reused', value: `${stats.reusedTokens} tok` },
     { key: 'evaluatedTokens', label: 'evaluated', value: `${stats.evaluatedTokens} tok` },
     { key: 'generatedTokens', label: 'generated', value: `${stats.generatedTokens} tok` },
-    { key: 'timeToFirstTokenMs', label: 'first token', value: `${stats.timeToFirstTokenMs.toFixed(0)} ms` },
+    { key: 'timeToFirstTokenMs', label: 'first token', value: formatDuration(stats.timeToFirstTokenMs) },
     { key: 'tokensPerSecond', label: 'speed', value: `${stats.tokensPerSecond.toFixed(1)} tok/s` },
     { key: 'threads', label: 'threads', value: String(stats.threads) },
     { key: 'stopReason', label: 'stop', value: stopReasons[stats.stopReason] },

@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { getMarkdownModelPath } from '../test/helpers/fixtures'
+import { describeInBrowser, dropFile, startHeadless, type Headless } from './browser'
+
+const sizes = [
+  { name: '1024x700', width: 1024, height: 700 },
+  { name: '1440x900', width: 1440, height: 900 },
+  { name: '1920x1080', width: 1920, height: 1080 },
+] as const
+
+/** The chat as a person uses it: markdown answers, a conversation that follows, a window that fits. */
+describeInBrowser('the chat window', () => {
+  let h: Headless
+  beforeAll(async () => {
+    h = await startHeadless()
+    await h.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.server.url })
+    await h.page.goto(h.server.url)
+    await dropFile(h.page, 'markdown.gguf', await readFile(await getMarkdownModelPath()))
+    await h.page.getByTestId('load-button').click()
+    await h.page.getByTestId('unload-button').waitFor({ timeout: 60_000 })
+  }, 120_000)
+  afterAll(async () => {
+    await h?.close()
+  })
+
+  const send = async (text: string) => {
+    const count = await h.page.getByTestId('message').count()
+    await h.page.getByTestId('chat-input').fill(text)
+    await h.page.getByTestId('send-button').click()
+    await h.page.waitForFunction((n) => document.querySelectorAll('[data-testid="message"]').length >= n + 2, count)
+    await h.page.getByTestId('send-button').waitFor()
+  }
+
+  it('renders an answer in markdown: heading, emphasis, list, table, highlighted code, a link that opens outside, math', async () => {
+    await send('Tell me about oaks.')
+    const answer = h.page.locator('[data-role="assistant"]').last()
+    expect(await answer.locator('h2').textContent()).toBe('Oak trees')
+    expect(await answer.locator('strong').textContent()).toBe('slow')
+    expect(await answer.locator('.markdown li').allTextContents()).toEqual(['acorns feed jays', 'bark has tannin'])
+    expect(await answer.locator('th').allTextContents()).toEqual(['tree', 'height'])
+    expect(await answer.locator('td').allTextContents()).toEqual(['oak', '40 m', 'birch', '25 m'])
+    expect(await answer.locator('pre code').textContent()).toBe('const age = rings.length\nconsole.log(age)\n')
+    expect(await answer.locator('pre code .hljs-keyword').first().textContent()).toBe('const')
+    const link = answer.locator('a', { hasText: 'the oak' })
+    expect(await link.getAttribute('href')).toBe('https://en.wikipedia.org/wiki/Oak')
+    expect(await link.getAttribute('target')).toBe('_blank')
+    expect(await answer.locator('.katex').count()).toBeGreaterThan(0)
+    // No markdown syntax left as characters.
+    expect(await answer.getByTestId('message-text').textContent()).not.toMatch(/##|\*\*|```|\|---/)
+  }, 60_000)
+
+  it('copies a code block, and a whole message as markdown', async () => {
+    const answer = h.page.locator('[data-role="assistant"]').last()
+    await answer.getByTestId('copy-code').click()
+    await answer.getByTestId('copy-code').filter({ hasText: 'Copied' }).waitFor()
+    expect(await h.page.evaluate(() => navigator.clipboard.readText())).toBe('const age = rings.length\nconsole.log(age)\n')
+    await answer.getByTestId('copy-message').click()
+    expect(await h.page.evaluate(() => navigator.clipboard.readText())).toMatch(/^## Oak trees\n\nOaks are \*\*slow\*\*/)
+  })
+
+  it('after six turns the latest answer is in view', async () => {
+    for (let i = 0; i < 5; i++) await send(`Question ${i + 2}?`)
+    const last = h.page.locator('[data-role="assistant"]').last()
+    await expect.poll(() => last.evaluate((el) => {
+      const box = el.getBoundingClientRect()
+      const list = el.closest('[data-testid="messages"]')!.getBoundingClientRect()
+      return box.bottom <= list.bottom + 2 && box.bottom > list.top
+    })).toBe(true)
+  }, 120_000)
+
+  for (const theme of ['light', 'dark'] as const)
+    for (const size of sizes)
+      it(`fits ${size.name} in ${theme}: no sideways scrolling, Load/Unload in view`, async () => {
+        await h.page.emulateMedia({ colorScheme: theme })
+        await h.page.setViewportSize({ width: size.width, height: size.height })
+        await h.page.waitForTimeout(150)
+        const { scrollWidth, innerWidth } = await h.page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }))
+        expect(scrollWidth).toBeLessThanOrEqual(innerWidth)
+        const unload = await h.page.getByTestId('unload-button').boundingBox()
+        expect(unload && unload.y >= 0 && unload.y + unload.height <= size.height && unload.x + unload.width <= size.width).toBe(true)
+        expect(await h.page.evaluate(() => getComputedStyle(document.body).colorScheme)).toBe(theme)
+        await h.page.screenshot({ path: `test-results/e2e/chat-${size.name}-${theme}.png` })
+      })
+})
