@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises'
+import { copyFile, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { getMarkdownModelPath } from '../test/helpers/fixtures'
+import { getMarkdownModelPath, getShapePath } from '../test/helpers/fixtures'
 import { describeInBrowser, dropFile, startHeadless, type Headless } from './browser'
 
 const sizes = [
@@ -69,6 +70,16 @@ describeInBrowser('the chat window', () => {
     })).toBe(true)
   }, 120_000)
 
+  it('keys: Ctrl+L focuses the message box; ↑ in an empty box edits the last message sent, beside the original', async () => {
+    await h.page.locator('body').click({ position: { x: 2, y: 300 } })
+    await h.page.keyboard.press('Control+l')
+    expect(await h.page.evaluate(() => document.activeElement?.id)).toBe('chat-input')
+    await h.page.keyboard.press('ArrowUp')
+    expect(await h.page.getByTestId('chat-input').inputValue()).toBe('Question 6?')
+    await h.page.getByTestId('composer-note').filter({ hasText: /new branch beside the original/ }).waitFor()
+    await h.page.getByTestId('chat-input').fill('')
+  })
+
   for (const theme of ['light', 'dark'] as const)
     for (const size of sizes)
       it(`fits ${size.name} in ${theme}: no sideways scrolling, Load/Unload in view`, async () => {
@@ -82,4 +93,65 @@ describeInBrowser('the chat window', () => {
         expect(await h.page.evaluate(() => getComputedStyle(document.body).colorScheme)).toBe(theme)
         await h.page.screenshot({ path: `test-results/e2e/chat-${size.name}-${theme}.png` })
       })
+
+  it('a long prompt shows how far it has been read, then the live speed; Esc stops the answer', async () => {
+    await h.page.setViewportSize({ width: 1440, height: 900 })
+    await copyFile(await getShapePath('small'), join(h.modelsFolder, 'small.gguf'))
+    await h.page.getByTestId('model-entry').filter({ hasText: 'small.gguf' }).click()
+    await h.page.getByTestId('bar-model-name').filter({ hasText: 'small.gguf' }).waitFor()
+    await h.page.getByTestId('load-button').click()
+    await h.page.getByTestId('bar-model-name').filter({ hasText: 'small.gguf' }).waitFor()
+    await h.page.getByTestId('unload-button').waitFor({ timeout: 60_000 })
+    await h.page.waitForFunction(() => document.querySelector('[data-testid="loaded-info"]')?.textContent?.includes('small.gguf'), undefined, { timeout: 60_000 })
+    await h.page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { __seen: string[] }).__seen = [])
+      new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid="prompt-progress"] [role="progressbar"]')
+        if (bar) seen.push(bar.getAttribute('aria-label') ?? '')
+        if (document.querySelector('[data-testid="live-speed"]')?.textContent?.includes('tok/s')) seen.push('speed')
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true })
+    })
+    // Alt+N (Ctrl/Cmd+N in the desktop app): a new session, so that the prompt is this message alone.
+    await h.page.locator('body').click({ position: { x: 2, y: 400 } })
+    await h.page.keyboard.press('Alt+n')
+    await h.page.waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length === 0)
+    await h.page.getByTestId('chat-input').fill('the tree grows tall and old. '.repeat(200))
+    await h.page.getByTestId('send-button').click()
+    await h.page.waitForFunction(() => (window as unknown as { __seen: string[] }).__seen.includes('speed'), undefined, { timeout: 90_000 })
+    const seen = await h.page.evaluate(() => (window as unknown as { __seen: string[] }).__seen)
+    expect(seen.find((label) => /^Reading the prompt: [\d,]+ of [\d,]+ tokens$/.test(label))).toBeTruthy()
+    await h.page.screenshot({ path: 'test-results/e2e/chat-streaming.png' })
+    await h.page.locator('body').click({ position: { x: 2, y: 400 } })
+    expect(await h.page.getByTestId('stop-button').count()).toBe(1)
+    await h.page.keyboard.press('Escape')
+    await h.page.getByTestId('stop-button').waitFor({ state: 'detached', timeout: 30_000 })
+    await h.page.locator('[data-role="assistant"]').last().getByTestId('stat-stopReason').filter({ hasText: 'stopped' }).waitFor()
+  }, 180_000)
+
+  it('regenerate with the default sampling gives a different sibling; a fixed seed gives the same text again', async () => {
+    await h.page.getByTestId('sampling-maxTokens').fill('8')
+    const last = () => h.page.locator('[data-role="assistant"]').last()
+    const textOfLast = async () => (await last().getByTestId('message-text').textContent()) ?? ''
+    const regenerate = async () => {
+      const before = await last().getAttribute('data-id')
+      await last().getByTestId('regenerate-button').click()
+      await h.page.waitForFunction((id) => {
+        const nodes = document.querySelectorAll('[data-role="assistant"]')
+        const node = nodes[nodes.length - 1]
+        return node && node.getAttribute('data-id') !== id && !node.getAttribute('data-id')?.startsWith('pending') && !!node.querySelector('[data-testid="message-stats"]')
+      }, before, { timeout: 60_000 })
+      await h.page.getByTestId('send-button').waitFor()
+      return textOfLast()
+    }
+    const first = await regenerate()
+    const second = await regenerate()
+    expect(second).not.toBe(first)
+    expect(await last().getByTestId('stat-sampling').textContent()).toMatch(/temp 0\.8 · top-k 40 · top-p 0\.95 · min-p 0\.05/)
+    await h.page.getByTestId('sampling-seed').fill('7')
+    const seeded = await regenerate()
+    expect(await last().getByTestId('stat-seed').textContent()).toMatch(/seed 7$/)
+    expect(await regenerate()).toBe(seeded)
+    await h.page.screenshot({ path: 'test-results/e2e/chat-sampling.png' })
+  }, 180_000)
 })
+

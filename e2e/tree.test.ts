@@ -52,10 +52,21 @@ describeInBrowser('conversation tree in a browser', () => {
     await page().waitForFunction(() => document.querySelector('[data-testid="message"]')?.textContent?.includes('What is a tree?'))
     expect(await messages().count()).toBe(2)
     expect(await currentId()).toBe(await answerUnderIt.getAttribute('data-id'))
-    // Pi's rule: clicking a user message puts its text back in the input and moves to its parent.
+    // Pi's rule: clicking a user message moves to its parent. The draft being typed stays what it is.
+    await page().getByTestId('chat-input').fill('my unsent thought')
     await firstQuestion.click()
-    await page().waitForFunction(() => (document.querySelector('[data-testid="chat-input"]') as HTMLTextAreaElement | null)?.value === 'What is a tree?')
-    expect(await messages().count()).toBe(0)
+    await page().waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length === 0)
+    expect(await page().getByTestId('chat-input').inputValue()).toBe('my unsent thought')
+    // "Edit in composer" puts its text there to branch from it; moving on gives the typed draft back.
+    await page().getByTestId('edit-in-composer').click()
+    expect(await page().getByTestId('chat-input').inputValue()).toBe('What is a tree?')
+    await answerUnderIt.click()
+    await page().waitForFunction(() => (document.querySelector('[data-testid="chat-input"]') as HTMLTextAreaElement | null)?.value === 'my unsent thought')
+    await page().getByTestId('chat-input').fill('')
+    await firstQuestion.click()
+    await page().waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length === 0)
+    await page().getByTestId('edit-in-composer').click()
+    expect(await page().getByTestId('chat-input').inputValue()).toBe('What is a tree?')
   })
 
   it('navigates with the keyboard', async () => {

@@ -1,3 +1,4 @@
+import type { UsedSampling } from './sampling'
 import type { ArborError } from './errors'
 import type { SessionSummary, SessionView } from './treeView'
 
@@ -164,6 +165,8 @@ export type TurnStats = {
   /** `toolUse`: the model called tools; their results follow as `toolResult` nodes and the answer goes on. */
   stopReason: 'eos' | 'maxTokens' | 'stopped' | 'error' | 'toolUse'
   threads: number
+  /** How its tokens were chosen, seed included: the same settings and seed give the same answer. */
+  sampling?: UsedSampling
 }
 
 export type AppSnapshot = {

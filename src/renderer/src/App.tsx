@@ -11,9 +11,11 @@ import { Header } from './components/Header'
 import { LoadPanel } from './components/LoadPanel'
 import { ModelFactsPanel } from './components/ModelFactsPanel'
 import { ModelPicker } from './components/ModelPicker'
+import { SamplingPanel } from './components/SamplingPanel'
 import { SessionsSidebar } from './components/sessions/SessionsSidebar'
 import { WorkArea } from './components/WorkArea'
 import { useFileDrop } from './hooks/useFileDrop'
+import { useAppShortcuts } from './hooks/useAppShortcuts'
 import { useNarrowWindow } from './hooks/useNarrowWindow'
 import type { AppState } from './store/AppState'
 import { useArbor } from './store/useArbor'
@@ -41,6 +43,7 @@ export function App() {
   const { openFile, offerExtensionFolder, openSessionFile, modelsHidden, sessionsHidden, narrowPanel, setNarrowPanel, extensionsOpen, theme } =
     useArbor(useShallow(selectApp))
   const narrow = useNarrowWindow()
+  useAppShortcuts()
   // Wide: the panels sit beside the conversation unless folded. Narrow: the conversation has the width, a panel
   // opens over it when asked.
   const showSessions = narrow ? narrowPanel === 'sessions' : !sessionsHidden
@@ -59,6 +62,9 @@ export function App() {
   const dragging = useFileDrop(onFile)
   return (
     <div className="app">
+      <a className="skip-link" href="#chat-input">
+        Skip to the message box
+      </a>
       <Header />
       <ConnectionBanner />
       <ErrorPanel />
@@ -71,6 +77,7 @@ export function App() {
             <ModelFactsPanel />
             <FitPanel />
             <LoadPanel />
+            <SamplingPanel />
             <HardwarePanel />
           </div>
         )}

@@ -14,6 +14,8 @@ export const arborEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('memory.sample'), sample: memorySampleSchema }),
   /** An answer starts streaming under a pending node id (with the user message it answers, if any). */
   z.object({ type: z.literal('chat.turnStart'), user: treeNodeSchema.nullable(), assistant: treeNodeSchema }),
+  /** How far the prompt of the answer under `nodeId` has been read (long prompts only, between batches). */
+  z.object({ type: z.literal('chat.promptProgress'), nodeId: z.string(), evaluated: count, total: count }),
   /** Text of the answer streaming under `nodeId` (the pending id). */
   z.object({ type: z.literal('chat.token'), nodeId: z.string(), text: z.string() }),
   /** A long tool's progress (`ctx.onUpdate`): the call `callId` of the assistant node `nodeId`. */

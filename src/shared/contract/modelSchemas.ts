@@ -163,4 +163,17 @@ export const turnStatsSchema: z.ZodType<TurnStats> = z.object({
   totalMs: ms,
   stopReason: z.enum(['eos', 'maxTokens', 'stopped', 'error', 'toolUse']),
   threads: count,
+  sampling: z
+    .object({
+      temperature: z.number(),
+      topP: z.number(),
+      topK: z.number(),
+      minP: z.number(),
+      repeatPenalty: z.number(),
+      repeatLastTokens: z.number(),
+      seed: z.number(),
+      maxTokens: z.number().nullable(),
+      stop: z.array(z.string()),
+    })
+    .optional(),
 })

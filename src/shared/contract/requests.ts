@@ -22,6 +22,21 @@ const path = z.string().min(1).max(4096)
 const nodeId = z.string().min(1).max(64)
 const extensionName = z.string().min(1).max(200)
 const maxTokens = z.number().int().min(1).max(1 << 20)
+
+/** Sampling as the UI sets it (see `SamplingSettings`); each field optional, each bounded. */
+const samplingSchema = z
+  .object({
+    temperature: z.number().min(0).max(5),
+    topP: z.number().min(0).max(1),
+    topK: z.number().int().min(0).max(100_000),
+    minP: z.number().min(0).max(1),
+    repeatPenalty: z.number().min(1).max(3),
+    repeatLastTokens: z.number().int().min(0).max(1 << 16),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+    maxTokens: maxTokens.nullable(),
+    stop: z.array(z.string().min(1).max(64)).max(8),
+  })
+  .partial()
 const fitSettings = z.object({
   contextSize: z.number().int().min(16).max(1 << 22),
   sequences: z.number().int().min(1).max(64),
@@ -67,6 +82,8 @@ export const requests = {
       parentId: z.string().max(64).nullable().optional(),
       /** Longest reply in tokens. Defaults to the room left in the context. */
       maxTokens: maxTokens.optional(),
+      /** How tokens are chosen. Defaults to greedy (temperature 0) with a random seed; the UI sends its settings. */
+      sampling: samplingSchema.optional(),
     }),
     z.object({ user: treeNodeSchema, assistant: treeNodeSchema }),
   ),
@@ -76,7 +93,7 @@ export const requests = {
     z.object({ node: treeNodeSchema, sentToModel: z.boolean() }),
   ),
   /** A new sibling of an assistant message: the same path, answered again. */
-  'chat.regenerate': request(z.object({ nodeId, maxTokens: maxTokens.optional() }), z.object({ assistant: treeNodeSchema })),
+  'chat.regenerate': request(z.object({ nodeId, maxTokens: maxTokens.optional(), sampling: samplingSchema.optional() }), z.object({ assistant: treeNodeSchema })),
   /** Stops the answer being written and resolves once it is stored as stopped. */
   'chat.stop': request(none, z.object({ stopped: z.boolean() })),
   'chat.setSystemPrompt': request(z.object({ text: z.string().max(100_000) }), sessionDeltaSchema),

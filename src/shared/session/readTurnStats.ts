@@ -1,3 +1,4 @@
+import type { UsedSampling } from '../sampling'
 import type { TurnStats } from '../types'
 
 const STOP_REASONS: readonly TurnStats['stopReason'][] = ['eos', 'maxTokens', 'stopped', 'error', 'toolUse']
@@ -33,5 +34,30 @@ export function readTurnStats(data: unknown): TurnStats | null {
     totalMs: number('totalMs') ?? 0,
     stopReason,
     threads: count('threads') ?? 0,
+    ...readSampling(d.sampling),
+  }
+}
+
+/** The sampling stored with a turn, when it is whole and sane; a partial or odd one is left out. */
+function readSampling(value: unknown): { sampling?: UsedSampling } {
+  if (typeof value !== 'object' || value === null) return {}
+  const v = value as Record<string, unknown>
+  const numbers = ['temperature', 'topP', 'topK', 'minP', 'repeatPenalty', 'repeatLastTokens', 'seed'] as const
+  if (!numbers.every((k) => typeof v[k] === 'number' && Number.isFinite(v[k]))) return {}
+  const maxTokens = typeof v.maxTokens === 'number' && Number.isFinite(v.maxTokens) ? v.maxTokens : null
+  const stop = Array.isArray(v.stop) ? v.stop.filter((s): s is string => typeof s === 'string').slice(0, 8) : []
+  const n = (k: (typeof numbers)[number]) => v[k] as number
+  return {
+    sampling: {
+      temperature: n('temperature'),
+      topP: n('topP'),
+      topK: n('topK'),
+      minP: n('minP'),
+      repeatPenalty: n('repeatPenalty'),
+      repeatLastTokens: n('repeatLastTokens'),
+      seed: n('seed'),
+      maxTokens,
+      stop,
+    },
   }
 }

@@ -13,6 +13,7 @@ import type { Extensions } from '../extensions/Extensions'
 import type { SessionService } from '../sessions/SessionService'
 import type { TurnEvent, TurnRunner } from '../turns/TurnRunner'
 import { extensionCallContext } from './extensionCallContext'
+import { pickSeed, toEngineSampling, type SamplingSettings, type UsedSampling } from '../../../shared/sampling'
 
 const SUMMARY_PROMPT =
   'Summarise the conversation branch below in a few sentences: what was asked, what was found or decided, and anything left open. Write only the summary.'
@@ -25,6 +26,27 @@ const usageOf = (stats: TurnStats): AssistantMessage['usage'] => ({
   totalTokens: stats.promptTokens + stats.generatedTokens,
   cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 },
 })
+
+type TurnState = { at: string | null; pendingId: string; announced: boolean; last: TreeNode | null; failure: ArborFailure | null; sampling: UsedSampling }
+
+/**
+ * The sampling a turn runs with and stores: what the request asked, over the engine's defaults (greedy, no
+ * penalty), with its seed picked now when none is fixed, so that the turn can be repeated exactly.
+ */
+function usedSampling(asked: Partial<SamplingSettings> | undefined, maxTokens: number | undefined): UsedSampling {
+  const s = asked ?? {}
+  return {
+    temperature: s.temperature ?? 0,
+    topP: s.topP ?? 1,
+    topK: s.topK ?? 0,
+    minP: s.minP ?? 0,
+    repeatPenalty: s.repeatPenalty ?? 1,
+    repeatLastTokens: s.repeatLastTokens ?? 64,
+    seed: pickSeed(s.seed),
+    maxTokens: maxTokens ?? s.maxTokens ?? null,
+    stop: s.stop ?? [],
+  }
+}
 
 const PI_STOP_REASONS = { stopped: 'aborted', maxTokens: 'length', error: 'error', toolUse: 'toolUse', eos: 'stop' } as const
 
@@ -158,27 +180,27 @@ export class TreeTurns {
   }
 
   /** Adds the user's message under `parentId` (default: the current position) and streams the reply. */
-  async send(text: string, parentId: string | null | undefined, maxTokens?: number): Promise<{ user: TreeNode; assistant: TreeNode }> {
+  async send(text: string, parentId: string | null | undefined, maxTokens?: number, sampling?: Partial<SamplingSettings>): Promise<{ user: TreeNode; assistant: TreeNode }> {
     const parent = parentId === undefined ? this.sessions.position : parentId
     if (parent !== null) this.sessions.nodeExists(parent)
     const turn = this.begin()
     try {
       const userId = await this.sessions.append({ type: 'message', message: { role: 'user', content: text, timestamp: Date.now() } }, parent)
       const user = this.sessions.node(userId)
-      return { user, assistant: await this.answer(user, turn.signal, maxTokens) }
+      return { user, assistant: await this.answer(user, turn.signal, usedSampling(sampling, maxTokens)) }
     } finally {
       turn.finish()
     }
   }
 
   /** A new answer to the same path: a sibling of `assistantId`, the old one kept. */
-  async regenerate(assistantId: string, maxTokens?: number): Promise<{ assistant: TreeNode }> {
+  async regenerate(assistantId: string, maxTokens?: number, sampling?: Partial<SamplingSettings>): Promise<{ assistant: TreeNode }> {
     const old = this.sessions.node(assistantId)
     if (old.kind !== 'assistant') throw new ArborFailure('BAD_REQUEST', 'Only an assistant message can be regenerated.')
     const turn = this.begin()
     try {
       const parent = old.parentId === null ? null : this.sessions.node(old.parentId)
-      return { assistant: await this.answer(parent, turn.signal, maxTokens) }
+      return { assistant: await this.answer(parent, turn.signal, usedSampling(sampling, maxTokens)) }
     } finally {
       turn.finish()
     }
@@ -188,14 +210,14 @@ export class TreeTurns {
    * Answers the path ending at `parent` through the runner and stores each reply as a child (under the last thing
    * stored, whatever the user selects meanwhile) and each tool result under its call. Returns the last reply.
    */
-  private async answer(parent: TreeNode | null, signal: AbortSignal, maxTokens: number | undefined): Promise<TreeNode> {
-    const state = { at: parent?.id ?? null, pendingId: '', announced: false, last: null as TreeNode | null, failure: null as ArborFailure | null }
+  private async answer(parent: TreeNode | null, signal: AbortSignal, sampling: UsedSampling): Promise<TreeNode> {
+    const state: TurnState = { at: parent?.id ?? null, pendingId: '', announced: false, last: null, failure: null, sampling }
     this.sessions.moveTo(state.at)
     const turn = this.runner.run(
       {
         systemPrompt: this.sessions.systemPrompt(),
         messages: this.sessions.contextAt(state.at),
-        sampling: maxTokens === undefined ? {} : { maxTokens },
+        sampling: toEngineSampling(sampling, sampling.seed),
         maxToolRounds: this.maxToolRounds,
         callContext: (systemPrompt) => this.callContext(systemPrompt),
       },
@@ -222,18 +244,20 @@ export class TreeTurns {
   private async store(
     event: TurnEvent,
     parent: TreeNode | null,
-    state: { at: string | null; pendingId: string; announced: boolean; last: TreeNode | null; failure: ArborFailure | null },
+    state: TurnState,
   ): Promise<void> {
     if (event.type === 'round') {
       state.pendingId = `pending-${randomBytes(3).toString('hex')}`
       state.announced = true
       const pending: TreeNode = { id: state.pendingId, parentId: state.at, kind: 'assistant', text: '', tokens: null, label: null, timestamp: new Date().toISOString() }
       this.emit({ type: 'chat.turnStart', user: event.round === 1 && parent?.kind === 'user' ? parent : null, assistant: pending })
+    } else if (event.type === 'promptProgress') {
+      this.emit({ type: 'chat.promptProgress', nodeId: state.pendingId, evaluated: event.evaluated, total: event.total })
     } else if (event.type === 'text') {
       this.emit({ type: 'chat.token', nodeId: state.pendingId, text: event.text })
     } else if (event.type === 'reply') {
       const id = await this.sessions.append({ type: 'message', message: assistantMessage(event.end, event.toolCalls) }, state.at)
-      await this.sessions.append({ type: 'custom', customType: 'arbor.turn', data: { targetId: id, stats: event.end.stats } }, id)
+      await this.sessions.append({ type: 'custom', customType: 'arbor.turn', data: { targetId: id, stats: { ...event.end.stats, sampling: state.sampling } } }, id)
       event.message.id = id
       state.at = id
       state.announced = false

@@ -13,7 +13,7 @@ const isTyping = (target: EventTarget | null): boolean =>
 
 /**
  * Alt+↑/↓/←/→ move to the parent, first child, previous or next sibling; Alt+Backspace goes
- * back. Active while the focus is in `area` (the chat and the graph) or nowhere, never while typing.
+ * back. Active from anywhere in the window except a dialog, never while typing text. `area` is kept for callers.
  */
 export function useTreeKeyboard(area: RefObject<HTMLElement | null>): void {
   const moveCursor = useArbor(selectMoveCursor)
@@ -22,8 +22,8 @@ export function useTreeKeyboard(area: RefObject<HTMLElement | null>): void {
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || isTyping(e.target)) return
-      const active = document.activeElement
-      if (active && active !== document.body && !area.current?.contains(active)) return
+      // Anywhere but in a dialog (the extension manager, a consent screen).
+      if (document.activeElement?.closest('[role="dialog"]')) return
       const move = moves[e.key]
       if (move) moveCursor(move)
       else if (e.key === 'Backspace') goBack()

@@ -6,6 +6,7 @@ import type { GraphSlice } from './createGraphSlice'
 import type { LoadSlice } from './createLoadSlice'
 import type { ModelSlice } from './createModelSlice'
 import type { SessionSlice } from './createSessionSlice'
+import type { SamplingSlice } from './createSamplingSlice'
 import type { TreeSlice } from './createTreeSlice'
 import type { UiSlice } from './createUiSlice'
 
@@ -19,4 +20,5 @@ export type AppState = AppSlice &
   TreeSlice &
   GraphSlice &
   ExtensionsSlice &
-  UiSlice
+  UiSlice &
+  SamplingSlice

@@ -19,6 +19,7 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
     case 'model.loadState': {
       const { state } = event
       set({ loadState: state, ...(state.status === 'loaded' ? {} : { memorySample: null }) })
+      if (state.status === 'loaded') get().useSamplingOf(state.model.facts.fileName)
       if (state.status === 'loaded' && get().selectedPath === null) get().adoptLoadedModel(state.model)
       return
     }
@@ -32,10 +33,23 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
       get().requestCenter(assistant.id)
       return
     }
+    case 'chat.promptProgress': {
+      const { streaming } = get()
+      if (streaming?.nodeId === event.nodeId) set({ streaming: { ...streaming, prompt: { evaluated: event.evaluated, total: event.total } } })
+      return
+    }
     case 'chat.token': {
       // Only the streaming text changes: the tree and the message list are not copied for every token.
       const { streaming } = get()
-      if (streaming?.nodeId === event.nodeId) set({ streaming: { nodeId: event.nodeId, text: streaming.text + event.text } })
+      if (streaming?.nodeId === event.nodeId)
+        set({
+          streaming: {
+            ...streaming,
+            text: streaming.text + event.text,
+            tokens: (streaming.tokens ?? 0) + 1,
+            firstTokenAt: streaming.firstTokenAt ?? performance.now(),
+          },
+        })
       return
     }
     case 'chat.turnEnd': {

@@ -68,6 +68,7 @@ export const createAppSlice =
         threads: threads ?? snap.hardware.defaultThreads,
         ...(snap.load.status === 'loaded' ? {} : { memorySample: null }),
       })
+      if (snap.load.status === 'loaded') get().useSamplingOf(snap.load.model.facts.fileName)
       get().adoptSession(snap.session)
       if (snap.extensionsWarning) get().showExtensionNotice('arbor', snap.extensionsWarning)
       const active = loadedPath(snap.load)

@@ -10,6 +10,7 @@ import { createLoadSlice } from './createLoadSlice'
 import { createModelSlice } from './createModelSlice'
 import { createSessionSlice } from './createSessionSlice'
 import { createTreeSlice } from './createTreeSlice'
+import { createSamplingSlice } from './createSamplingSlice'
 import { createUiSlice } from './createUiSlice'
 
 export type ArborStore = StoreApi<AppState>
@@ -27,5 +28,6 @@ export function createArborStore(client: ArborClient): ArborStore {
     ...createGraphSlice(...a),
     ...createExtensionsSlice(client)(...a),
     ...createUiSlice(...a),
+    ...createSamplingSlice(...a),
   }))
 }

@@ -5,18 +5,29 @@ import type { AppState } from './AppState'
 
 export type ChatSlice = {
   generating: boolean
-  /** The answer being written: its pending node and the text so far (merged into the tree when it is stored). */
-  streaming: { nodeId: string; text: string } | null
+  /**
+   * The answer being written: its pending node and the text so far (merged into the tree when it is stored), how far
+   * its prompt has been read, and when its first token came and how many came since (for the live speed).
+   */
+  streaming: {
+    nodeId: string
+    text: string
+    prompt?: { evaluated: number; total: number }
+    tokens?: number
+    firstTokenAt?: number
+  } | null
   /** The latest progress each running tool call reported, by call id. */
   toolProgress: Readonly<Record<string, string>>
   /** The chat input's text. */
   draft: string
-  /** The text a selected user message put in the input; cleared again on the next move if untouched. */
+  /** The text "Edit in composer" put in the input; cleared again on the next move if untouched. */
   autoDraft: string | null
+  /** What the user had typed before "Edit in composer" replaced it: given back when that edit is sent or dropped. */
+  savedDraft: string | null
   setDraft(text: string): void
-  /** Puts a message's text in the input (selecting a user message). */
+  /** Puts a message's text in the input to edit it ("Edit in composer"), keeping what was typed to give it back. */
   putDraft(text: string): void
-  /** Empties the input if it still holds only what a selection put there. */
+  /** Gives the typed draft back if the input still holds only what "Edit in composer" put there. */
   clearAutoDraft(): void
   /** Sends a message at the current position; false when the core refused it (the message was not added). */
   sendMessage(text: string): Promise<boolean>
@@ -45,8 +56,12 @@ export const createChatSlice =
 
     const send = async (text: string, parentId: string | null | undefined, what: string): Promise<boolean> => {
       if (/^\/[^\s/]/.test(text.trim())) return command(text.trim(), parentId, what)
-      set({ generating: true, autoDraft: null })
-      const result = await client.request('chat.send', parentId === undefined ? { text } : { text, parentId })
+      const saved = get().savedDraft
+      set({ generating: true, autoDraft: null, savedDraft: null })
+      // The edit is on its way: what the user had typed before comes back.
+      if (saved !== null && get().draft === '') set({ draft: saved })
+      const sampling = get().sampling
+      const result = await client.request('chat.send', parentId === undefined ? { text, sampling } : { text, parentId, sampling })
       set({ generating: false })
       // The nodes arrived as changes of the session while the answer was written: the answer adds nothing newer.
       if (!result.ok) return refused(result.error, what)
@@ -64,18 +79,24 @@ export const createChatSlice =
       toolProgress: {},
       draft: '',
       autoDraft: null,
+      savedDraft: null,
 
       setDraft(draft) {
         set({ draft })
       },
 
       putDraft(text) {
-        set({ draft: text, autoDraft: text })
+        const { draft, autoDraft, savedDraft } = get()
+        // A second edit keeps the draft saved by the first; a typed draft is saved, never lost.
+        const keep = autoDraft !== null && draft === autoDraft ? savedDraft : draft.trim() !== '' ? draft : null
+        set({ draft: text, autoDraft: text, savedDraft: keep })
       },
 
       clearAutoDraft() {
-        const { draft, autoDraft } = get()
-        if (autoDraft !== null) set({ autoDraft: null, ...(draft === autoDraft ? { draft: '' } : {}) })
+        const { draft, autoDraft, savedDraft } = get()
+        if (autoDraft === null) return
+        // Untouched: the edit is dropped and the typed draft comes back. Changed: it is the user's draft now.
+        set({ autoDraft: null, savedDraft: null, ...(draft === autoDraft ? { draft: savedDraft ?? '' } : {}) })
       },
 
       sendMessage: (text) => send(text, undefined, 'Sending the message'),
@@ -88,7 +109,8 @@ export const createChatSlice =
 
       async regenerate(assistantId) {
         set({ generating: true })
-        const result = await client.request('chat.regenerate', { nodeId: assistantId })
+        // A new seed unless one is fixed (the core picks it): siblings differ, and each says which seed it had.
+        const result = await client.request('chat.regenerate', { nodeId: assistantId, sampling: get().sampling })
         set({ generating: false })
         if (!result.ok) return get().showError(result.error, 'Regenerating the answer')
       },

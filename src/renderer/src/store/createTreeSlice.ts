@@ -111,10 +111,10 @@ export const createTreeSlice =
         if (id !== null && !node) return
         remember()
         let leafId = id
-        if (node?.kind === 'user') {
-          leafId = structure.parentOf.get(node.id) ?? null
-          get().putDraft(node.text)
-        } else get().clearAutoDraft()
+        // Pi's rule: a user message is a place to branch from, so its parent becomes the position. The draft is the
+        // user's: a click never puts text in it ("Edit in composer" does).
+        if (node?.kind === 'user') leafId = structure.parentOf.get(node.id) ?? null
+        get().clearAutoDraft()
         if (center && id !== null) reveal(id)
         void moveTo(leafId, { focusedId: id })
       },

@@ -15,6 +15,9 @@ const selectComposer = (s: AppState) => ({
   sendMessage: s.sendMessage,
   stopGeneration: s.stopGeneration,
   extensions: s.extensions,
+  lastUser: [...s.path].reverse().map((id) => s.byId.get(id)).find((n) => n?.kind === 'user') ?? null,
+  selectNode: s.selectNode,
+  putDraft: s.putDraft,
 })
 
 const SUGGESTIONS_ID = 'command-suggestions'
@@ -24,7 +27,8 @@ const SUGGESTIONS_ID = 'command-suggestions'
  * A draft starting with `/` lists the matching extension commands.
  */
 export function ChatComposer({ enabled }: { enabled: boolean }) {
-  const { draft, editing, atRoot, generating, setDraft, sendMessage, stopGeneration, extensions } = useArbor(useShallow(selectComposer))
+  const { draft, editing, atRoot, generating, setDraft, sendMessage, stopGeneration, extensions, lastUser, selectNode, putDraft } =
+    useArbor(useShallow(selectComposer))
   const store = useArborStore()
   // Commands run without the model: with extensions offering some, the input works before a load.
   const commandsOnly = !enabled && extensions.some((e) => e.commands.length > 0)
@@ -67,6 +71,13 @@ export function ChatComposer({ enabled }: { enabled: boolean }) {
         e.preventDefault()
         return setHiddenFor(draft)
       }
+    }
+    // ↑ in an empty box: edit the last message you sent (it becomes a branch beside the original when sent).
+    if (e.key === 'ArrowUp' && draft === '' && lastUser && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault()
+      selectNode(lastUser.id)
+      putDraft(lastUser.text)
+      return
     }
     if (e.key !== 'Enter' || e.shiftKey || e.nativeEvent.isComposing) return
     e.preventDefault()

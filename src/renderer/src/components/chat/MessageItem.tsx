@@ -8,6 +8,7 @@ import { MessageActions } from './MessageActions'
 import { MessageEditor } from './MessageEditor'
 import { MessageStats } from './MessageStats'
 import { SiblingStepper } from './SiblingStepper'
+import { StreamingStatus } from './StreamingStatus'
 import { ToolCallList } from './ToolCallList'
 
 const selectEdit = (s: AppState) => s.editMessage
@@ -73,6 +74,7 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
           {streaming && <span className="cursor" aria-label="writing" />}
         </div>
       )}
+      {streaming && <StreamingStatus nodeId={node.id} />}
       {node.toolCalls && <ToolCallList calls={node.toolCalls} running={generating && isLast} />}
       {node.error && (
         <div className="message-error" role="alert">

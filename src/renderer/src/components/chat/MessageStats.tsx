@@ -21,6 +21,17 @@ export function MessageStats({ stats }: { stats: TurnStats }) {
     { key: 'threads', label: 'threads', value: String(stats.threads) },
     { key: 'stopReason', label: 'stop', value: stopReasons[stats.stopReason] },
   ]
+  const sampling = stats.sampling
+  if (sampling) {
+    const parts = [sampling.temperature === 0 ? 'greedy' : `temp ${sampling.temperature}`]
+    if (sampling.temperature > 0) {
+      if (sampling.topK > 0) parts.push(`top-k ${sampling.topK}`)
+      if (sampling.topP < 1) parts.push(`top-p ${sampling.topP}`)
+      if (sampling.minP > 0) parts.push(`min-p ${sampling.minP}`)
+    }
+    if (sampling.repeatPenalty !== 1) parts.push(`repeat ${sampling.repeatPenalty}/${sampling.repeatLastTokens}`)
+    items.push({ key: 'sampling', label: 'sampling', value: parts.join(' · ') }, { key: 'seed', label: 'seed', value: String(sampling.seed) })
+  }
   return (
     <ul className="message-stats" data-testid="message-stats">
       {items.map((i) => (
