@@ -86,8 +86,20 @@ describeInBrowser('the chat window', () => {
         await h.page.emulateMedia({ colorScheme: theme })
         await h.page.setViewportSize({ width: size.width, height: size.height })
         await h.page.waitForTimeout(150)
-        const { scrollWidth, innerWidth } = await h.page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }))
-        expect(scrollWidth).toBeLessThanOrEqual(innerWidth)
+        const page = await h.page.evaluate(() => ({ ...(({ scrollWidth, scrollHeight }) => ({ scrollWidth, scrollHeight }))(document.documentElement), innerWidth, innerHeight }))
+        expect(page.scrollWidth).toBeLessThanOrEqual(page.innerWidth)
+        // The page never scrolls as a whole: the panels scroll inside, the header stays.
+        const below = await h.page.evaluate(() =>
+          Array.from(document.querySelectorAll('body *'))
+            .filter((el) => el.getBoundingClientRect().bottom > innerHeight + 1)
+            .filter((el) => {
+              // Not clipped by a scrolling or clipping box: it makes the page taller.
+              for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowY !== 'visible') return false
+              return getComputedStyle(el).position !== 'fixed'
+            })
+            .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).split(' ')[0]}`),
+        )
+        expect([page.scrollHeight <= page.innerHeight, below]).toEqual([true, []])
         const unload = await h.page.getByTestId('unload-button').boundingBox()
         expect(unload && unload.y >= 0 && unload.y + unload.height <= size.height && unload.x + unload.width <= size.width).toBe(true)
         expect(await h.page.evaluate(() => getComputedStyle(document.body).colorScheme)).toBe(theme)

@@ -134,4 +134,49 @@ describeInBrowser('conversation tree in a browser', () => {
     expect(await page().getByTestId('session-entry').count()).toBeGreaterThanOrEqual(2)
     await h.screenshot('tree-03-pi-session')
   })
+
+  it('shows a Pi session’s thinking folded and its tool calls as cards, the result cut at 20 lines', async () => {
+    const t = '2025-06-01T11:00:00.000Z'
+    const usage = { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, totalTokens: 2, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } }
+    const output = Array.from({ length: 45 }, (_, i) => `src/file-${i}.ts`).join('\n')
+    const lines = [
+      { type: 'session', version: 3, id: 'pi-tools', timestamp: t, cwd: '/home/pi' },
+      { type: 'message', id: 'b0000001', parentId: null, timestamp: t, message: { role: 'user', content: 'List the sources', timestamp: 1 } },
+      {
+        type: 'message',
+        id: 'b0000002',
+        parentId: 'b0000001',
+        timestamp: t,
+        message: {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'The user wants the files; bash with find is enough.' },
+            { type: 'toolCall', id: 'call_1', name: 'bash', arguments: { command: 'find src -name "*.ts"', timeout: 30 } },
+          ],
+          api: 'anthropic-messages',
+          provider: 'anthropic',
+          model: 'x',
+          usage,
+          stopReason: 'toolUse',
+          timestamp: 2,
+        },
+      },
+      { type: 'message', id: 'b0000003', parentId: 'b0000002', timestamp: t, message: { role: 'toolResult', toolCallId: 'call_1', toolName: 'bash', content: [{ type: 'text', text: output }], isError: false, timestamp: 3 } },
+    ]
+    await dropFile(page(), 'pi-tools.jsonl', Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'))
+    await page().locator('[data-testid="message"][data-id="b0000003"]').waitFor()
+    const call = page().locator('[data-testid="message"][data-id="b0000002"]')
+    expect(await call.getByTestId('tool-call-name').textContent()).toBe('bash')
+    // The name on one line, not a letter per line; the arguments indented JSON.
+    expect(await call.getByTestId('tool-call-name').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThan(24)
+    expect(await call.getByTestId('tool-call-args').textContent()).toBe(JSON.stringify({ command: 'find src -name "*.ts"', timeout: 30 }, null, 2))
+    const thinking = call.getByTestId('thinking')
+    expect(await thinking.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false)
+    expect(await thinking.locator('summary').textContent()).toBe('Thinking (10 words)')
+    const result = page().locator('[data-testid="message"][data-id="b0000003"]')
+    expect((await result.getByTestId('tool-result-text').textContent())!.split('\n')).toHaveLength(20)
+    await result.getByTestId('show-more').click()
+    expect((await result.getByTestId('tool-result-text').textContent())!.split('\n')).toHaveLength(45)
+    await h.screenshot('tree-04-pi-tools')
+  })
 })

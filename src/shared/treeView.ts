@@ -23,6 +23,8 @@ export type TreeNode = {
   toolCalls?: { id: string; name: string; arguments: Record<string, unknown> }[]
   /** A tool result: the tool, and whether it failed or was blocked. */
   tool?: { name: string; isError: boolean }
+  /** An assistant message's reasoning (Pi `thinking` blocks), shown folded; never part of `text`. */
+  thinking?: string
 }
 
 export type SessionSummary = {

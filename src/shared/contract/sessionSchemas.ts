@@ -20,6 +20,7 @@ export const treeNodeSchema: z.ZodType<TreeNode> = z.object({
   hidden: z.boolean().optional(),
   toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) })).optional(),
   tool: z.object({ name: z.string(), isError: z.boolean() }).optional(),
+  thinking: z.string().optional(),
 })
 
 export const sessionSummarySchema: z.ZodType<SessionSummary> = z.object({

@@ -41,3 +41,17 @@ export function messageText(entry: SessionEntry): string {
       return ''
   }
 }
+
+/** An assistant message's reasoning: its `thinking` blocks joined by blank lines; empty when it has none. */
+export function thinkingText(entry: SessionEntry): string {
+  if (entry.type !== 'message' || typeof entry.message !== 'object' || entry.message === null) return ''
+  const m = entry.message as { role?: unknown; content?: unknown }
+  if (m.role !== 'assistant' || !Array.isArray(m.content)) return ''
+  const parts: string[] = []
+  for (const block of m.content as unknown[]) {
+    if (typeof block !== 'object' || block === null) continue
+    const { type, thinking } = block as { type?: unknown; thinking?: unknown }
+    if (type === 'thinking' && typeof thinking === 'string' && thinking.trim() !== '') parts.push(thinking)
+  }
+  return parts.join('\n\n')
+}

@@ -21,4 +21,5 @@ export const sameNode = (a: TreeNode, b: TreeNode): boolean =>
   a.hidden === b.hidden &&
   a.toolCalls?.length === b.toolCalls?.length &&
   a.tool?.isError === b.tool?.isError &&
+  a.thinking === b.thinking &&
   sameStats(a.stats, b.stats)

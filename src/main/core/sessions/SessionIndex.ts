@@ -3,7 +3,7 @@ import type { SessionDocument } from '../../../shared/session/SessionDocument'
 import type { SessionEntry } from '../../../shared/session/sessionTypes'
 import { renderToolCall, toolCallsOf, toolResultOf } from '../../../shared/session/toolParts'
 import { isArborCustom } from '../../../shared/session/isArborCustom'
-import { messageText } from '../../../shared/session/messageText'
+import { messageText, thinkingText } from '../../../shared/session/messageText'
 import { readTurnStats } from '../../../shared/session/readTurnStats'
 import { targetOf } from '../../../shared/session/targetOf'
 import { isShownOnly } from '../../../shared/tree/contextMessages'
@@ -214,6 +214,8 @@ export class SessionIndex {
     if (toolCalls.length) node.toolCalls = toolCalls
     const result = toolResultOf(entry)
     if (result) node.tool = { name: result.toolName, isError: result.isError }
+    const thinking = thinkingText(entry)
+    if (thinking) node.thinking = thinking.length > MAX_NODE_TEXT_CHARS ? `${thinking.slice(0, MAX_NODE_TEXT_CHARS)}\n…` : thinking
     const stats = this.turns.get(entry.id)
     if (stats) node.stats = stats
     const message = entry.type === 'message' ? (entry.message as { errorMessage?: unknown }) : undefined

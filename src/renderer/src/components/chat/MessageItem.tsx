@@ -9,7 +9,7 @@ import { MessageEditor } from './MessageEditor'
 import { MessageStats } from './MessageStats'
 import { SiblingStepper } from './SiblingStepper'
 import { StreamingStatus } from './StreamingStatus'
-import { ToolCallList } from './ToolCallList'
+import { ClampedText, ToolCallList } from './ToolCallList'
 
 const selectEdit = (s: AppState) => s.editMessage
 const selectCanChat = (s: AppState) => s.loadState.status === 'loaded' && !s.generating
@@ -65,11 +65,17 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
       {editing ? (
         <MessageEditor initial={node.text} disabled={!canChat} onSave={save} onCancel={() => setEditing(false)} />
       ) : node.kind === 'toolResult' ? (
-        <pre className="message-text tool-result-text" data-testid="message-text">
-          {node.text}
-        </pre>
+        <div className={`message-text tool-result${node.tool?.isError ? ' is-error' : ''}`} data-testid="message-text">
+          <ClampedText className="tool-result-text" text={node.text} testId="tool-result-text" />
+        </div>
       ) : (
         <div className="message-text" data-testid="message-text">
+          {node.thinking && (
+            <details className="thinking" data-testid="thinking">
+              <summary>Thinking ({node.thinking.split(/\s+/).filter(Boolean).length.toLocaleString('en-US')} words)</summary>
+              <div className="thinking-text">{node.thinking}</div>
+            </details>
+          )}
           {node.kind === 'user' ? <p className="message-plain">{text}</p> : <Markdown text={text} />}
           {streaming && <span className="cursor" aria-label="writing" />}
         </div>
