@@ -165,5 +165,21 @@ describeInBrowser('the chat window', () => {
     expect(await regenerate()).toBe(seeded)
     await h.page.screenshot({ path: 'test-results/e2e/chat-sampling.png' })
   }, 180_000)
+
+  it('a reload in the middle of an answer shows the answer so far, and it goes on streaming', async () => {
+    await h.page.getByTestId('sampling-maxTokens').fill('')
+    await h.page.getByTestId('chat-input').fill('Go on for a while.')
+    await h.page.getByTestId('send-button').click()
+    await h.page.waitForFunction(() => /\d+ tokens/.test(document.querySelector('[data-testid="live-speed"]')?.textContent ?? ''), undefined, { timeout: 60_000 })
+    await h.page.reload()
+    const writing = h.page.locator('[data-role="assistant"]').last()
+    await writing.getByTestId('live-speed').waitFor({ timeout: 30_000 })
+    const length = async () => ((await writing.getByTestId('message-text').textContent()) ?? '').length
+    const first = await length()
+    expect(first).toBeGreaterThan(0)
+    await expect.poll(length, { timeout: 30_000 }).toBeGreaterThan(first)
+    await h.page.getByTestId('stop-button').click()
+    await h.page.getByTestId('stop-button').waitFor({ state: 'detached', timeout: 30_000 })
+  }, 180_000)
 })
 

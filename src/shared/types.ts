@@ -1,4 +1,5 @@
 import type { UsedSampling } from './sampling'
+import type { TreeNode } from './treeView'
 import type { ArborError } from './errors'
 import type { SessionSummary, SessionView } from './treeView'
 
@@ -180,6 +181,8 @@ export type AppSnapshot = {
   sessions: SessionSummary[]
   sessionsFolder: string
   generating: boolean
+  /** The answer being written now, if any: its pending node and the text so far (a reload picks the stream up). */
+  streaming?: { node: TreeNode; text: string; prompt?: { evaluated: number; total: number } }
   /** How the app is running, so the UI can adapt (file dialogs, uploads). */
   transport: 'electron' | 'headless'
   /** A problem with the file of the user's extension choices (they may not hold); null when there is none. */

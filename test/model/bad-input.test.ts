@@ -28,6 +28,13 @@ describe('bad model files', () => {
     expect(!r.ok && r.error.message).toMatch(/not a GGUF model file/)
   })
 
+  it('an empty file: GGUF_BAD_MAGIC, saying it is empty', async () => {
+    await writeFile(file('empty.gguf'), '')
+    const r = await inspect(file('empty.gguf'))
+    expect(codeOf(r)).toBe('GGUF_BAD_MAGIC')
+    expect(!r.ok && r.error.message).toMatch(/The file is empty \(0 bytes\)/)
+  })
+
   it('a header cut short: GGUF_TRUNCATED', async () => {
     await copyFile(tiny, file('cut-header.gguf'))
     await truncate(file('cut-header.gguf'), 2000)

@@ -234,6 +234,7 @@ export class ArborCore {
       sessions: await this.sessions.list(),
       sessionsFolder: this.sessions.folderPath,
       generating: this.turns.generating,
+      ...(this.turns.streaming ? { streaming: this.turns.streaming } : {}),
       transport: this.options.transport,
       extensionsWarning: this.extensionsWarning(),
     }

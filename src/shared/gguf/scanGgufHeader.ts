@@ -94,6 +94,7 @@ export function scanGgufHeader(bytes: Uint8Array, fileBytes: number): GgufHeader
     }
   }
 
+  if (fileBytes === 0) throw new ArborFailure('GGUF_BAD_MAGIC', 'The file is empty (0 bytes): it holds no model. It may be a download that never started.')
   if (fileBytes < 4 || bytes.byteLength < 4 || view.getUint32(0, true) !== GGUF_MAGIC)
     throw new ArborFailure('GGUF_BAD_MAGIC', 'This is not a GGUF model file: it does not start with the bytes "GGUF".')
   pos = 4

@@ -7,7 +7,7 @@ import type { ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
 import type { AssistantMessage } from '../../../shared/session/sessionTypes'
 import { contextMessages } from '../../../shared/tree/contextMessages'
 import type { TreeNode } from '../../../shared/treeView'
-import type { TurnStats } from '../../../shared/types'
+import type { AppSnapshot, TurnStats } from '../../../shared/types'
 import type { Engine } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
 import type { SessionService } from '../sessions/SessionService'
@@ -108,6 +108,14 @@ export class TreeTurns {
     return this.turn !== null
   }
 
+  /** The answer being streamed now (its pending node, the text so far), for a client that connects mid-answer. */
+  get streaming(): AppSnapshot['streaming'] {
+    return this.live ?? undefined
+  }
+
+  /** What is streaming now, kept from `round` to `reply` (see `streaming`). */
+  private live: { node: TreeNode; text: string; prompt?: { evaluated: number; total: number } } | null = null
+
   /**
    * Stops the turn being written and lets none start until `work` is done: a model being loaded or unloaded, or
    * another session opening. A message sent meanwhile is refused (`LOAD_IN_PROGRESS`) rather than answered by a
@@ -149,6 +157,7 @@ export class TreeTurns {
       signal: controller.signal,
       finish: () => {
         this.turn = null
+        this.live = null
         this.emit({ type: 'chat.idle' })
         resolve()
       },
@@ -232,6 +241,7 @@ export class TreeTurns {
       // what happened and every UI drops the bubble; the request answers that the model failed.
       const id = await this.sessions.append({ type: 'message', message: assistantMessage(failedEnd(cause, this.engine.loaded?.facts.fileName ?? ''), []) }, state.at)
       this.sessions.moveTo(id)
+      this.live = null
       this.emit({ type: 'chat.turnEnd', pendingId: state.pendingId, node: this.sessions.node(id) })
       throw new ArborFailure('GENERATION_FAILED', `The answer could not be written: ${cause.message}`)
     }
@@ -250,10 +260,13 @@ export class TreeTurns {
       state.pendingId = `pending-${randomBytes(3).toString('hex')}`
       state.announced = true
       const pending: TreeNode = { id: state.pendingId, parentId: state.at, kind: 'assistant', text: '', tokens: null, label: null, timestamp: new Date().toISOString() }
+      this.live = { node: pending, text: '' }
       this.emit({ type: 'chat.turnStart', user: event.round === 1 && parent?.kind === 'user' ? parent : null, assistant: pending })
     } else if (event.type === 'promptProgress') {
+      if (this.live) this.live.prompt = { evaluated: event.evaluated, total: event.total }
       this.emit({ type: 'chat.promptProgress', nodeId: state.pendingId, evaluated: event.evaluated, total: event.total })
     } else if (event.type === 'text') {
+      if (this.live) this.live.text += event.text
       this.emit({ type: 'chat.token', nodeId: state.pendingId, text: event.text })
     } else if (event.type === 'reply') {
       const id = await this.sessions.append({ type: 'message', message: assistantMessage(event.end, event.toolCalls) }, state.at)
@@ -263,6 +276,7 @@ export class TreeTurns {
       state.announced = false
       this.sessions.moveTo(id)
       state.last = this.sessions.node(id)
+      this.live = null
       this.emit({ type: 'chat.turnEnd', pendingId: state.pendingId, node: state.last })
       // Fire and forget: a slow turnEnd hook must not hold the reply (each call has its own timeout).
       void this.extensions?.emit('turnEnd', { nodeId: id, text: event.end.text, stopReason: event.end.reason }, this.callContext(event.systemPrompt))
