@@ -49,6 +49,8 @@ export async function benchToolRound(rounds: number): Promise<ToolRoundMeasureme
     })
     for (let i = 0; i < rounds; i++) {
       await core.request('session.new', undefined)
+      // Tools are off in a new session until asked for.
+      await core.request('session.setTools', { enabled: true })
       const turn = await core.request('chat.send', { text: `Round ${i}: say hi through the tool.` })
       if (!turn.ok) throw new Error(turn.error.message)
       evaluated = turn.value.assistant.stats?.evaluatedTokens ?? 0

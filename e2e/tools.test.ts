@@ -27,6 +27,10 @@ describeInBrowser('tool calls in a browser', () => {
 
   it('shows the call with its arguments, the result, and the answer written after it', async () => {
     const page = h.page
+    // Tools are off in a session until asked for: one click in the composition bar.
+    await page.getByTestId('tools-toggle').filter({ hasText: /Tools off · turn on \(1\)/ }).click()
+    await page.getByTestId('tools-toggle').filter({ hasText: 'Tools on' }).waitFor()
+    await page.getByTestId('composition-tools').waitFor()
     await page.getByTestId('chat-input').fill('Say hi through the tool.')
     await page.getByTestId('send-button').click()
     const messages = page.getByTestId('message')

@@ -75,12 +75,14 @@ export type SessionView = {
   warnings: string[]
   /** A prune can be undone until the session is closed. */
   canUndo: boolean
+  /** The extensions' tools are offered to the model in this session (off until the user turns them on). */
+  toolsEnabled: boolean
   composition: ContextComposition | null
 }
 
 /** The parts of a `SessionView` besides its nodes that a change may replace. */
 export type SessionFlags = Partial<
-  Pick<SessionView, 'summary' | 'parentSession' | 'systemPrompt' | 'systemPromptTokens' | 'favouriteLeafId' | 'collapsed' | 'warnings' | 'canUndo'>
+  Pick<SessionView, 'summary' | 'parentSession' | 'systemPrompt' | 'systemPromptTokens' | 'favouriteLeafId' | 'collapsed' | 'warnings' | 'canUndo' | 'toolsEnabled'>
 >
 
 /**

@@ -18,6 +18,8 @@ async function coreWith(extensions: string[], repeat = false): Promise<{ t: Test
   for (const name of extensions) await cp(join(FIXTURES, name), join(userFolder, name), { recursive: true })
   const t = await createTestCore({ extensions: { bundledFolder: null, userFolder, watch: false } })
   unwrap(await t.core.request('model.load', { path: await getToolCallingModelPath(repeat), settings }))
+  // Tools are off in a session until the user turns them on.
+  unwrap(await t.core.request('session.setTools', { enabled: true }))
   return {
     t,
     cleanup: async () => {
@@ -64,6 +66,7 @@ describe('tool calls', () => {
 
     it('goes on after the result from the KV cache: only the call and the result are evaluated', async () => {
       unwrap(await env.t.core.request('session.new', undefined))
+      unwrap(await env.t.core.request('session.setTools', { enabled: true }))
       const { assistant } = unwrap(await env.t.core.request('chat.send', { text: 'Again, please.' }))
       const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
       const [, call] = pathTo(view.nodes, assistant.id)
@@ -221,4 +224,28 @@ describe('tool calls', () => {
       await env.cleanup()
     }
   })
+})
+
+describe('tools are off until asked', () => {
+  it('a new session offers no tools (nothing in the prompt, the model cannot call one); turned on, it does, and the composition says so', async () => {
+    const env = await coreWith(['echo-tool'])
+    try {
+      unwrap(await env.t.core.request('session.new', undefined))
+      const off = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      expect(off.toolsEnabled).toBe(false)
+      const plain = unwrap(await env.t.core.request('chat.send', { text: 'Say hi through the tool.' })).assistant
+      expect(plain.toolCalls).toBeUndefined()
+      const on = unwrap(await env.t.core.request('session.setTools', { enabled: true }))
+      expect(on.toolsEnabled).toBe(true)
+      await expect.poll(async () => unwrap(await env.t.core.request('app.snapshot', undefined)).session.composition?.toolTokens ?? 0).toBeGreaterThan(0)
+      const called = unwrap(await env.t.core.request('chat.send', { text: 'Say hi through the tool.' })).assistant
+      expect(called.kind).toBe('assistant')
+      const view = unwrap(await env.t.core.request('app.snapshot', undefined)).session
+      expect(view.nodes.some((n) => n.toolCalls?.some((c) => c.name === 'echo'))).toBe(true)
+      unwrap(await env.t.core.request('session.setTools', { enabled: false }))
+      await expect.poll(async () => unwrap(await env.t.core.request('app.snapshot', undefined)).session.composition?.toolTokens).toBe(0)
+    } finally {
+      await env.cleanup()
+    }
+  }, 60_000)
 })

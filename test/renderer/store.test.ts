@@ -32,6 +32,7 @@ const view = (seq: number, nodes: TreeNode[] = baseNodes, leafId: string | null 
   collapsed: [],
   warnings: [],
   canUndo: false,
+  toolsEnabled: false,
   composition: null,
 })
 

@@ -92,7 +92,7 @@ export class ArborCore {
   ) {
     this.runner = new TurnRunner(engine, extensions)
     this.turns = new TreeTurns(sessions, this.runner, engine, extensions, emitEvent)
-    sessions.offeredTools = () => extensions?.toolDefinitions() ?? []
+    sessions.offeredTools = () => (sessions.toolsEnabled ? (extensions?.toolDefinitions() ?? []) : [])
     this.folder = new ModelsFolder(options.modelsFolder)
     const parts: CoreParts = {
       engine,
@@ -290,6 +290,7 @@ export class ArborCore {
 
   private async extensionsChanged(): Promise<void> {
     if (this.disposed) return
+    this.sessions.toolsChanged()
     this.emitEvent({ type: 'extensions.changed', extensions: await this.extensionViews() })
   }
 

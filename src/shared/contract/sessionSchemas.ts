@@ -55,6 +55,7 @@ const flags = {
   collapsed: z.array(id),
   warnings: z.array(z.string()),
   canUndo: z.boolean(),
+  toolsEnabled: z.boolean(),
 }
 
 export const sessionViewSchema: z.ZodType<SessionView> = z.object({

@@ -227,6 +227,7 @@ export class TreeTurns {
         systemPrompt: this.sessions.systemPrompt(),
         messages: this.sessions.contextAt(state.at),
         sampling: toEngineSampling(sampling, sampling.seed),
+        tools: this.sessions.toolsEnabled,
         maxToolRounds: this.maxToolRounds,
         callContext: (systemPrompt) => this.callContext(systemPrompt),
       },

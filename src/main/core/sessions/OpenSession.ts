@@ -131,6 +131,7 @@ export class OpenSession {
       collapsed: state.collapsed.filter(exists),
       warnings: this.index.notices.size ? [...this.warnings, ...this.index.notices] : this.warnings,
       canUndo: this.undo.length > 0,
+      toolsEnabled: state.toolsEnabled,
     }
   }
 

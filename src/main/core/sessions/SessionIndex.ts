@@ -13,7 +13,7 @@ import type { TreeNode } from '../../../shared/treeView'
 import type { TurnStats } from '../../../shared/types'
 
 /** Arbor's own state in a session: the latest `arbor.*` entries. */
-export type SessionState = { systemPrompt: string | null; favouriteLeafId: string | null; collapsed: string[] }
+export type SessionState = { systemPrompt: string | null; favouriteLeafId: string | null; collapsed: string[]; toolsEnabled: boolean }
 
 /** What one entry (or a rebuild) changed: nodes added or replaced, nodes gone, and whether Arbor's state moved. */
 export type IndexChange = { upserted: string[]; removed: string[]; state: boolean }
@@ -83,6 +83,8 @@ export class SessionIndex {
       systemPrompt: field(this.arbor.get('arbor.system'), 'prompt', isString) ?? null,
       favouriteLeafId: field(this.arbor.get('arbor.favourite'), 'leafId', isString) ?? null,
       collapsed: field(this.arbor.get('arbor.collapsed'), 'ids', isStringArray) ?? [],
+      // Tools cost tokens in every prompt: off in a session until the user turns them on there.
+      toolsEnabled: field(this.arbor.get('arbor.tools'), 'enabled', (v): v is boolean => typeof v === 'boolean') ?? false,
     }
   }
 

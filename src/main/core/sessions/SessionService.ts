@@ -220,6 +220,21 @@ export class SessionService {
     return this.appendAtPosition({ type: 'custom', customType: 'arbor.collapsed', data: { ids: [...ids] } })
   }
 
+  /** Whether the open session offers the extensions' tools to the model. */
+  get toolsEnabled(): boolean {
+    return this.open.index.state.toolsEnabled
+  }
+
+  /** Turns the extensions' tools on or off for this session (an `arbor.tools` entry, so it lasts). */
+  setToolsEnabled(enabled: boolean): Promise<SessionDelta> {
+    return this.appendAtPosition({ type: 'custom', customType: 'arbor.tools', data: { enabled } })
+  }
+
+  /** The tools offered changed (an extension turned on or off): the context's composition is counted again. */
+  toolsChanged(): void {
+    void this.updateComposition()
+  }
+
   setSystemPrompt(prompt: string): Promise<SessionDelta> {
     return this.appendAtPosition({ type: 'custom', customType: 'arbor.system', data: { prompt } })
   }

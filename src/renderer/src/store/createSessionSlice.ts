@@ -49,6 +49,8 @@ export type SessionSlice = {
   /** A dropped or chosen `.jsonl`: its own path in Electron, an upload to the sessions folder in a browser. */
   openSessionFile(file: File): Promise<void>
   renameSession(name: string): Promise<void>
+  /** Offers the extensions' tools to the model in this session, or stops. */
+  setToolsEnabled(enabled: boolean): Promise<void>
   deleteSession(path: string): Promise<void>
   dismissWarnings(): void
 }
@@ -169,6 +171,12 @@ export const createSessionSlice =
         }
         await get().openSession(resolved.value.path)
         set({ openingSession: null })
+      },
+
+      async setToolsEnabled(enabled) {
+        const result = await client.request('session.setTools', { enabled })
+        if (!result.ok) return get().showError(result.error, enabled ? 'Turning tools on' : 'Turning tools off')
+        get().applyDelta(result.value)
       },
 
       async renameSession(name) {

@@ -13,5 +13,6 @@ export const emptySession: SessionView = {
   collapsed: [],
   warnings: [],
   canUndo: false,
+  toolsEnabled: false,
   composition: null,
 }

@@ -2,7 +2,36 @@ import { useShallow } from 'zustand/react/shallow'
 import type { AppState } from '../../store/AppState'
 import { useArbor } from '../../store/useArbor'
 
-const selectComposition = (s: AppState) => ({ composition: s.session.composition, depth: s.path.length })
+const selectComposition = (s: AppState) => ({
+  composition: s.session.composition,
+  depth: s.path.length,
+  toolsEnabled: s.session.toolsEnabled,
+  setToolsEnabled: s.setToolsEnabled,
+  // What the running extensions' tools would cost (known with a model loaded).
+  toolCount: s.extensions.reduce((n, e) => n + (e.running ? e.tools.length : 0), 0),
+  toolCost: s.extensions.reduce((n, e) => n + (e.running ? (e.toolTokens ?? 0) : 0), 0),
+})
+
+/** Tools on or off for this session: they cost tokens in every prompt, so they are off until asked for. */
+function ToolsToggle({ enabled, count, cost, onToggle }: { enabled: boolean; count: number; cost: number; onToggle(): void }) {
+  if (!enabled && count === 0) return null
+  return (
+    <button
+      type="button"
+      className={`btn btn-small tools-toggle${enabled ? ' is-active' : ''}`}
+      data-testid="tools-toggle"
+      aria-pressed={enabled}
+      title={
+        enabled
+          ? 'The extensions’ tools are offered to the model in this session. Click to stop offering them (saves their tokens in every prompt).'
+          : `Offer the ${count} tools of the running extensions to the model in this session${cost ? ` (about ${cost} tokens in every prompt)` : ''}.`
+      }
+      onClick={onToggle}
+    >
+      {enabled ? 'Tools on ✕' : `Tools off · turn on (${count})`}
+    </button>
+  )
+}
 
 const percent = (part: number, whole: number): string => `${Math.min(100, (part / Math.max(1, whole)) * 100).toFixed(2)}%`
 
@@ -11,11 +40,12 @@ const percent = (part: number, whole: number): string => `${Math.min(100, (part 
  * the context size. The parts add up to the prompt the model reads at the current position.
  */
 export function CompositionBar() {
-  const { composition, depth } = useArbor(useShallow(selectComposition))
+  const { composition, depth, toolsEnabled, setToolsEnabled, toolCount, toolCost } = useArbor(useShallow(selectComposition))
+  const toggle = <ToolsToggle enabled={toolsEnabled} count={toolCount} cost={toolCost} onToggle={() => void setToolsEnabled(!toolsEnabled)} />
   if (!composition)
     return (
       <div className="composition muted small" data-testid="composition">
-        Token counts of the context appear once a model is loaded.
+        Token counts of the context appear once a model is loaded. {toggle}
       </div>
     )
   const { systemPromptTokens, toolTokens, historyTokens, templateTokens, contextSize } = composition
@@ -44,6 +74,7 @@ export function CompositionBar() {
         <span title="The chat template's own tokens: role markers and separators around the messages">
           <i className="swatch seg-template" /> Template <b data-testid="composition-template">{templateTokens}</b>
         </span>
+        {toggle}
         <span className="composition-total">
           {used} of <b data-testid="composition-context">{contextSize}</b> context
         </span>
