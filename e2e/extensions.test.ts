@@ -90,7 +90,9 @@ describeInBrowser('extensions in a browser', () => {
 
   it('marks a crashing extension failed, and chat still works', async () => {
     await command('/crash')
-    await page().getByTestId('error').waitFor()
+    // Said with the messages, where it happened, not as a banner above everything.
+    await page().getByTestId('command-error').filter({ hasText: '/crash' }).waitFor()
+    expect(await page().getByTestId('error').count()).toBe(0)
     await page().getByTestId('open-extensions').click()
     await page().waitForFunction(() => {
       const status = document.querySelector('[data-testid="extension-entry"][data-name="breakable"]')?.getAttribute('data-status')

@@ -113,6 +113,9 @@ export class TreeTurns {
     return this.live ?? undefined
   }
 
+  /** The `/command` running now, stopped by `stop`. */
+  private commandRun: AbortController | null = null
+
   /** What is streaming now, kept from `round` to `reply` (see `streaming`). */
   private live: { node: TreeNode; text: string; prompt?: { evaluated: number; total: number } } | null = null
 
@@ -134,8 +137,10 @@ export class TreeTurns {
 
   /** Stops the answer being written; resolves once it is stored as stopped and the turn is over. */
   async stop(): Promise<boolean> {
+    const command = this.commandRun
+    command?.abort()
     const turn = this.turn
-    if (!turn) return false
+    if (!turn) return command !== null
     turn.controller.abort()
     await turn.done
     return true
@@ -174,7 +179,14 @@ export class TreeTurns {
     if (!this.extensions) throw new ArborFailure('COMMAND_NOT_FOUND', `There is no command /${parsed.name}: extensions are off.`)
     const parent = parentId === undefined ? this.sessions.position : parentId
     if (parent !== null) this.sessions.nodeExists(parent)
-    const result = await this.extensions.runCommand(parsed.name, parsed.args, this.callContext(this.sessions.systemPrompt()))
+    // Stop (chat.stop) tells the command through its ctx.signal; it answers, or its timeout ends it.
+    const controller = new AbortController()
+    this.commandRun = controller
+    const result = await this.extensions
+      .runCommand(parsed.name, parsed.args, this.callContext(this.sessions.systemPrompt()), { signal: controller.signal })
+      .finally(() => {
+        if (this.commandRun === controller) this.commandRun = null
+      })
     if (!result.ok) throw ArborFailure.from(result.error)
     const { text: output, sendToModel, extension } = result.value
     const id = await this.sessions.append(

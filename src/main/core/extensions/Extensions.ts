@@ -50,11 +50,11 @@ export class Extensions {
   }
 
   /** Runs `/name args`. Its text is shown; it goes to the model only when `sendToModel` says so. */
-  async runCommand(name: string, args: string, ctx: ExtensionCallContext): Promise<Result<CommandOutput & { extension: string }>> {
+  async runCommand(name: string, args: string, ctx: ExtensionCallContext, options: Pick<CallOptions, 'signal'> = {}): Promise<Result<CommandOutput & { extension: string }>> {
     const bare = name.replace(/^\//, '')
     const owner = this.registry.running().find((r) => r.registrations.commands.some((c) => c.name === bare))
     if (!owner) return fail('COMMAND_NOT_FOUND', `No command /${bare}.`)
-    const result = await owner.host.call('command', bare, args, ctx)
+    const result = await owner.host.call('command', bare, args, ctx, options)
     if (!result.ok) return result
     const out = result.value as CommandOutput
     return ok({ text: String(out?.text ?? ''), sendToModel: out?.sendToModel === true, extension: owner.name })

@@ -18,6 +18,11 @@ export type ChatSlice = {
   } | null
   /** The latest progress each running tool call reported, by call id. */
   toolProgress: Readonly<Record<string, string>>
+  /** The `/command` running now (its text), for the spinner and its Stop. */
+  runningCommand: string | null
+  /** The last `/command` that failed and why, shown with the messages (not as a banner); cleared by the next one. */
+  commandError: { command: string; error: ArborError } | null
+  dismissCommandError(): void
   /** The chat input's text. */
   draft: string
   /** The text "Edit in composer" put in the input; cleared again on the next move if untouched. */
@@ -46,16 +51,20 @@ export const createChatSlice =
   (client: ArborClient): StateCreator<AppState, [], [], ChatSlice> =>
   (set, get) => {
     /** `/name args` runs an extension's command: no model call, zero tokens; its output becomes a node. */
-    const command = async (text: string, parentId: string | null | undefined, what: string): Promise<boolean> => {
-      set({ autoDraft: null })
+    const command = async (text: string, parentId: string | null | undefined): Promise<boolean> => {
+      set({ autoDraft: null, runningCommand: text, commandError: null })
       const result = await client.request('chat.command', parentId === undefined ? { text } : { text, parentId })
-      // Its node arrives as a change of the session, like every other.
-      if (!result.ok) return refused(result.error, what)
+      set({ runningCommand: null })
+      // Its node arrives as a change of the session, like every other. A failure is the command's, shown with it.
+      if (!result.ok) {
+        set({ commandError: { command: text, error: result.error } })
+        return !refusals.has(result.error.code)
+      }
       return true
     }
 
     const send = async (text: string, parentId: string | null | undefined, what: string): Promise<boolean> => {
-      if (/^\/[^\s/]/.test(text.trim())) return command(text.trim(), parentId, what)
+      if (/^\/[^\s/]/.test(text.trim())) return command(text.trim(), parentId)
       const saved = get().savedDraft
       set({ generating: true, autoDraft: null, savedDraft: null })
       // The edit is on its way: what the user had typed before comes back.
@@ -77,6 +86,11 @@ export const createChatSlice =
       generating: false,
       streaming: null,
       toolProgress: {},
+      runningCommand: null,
+      commandError: null,
+      dismissCommandError() {
+        set({ commandError: null })
+      },
       draft: '',
       autoDraft: null,
       savedDraft: null,

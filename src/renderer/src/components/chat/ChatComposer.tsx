@@ -15,6 +15,7 @@ const selectComposer = (s: AppState) => ({
   sendMessage: s.sendMessage,
   stopGeneration: s.stopGeneration,
   extensions: s.extensions,
+  runningCommand: s.runningCommand,
   lastUser: [...s.path].reverse().map((id) => s.byId.get(id)).find((n) => n?.kind === 'user') ?? null,
   selectNode: s.selectNode,
   putDraft: s.putDraft,
@@ -27,13 +28,13 @@ const SUGGESTIONS_ID = 'command-suggestions'
  * A draft starting with `/` lists the matching extension commands.
  */
 export function ChatComposer({ enabled }: { enabled: boolean }) {
-  const { draft, editing, atRoot, generating, setDraft, sendMessage, stopGeneration, extensions, lastUser, selectNode, putDraft } =
+  const { draft, editing, atRoot, generating, setDraft, sendMessage, stopGeneration, extensions, lastUser, selectNode, putDraft, runningCommand } =
     useArbor(useShallow(selectComposer))
   const store = useArborStore()
   // Commands run without the model: with extensions offering some, the input works before a load.
   const commandsOnly = !enabled && extensions.some((e) => e.commands.length > 0)
   const isCommand = /^\/[^\s/]/.test(draft.trim())
-  const canSend = !generating && draft.trim() !== '' && (enabled || (commandsOnly && isCommand))
+  const canSend = !generating && !runningCommand && draft.trim() !== '' && (enabled || (commandsOnly && isCommand))
   const [active, setActive] = useState(0)
   // Esc hides the list for the draft it was pressed on; typing on shows it again.
   const [hiddenFor, setHiddenFor] = useState<string | null>(null)
@@ -109,7 +110,12 @@ export function ChatComposer({ enabled }: { enabled: boolean }) {
         onKeyDown={onKeyDown}
       />
       <div className="composer-actions">
-        {generating ? (
+        {runningCommand && (
+          <span className="command-running muted small" data-testid="command-running">
+            <span className="spinner" aria-hidden="true" /> Running {runningCommand.split(/\s/)[0]}…
+          </span>
+        )}
+        {generating || runningCommand ? (
           <button type="button" className="btn btn-danger" data-testid="stop-button" onClick={() => void stopGeneration()}>
             Stop
           </button>

@@ -8,6 +8,7 @@ import { MessageItem } from './MessageItem'
 
 const selectMessages = (s: AppState) => ({ path: s.path, byId: s.byId, structure: s.structure, generating: s.generating })
 const selectStreamedLength = (s: AppState) => s.streaming?.text.length ?? 0
+const selectCommandError = (s: AppState) => ({ failed: s.commandError, dismiss: s.dismissCommandError })
 
 /** A long path shows its latest messages; earlier ones come in steps of this many. */
 const PAGE = 150
@@ -16,6 +17,7 @@ const PAGE = 150
 export function MessageList() {
   const { path, byId, structure, generating } = useArbor(useShallow(selectMessages))
   const streamed = useArbor(selectStreamedLength)
+  const { failed, dismiss } = useArbor(useShallow(selectCommandError))
   const [shown, setShown] = useState(PAGE)
   const messages = useMemo(
     () =>
@@ -70,6 +72,7 @@ export function MessageList() {
 
   return (
     <div className="messages" ref={list} aria-live="polite" data-testid="messages" onScroll={onScroll}>
+      {/* A failed /command is said where it happened, at the end of the conversation; nothing above moves. */}
       {!atBottom && (
         <button
           type="button"
@@ -105,6 +108,20 @@ export function MessageList() {
             />
           )
         })
+      )}
+      {failed && (
+        <div className="message command-error" role="alert" data-testid="command-error">
+          <div className="message-head">
+            <span className="message-role">Command failed</span>
+            <code>{failed.command.split(/\s/)[0]}</code>
+          </div>
+          <p className="message-error">
+            <code className="error-code">{failed.error.code}</code> — {failed.error.message}
+          </p>
+          <button type="button" className="btn btn-small" data-testid="dismiss-command-error" onClick={dismiss}>
+            Dismiss
+          </button>
+        </div>
       )}
     </div>
   )
