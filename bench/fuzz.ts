@@ -86,6 +86,35 @@ async function main(): Promise<void> {
   const counts = { crashed: 0, hung: 0, uncoded: 0, coded: 0, ran: 0 }
   const byStageAndCode = new Map<string, number>()
   const bad: string[] = []
+  // Written every 500 cases too: a long run that is cut short keeps what it found.
+  const writeReport = async (done: number): Promise<string> => {
+    const seconds = (performance.now() - started) / 1000
+    const rows = [...byStageAndCode].sort((a, b) => b[1] - a[1]).map(([k, n]) => `| ${k} | ${n} |`)
+    const report = [
+      '# Fuzz: header mutants of a generated model, through a real core',
+      '',
+      `${done < CASES ? `${done.toLocaleString('en-US')} of ` : ''}${CASES.toLocaleString('en-US')} mutants (seed ${SEED}${done < CASES ? ', still running' : ''}) of the tiny shape's ${headerBytes.toLocaleString('en-US')}-byte header (1–8 bit flips, random bytes`,
+      'or interesting 32-bit values each), each dropped on a core in a worker process (inspect, then estimate, load with',
+      `override and one 8-token turn when the step before passed). ${seconds.toFixed(0)} s on ${os.cpus().length} cores.`,
+      '',
+      '| outcome | count | target |',
+      '|---|---|---|',
+      `| crashed (the worker died) | ${counts.crashed} | 0 |`,
+      `| hung (no answer in ${CASE_TIMEOUT_MS / 1000} s) | ${counts.hung} | 0 |`,
+      `| uncoded (\`INTERNAL\` or no code) | ${counts.uncoded} | 0 |`,
+      `| refused with a stable code | ${counts.coded} | — |`,
+      `| ran (answered a turn) | ${counts.ran} | — |`,
+      '',
+      '| stage: code | count |',
+      '|---|---|',
+      ...rows,
+      '',
+      ...(bad.length ? ['Failures (files in bench-results/fuzz-failures/):', '', ...bad.slice(0, 50).map((b) => `- ${b}`)] : ['No failures.']),
+      '',
+    ].join('\n')
+    await writeFile(join(outDir, 'fuzz.md'), report)
+    return report
+  }
   let worker = await startWorker(models, join(work, 'sessions'))
   for (let index = 0; index < CASES; index++) {
     const path = join(models, `mutant-${index}.gguf`)
@@ -114,37 +143,15 @@ async function main(): Promise<void> {
       await copyFile(path, join(failures, `case-${index}-${outcome}.gguf`))
     }
     await rm(path, { force: true })
-    if ((index + 1) % 500 === 0) process.stderr.write(`fuzz: ${index + 1} of ${CASES} (${JSON.stringify(counts)})\n`)
+    if ((index + 1) % 500 === 0) {
+      process.stderr.write(`fuzz: ${index + 1} of ${CASES} (${JSON.stringify(counts)})\n`)
+      await writeReport(index + 1)
+    }
   }
   worker.child.stdin.end()
   await rm(work, { recursive: true, force: true })
 
-  const seconds = (performance.now() - started) / 1000
-  const rows = [...byStageAndCode].sort((a, b) => b[1] - a[1]).map(([k, n]) => `| ${k} | ${n} |`)
-  const report = [
-    '# Fuzz: header mutants of a generated model, through a real core',
-    '',
-    `${CASES.toLocaleString('en-US')} mutants (seed ${SEED}) of the tiny shape's ${headerBytes.toLocaleString('en-US')}-byte header (1–8 bit flips, random bytes`,
-    'or interesting 32-bit values each), each dropped on a core in a worker process (inspect, then estimate, load with',
-    `override and one 8-token turn when the step before passed). ${seconds.toFixed(0)} s on ${os.cpus().length} cores.`,
-    '',
-    '| outcome | count | target |',
-    '|---|---|---|',
-    `| crashed (the worker died) | ${counts.crashed} | 0 |`,
-    `| hung (no answer in ${CASE_TIMEOUT_MS / 1000} s) | ${counts.hung} | 0 |`,
-    `| uncoded (\`INTERNAL\` or no code) | ${counts.uncoded} | 0 |`,
-    `| refused with a stable code | ${counts.coded} | — |`,
-    `| ran (answered a turn) | ${counts.ran} | — |`,
-    '',
-    '| stage: code | count |',
-    '|---|---|',
-    ...rows,
-    '',
-    ...(bad.length ? ['Failures (files in bench-results/fuzz-failures/):', '', ...bad.slice(0, 50).map((b) => `- ${b}`)] : ['No failures.']),
-    '',
-  ].join('\n')
-  await writeFile(join(outDir, 'fuzz.md'), report)
-  process.stdout.write(report)
+  process.stdout.write(await writeReport(CASES))
 }
 
 await main()

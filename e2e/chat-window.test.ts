@@ -70,6 +70,15 @@ describeInBrowser('the chat window', () => {
     })).toBe(true)
   }, 120_000)
 
+  it('a context size typed out of range is corrected in view when the field is left', async () => {
+    const input = h.page.getByTestId('context-input')
+    const max = Number(await input.getAttribute('max'))
+    await input.fill('999999')
+    await input.blur()
+    await expect.poll(() => input.inputValue()).toBe(String(max))
+    expect(Number(await h.page.getByTestId('context-slider').inputValue())).toBe(max)
+  })
+
   it('keys: Ctrl+L focuses the message box; ↑ in an empty box edits the last message sent, beside the original', async () => {
     await h.page.locator('body').click({ position: { x: 2, y: 300 } })
     await h.page.keyboard.press('Control+l')

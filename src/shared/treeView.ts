@@ -35,6 +35,8 @@ export type SessionSummary = {
   updatedAt: number
   nodeCount: number
   firstMessage: string | null
+  /** The session this one was forked from (its path, as the header names it); absent for one that is not a fork. */
+  parentSession?: string
 }
 
 /** Tokens of the context at the current position, part by part; the parts add up to the prompt the model reads. */

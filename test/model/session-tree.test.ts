@@ -100,7 +100,12 @@ describe('conversation tree', () => {
     expect(fork.leafId).toBe(leaf.id)
     const sessions = unwrap(await t.core.request('session.list', undefined))
     expect(sessions.map((s) => s.path)).toEqual(expect.arrayContaining([view0.summary.path, fork.summary.path]))
+    // The list says what it is a fork of (the sidebar shows "fork of <name>"), open or not.
+    expect(sessions.find((s) => s.path === fork.summary.path)?.parentSession).toBe(view0.summary.path)
     unwrap(await t.core.request('session.open', { path: view0.summary.path }))
+    const listed = unwrap(await t.core.request('session.list', undefined))
+    expect(listed.find((s) => s.path === fork.summary.path)?.parentSession).toBe(view0.summary.path)
+    expect(listed.find((s) => s.path === view0.summary.path)?.parentSession).toBeUndefined()
   })
 
   it('summarises a branch being left into a branch_summary node at the common ancestor', async () => {

@@ -30,6 +30,7 @@ export const sessionSummarySchema: z.ZodType<SessionSummary> = z.object({
   updatedAt: z.number(),
   nodeCount: count,
   firstMessage: z.string().nullable(),
+  parentSession: z.string().optional(),
 })
 
 export const contextCompositionSchema: z.ZodType<ContextComposition> = z.object({

@@ -13,6 +13,8 @@ export type SessionScan = {
   messageCount: number
   /** The text of the first user message, cut to `maxFirstMessage` characters; empty when there is none. */
   firstMessage: string
+  /** The header's `parentSession` (a fork's origin). */
+  parentSession?: string
 }
 
 const parse = (line: string): Record<string, unknown> | undefined => {
@@ -38,6 +40,7 @@ export function scanSession(text: string, maxFirstMessage = 200): SessionScan {
   if (!header || header.type !== 'session' || typeof header.id !== 'string')
     throw new ArborFailure('SESSION_INVALID', 'This is not a session file: its first line is not a session header.')
   const scan: SessionScan = { id: header.id, entryCount: 0, messageCount: 0, firstMessage: '' }
+  if (typeof header.parentSession === 'string') scan.parentSession = header.parentSession
   for (let i = first + 1; i < lines.length; i++) {
     const line = lines[i]!
     if (line.trim() === '') continue

@@ -115,6 +115,7 @@ export class OpenSession {
       updatedAt: Date.parse(doc.last?.timestamp ?? doc.header.timestamp) || Date.now(),
       nodeCount: index.size,
       firstMessage: index.first('user')?.text.slice(0, 200) ?? null,
+      ...(typeof doc.header.parentSession === 'string' ? { parentSession: doc.header.parentSession } : {}),
     }
   }
 

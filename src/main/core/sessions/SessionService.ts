@@ -316,6 +316,7 @@ export class SessionService {
       updatedAt: s.updatedAt,
       nodeCount: s.nodeCount,
       firstMessage: s.firstMessage || null,
+      ...(s.parentSession ? { parentSession: s.parentSession } : {}),
     }))
     sessions.push(this.open.summary())
     return sessions.sort((a, b) => b.updatedAt - a.updatedAt)

@@ -14,6 +14,8 @@ export type SessionListing = {
   path: string
   /** The latest `session_info` name. */
   name?: string
+  /** The header's `parentSession`: the session it was forked from. */
+  parentSession?: string
   /** The file's modification time, in ms since the epoch. */
   updatedAt: number
   /** Entries of type `message`. */
@@ -105,6 +107,7 @@ export class SessionsFolder {
       }
       const listing: SessionListing = { id: scan.id, path, updatedAt: info.mtimeMs, nodeCount: scan.messageCount, firstMessage: scan.firstMessage }
       if (scan.name !== undefined) listing.name = scan.name
+      if (scan.parentSession !== undefined) listing.parentSession = scan.parentSession
       return listing
     } catch (error) {
       const failure = error instanceof ArborFailure ? error : sessionFileError(error, path, 'read')

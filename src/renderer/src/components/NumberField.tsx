@@ -47,7 +47,15 @@ export function NumberField({ id, label, value, min, max, step = 1, disabled, te
           setDraft(e.target.value)
           if (valid(e.target.value)) onCommit(Number(e.target.value))
         }}
-        onBlur={() => setDraft(String(value))}
+        onBlur={() => {
+          // Out of range: corrected to the nearest allowed value, in view, so the verdict describes what is shown.
+          const n = Math.round(Number(draft))
+          if (draft.trim() !== '' && Number.isFinite(n) && !valid(draft)) {
+            const corrected = Math.min(max, Math.max(min, n))
+            setDraft(String(corrected))
+            if (corrected !== value) onCommit(corrected)
+          } else setDraft(String(value))
+        }}
       />
     </div>
   )

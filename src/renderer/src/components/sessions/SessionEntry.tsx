@@ -4,6 +4,8 @@ import { formatRelativeTime } from './formatRelativeTime'
 
 export type SessionEntryProps = {
   summary: SessionSummary
+  /** The title of the session this one was forked from, when it is a fork. */
+  forkOf?: string | null
   open: boolean
   now: number
   onOpen(path: string): void
@@ -14,7 +16,7 @@ export type SessionEntryProps = {
 type Mode = 'idle' | 'rename' | 'delete'
 
 /** One session in the sidebar: its name (or first message), when it last changed, its size; rename and delete in place. */
-export const SessionEntry = memo(function SessionEntry({ summary, open, now, onOpen, onRename, onDelete }: SessionEntryProps) {
+export const SessionEntry = memo(function SessionEntry({ summary, forkOf, open, now, onOpen, onRename, onDelete }: SessionEntryProps) {
   const [mode, setMode] = useState<Mode>('idle')
   const [name, setName] = useState('')
   const title = summary.name ?? summary.firstMessage ?? 'Empty session'
@@ -57,6 +59,12 @@ export const SessionEntry = memo(function SessionEntry({ summary, open, now, onO
           <span className={`session-name${summary.name ? '' : ' unnamed'}`}>{title}</span>
           <span className="session-meta">
             {formatRelativeTime(summary.updatedAt, now)} · {summary.nodeCount} {summary.nodeCount === 1 ? 'message' : 'messages'}
+            {forkOf && (
+              <span className="session-fork" data-testid="session-fork-of">
+                {' '}
+                · fork of {forkOf}
+              </span>
+            )}
           </span>
         </button>
       )}

@@ -1,3 +1,4 @@
+import type { SessionSummary } from '../../../../shared/treeView'
 import { useMemo, useRef, type ChangeEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useNow } from '../../hooks/useNow'
@@ -17,6 +18,12 @@ const selectSidebar = (s: AppState) => ({
   renameSession: s.renameSession,
   deleteSession: s.deleteSession,
 })
+
+/** How a session is called in the list: its name, its first message, or its file name. */
+const titleOf = (sessions: readonly SessionSummary[], path: string): string => {
+  const found = sessions.find((s) => s.path === path)
+  return found?.name ?? found?.firstMessage?.slice(0, 40) ?? path.split(/[\\/]/).pop() ?? path
+}
 
 /** The saved sessions, newest first: open, start, rename, delete, or open a `.jsonl` from elsewhere. */
 export function SessionsSidebar() {
@@ -66,6 +73,7 @@ export function SessionsSidebar() {
           <SessionEntry
             key={summary.path}
             summary={summary}
+            forkOf={summary.parentSession ? titleOf(sessions, summary.parentSession) : null}
             open={summary === live}
             now={now}
             onOpen={open}
