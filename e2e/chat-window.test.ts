@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { copyFile, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -190,5 +191,20 @@ describeInBrowser('the chat window', () => {
     await h.page.getByTestId('stop-button').click()
     await h.page.getByTestId('stop-button').waitFor({ state: 'detached', timeout: 30_000 })
   }, 180_000)
+
+  it('✕ deletes a session with Undo for a few seconds, then its file goes', async () => {
+    const entry = () => h.page.getByTestId('session-entry').filter({ hasText: 'Tell me about oaks.' })
+    const path = await entry().getAttribute('data-path')
+    await entry().getByTestId('delete-session').click()
+    await h.page.getByTestId('delete-toast').filter({ hasText: 'Tell me about oaks.' }).waitFor()
+    expect(await entry().count()).toBe(0)
+    await h.page.getByTestId('undo-delete').click()
+    await entry().waitFor()
+    expect(existsSync(path!)).toBe(true)
+    await entry().getByTestId('delete-session').click()
+    await h.page.getByTestId('delete-toast').waitFor({ state: 'detached', timeout: 15_000 })
+    expect(existsSync(path!)).toBe(false)
+    expect(await entry().count()).toBe(0)
+  }, 60_000)
 })
 

@@ -51,13 +51,31 @@ export type SessionSlice = {
   renameSession(name: string): Promise<void>
   /** Offers the extensions' tools to the model in this session, or stops. */
   setToolsEnabled(enabled: boolean): Promise<void>
+  /** Deletes a session after a few seconds, with Undo meanwhile (the open one is left for a new session first). */
   deleteSession(path: string): Promise<void>
+  /** The session waiting to be deleted, for the toast with Undo; hidden from the list meanwhile. */
+  pendingDelete: { path: string; title: string } | null
+  undoDelete(): void
   dismissWarnings(): void
 }
+
+/** How long a deleted session can be brought back with Undo before its file goes. */
+const DELETE_DELAY_MS = 6000
 
 export const createSessionSlice =
   (client: ArborClient): StateCreator<AppState, [], [], SessionSlice> =>
   (set, get) => {
+    let deleteTimer: ReturnType<typeof setTimeout> | null = null
+    const commitDelete = async () => {
+      const pending = get().pendingDelete
+      if (!pending) return
+      const result = await client.request('session.delete', { path: pending.path })
+      set({ pendingDelete: null })
+      if (!result.ok) return get().showError(result.error, 'Deleting the session')
+      set({ sessions: result.value })
+      // Deleting the open session makes the core open another one; fetch it.
+      if (pending.path === get().session.summary.path) await get().refreshSnapshot()
+    }
     const remember = (delta: SessionDelta) => {
       const recent = get().recentDeltas
       if (recent.some((d) => d.seq === delta.seq && d.sessionId === delta.sessionId)) return
@@ -186,12 +204,29 @@ export const createSessionSlice =
         void get().refreshSessions()
       },
 
+      pendingDelete: null,
+
       async deleteSession(path) {
-        const result = await client.request('session.delete', { path })
-        if (!result.ok) return get().showError(result.error, 'Deleting the session')
-        set({ sessions: result.value })
-        // Deleting the open session makes the core open another one; fetch it.
-        if (path === get().session.summary.path) await get().refreshSnapshot()
+        // One waits at a time: an earlier one is carried out now.
+        if (deleteTimer) {
+          clearTimeout(deleteTimer)
+          deleteTimer = null
+          await commitDelete()
+        }
+        const summary = get().sessions.find((s) => s.path === path)
+        const title = summary?.name ?? summary?.firstMessage?.slice(0, 40) ?? path.split(/[\\/]/).pop() ?? path
+        set({ pendingDelete: { path, title } })
+        if (path === get().session.summary.path) await get().newSession()
+        deleteTimer = setTimeout(() => {
+          deleteTimer = null
+          void commitDelete()
+        }, DELETE_DELAY_MS)
+      },
+
+      undoDelete() {
+        if (deleteTimer) clearTimeout(deleteTimer)
+        deleteTimer = null
+        set({ pendingDelete: null })
       },
 
       dismissWarnings() {

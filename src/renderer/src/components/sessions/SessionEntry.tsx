@@ -13,9 +13,9 @@ export type SessionEntryProps = {
   onDelete(path: string): void
 }
 
-type Mode = 'idle' | 'rename' | 'delete'
+type Mode = 'idle' | 'rename'
 
-/** One session in the sidebar: its name (or first message), when it last changed, its size; rename and delete in place. */
+/** One session in the sidebar: its name (or first message), when it last changed, its size; rename in place, delete (with Undo in the sidebar). */
 export const SessionEntry = memo(function SessionEntry({ summary, forkOf, open, now, onOpen, onRename, onDelete }: SessionEntryProps) {
   const [mode, setMode] = useState<Mode>('idle')
   const [name, setName] = useState('')
@@ -68,29 +68,17 @@ export const SessionEntry = memo(function SessionEntry({ summary, forkOf, open, 
           </span>
         </button>
       )}
-      {mode === 'delete' ? (
-        <div className="session-confirm" role="alertdialog" aria-label="Confirm delete">
-          <span className="small">Delete this session file?</span>
-          <button type="button" className="btn btn-small btn-danger" data-testid="confirm-delete" onClick={() => onDelete(summary.path)}>
-            Delete
-          </button>
-          <button type="button" className="btn btn-small btn-ghost" data-testid="cancel-delete" onClick={() => setMode('idle')}>
-            Cancel
+      {mode === 'idle' && (
+        <div className="session-actions">
+          {open && (
+            <button type="button" className="btn-icon" data-testid="rename-session" aria-label="Rename this session" title="Rename" onClick={startRename}>
+              ✎
+            </button>
+          )}
+          <button type="button" className="btn-icon" data-testid="delete-session" aria-label="Delete this session" title="Delete" onClick={() => onDelete(summary.path)}>
+            ✕
           </button>
         </div>
-      ) : (
-        mode === 'idle' && (
-          <div className="session-actions">
-            {open && (
-              <button type="button" className="btn-icon" data-testid="rename-session" aria-label="Rename this session" title="Rename" onClick={startRename}>
-                ✎
-              </button>
-            )}
-            <button type="button" className="btn-icon" data-testid="delete-session" aria-label="Delete this session" title="Delete" onClick={() => setMode('delete')}>
-              ✕
-            </button>
-          </div>
-        )
       )}
     </li>
   )

@@ -17,6 +17,8 @@ const selectSidebar = (s: AppState) => ({
   openSessionFile: s.openSessionFile,
   renameSession: s.renameSession,
   deleteSession: s.deleteSession,
+  pendingDelete: s.pendingDelete,
+  undoDelete: s.undoDelete,
 })
 
 /** How a session is called in the list: its name, its first message, or its file name. */
@@ -27,7 +29,9 @@ const titleOf = (sessions: readonly SessionSummary[], path: string): string => {
 
 /** The saved sessions, newest first: open, start, rename, delete, or open a `.jsonl` from elsewhere. */
 export function SessionsSidebar() {
-  const { sessions, live, folder, opening, transport, newSession, openSession, openSessionFile, renameSession, deleteSession } = useArbor(useShallow(selectSidebar))
+  const { sessions: all, live, folder, opening, transport, newSession, openSession, openSessionFile, renameSession, deleteSession, pendingDelete, undoDelete } =
+    useArbor(useShallow(selectSidebar))
+  const sessions = pendingDelete ? all.filter((s) => s.path !== pendingDelete.path) : all
   const input = useRef<HTMLInputElement>(null)
   const now = useNow()
   // The open session's own summary is the freshest (the list is sent only when sessions come and go).
@@ -86,6 +90,16 @@ export function SessionsSidebar() {
         <p className="sessions-folder muted small" title={folder}>
           {folder}
         </p>
+      )}
+      {pendingDelete && (
+        <div className="delete-toast small" role="status" data-testid="delete-toast">
+          <span>
+            Deleted <b>{pendingDelete.title}</b>
+          </span>
+          <button type="button" className="btn btn-small" data-testid="undo-delete" onClick={undoDelete}>
+            Undo
+          </button>
+        </div>
       )}
     </aside>
   )

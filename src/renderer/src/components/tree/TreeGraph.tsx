@@ -13,13 +13,15 @@ import { TreeOverview } from './TreeOverview'
 const nodeTypes: NodeTypes = { message: MessageCard, summary: SummaryCard }
 const edgeTypes: EdgeTypes = { tree: TreeEdge }
 
-const selectGraph = (s: AppState) => ({ nodes: s.graph.nodes, edges: s.graph.edges })
+const selectGraph = (s: AppState) => ({ nodes: s.graph.nodes, edges: s.graph.edges, theme: s.theme })
 
 /**
  * Above this many shown cards, React Flow's MiniMap (a component and a store subscription per
  * node) costs more than the graph itself; a canvas overview takes its place.
  */
 const MINIMAP_LIMIT = 1500
+/** A tree this small fits in view: no overview, which would only cover the cards (the current one among them). */
+const MINIMAP_MIN = 24
 const selectSelectNode = (s: AppState) => s.selectNode
 const selectClearFocus = (s: AppState) => s.clearFocus
 
@@ -32,7 +34,7 @@ const miniMapStyle = { width: 150, height: 100 }
  * visible (10,000-node trees stay fluid). Cards are not draggable; a click selects.
  */
 export function TreeGraph() {
-  const { nodes, edges } = useArbor(useShallow(selectGraph))
+  const { nodes, edges, theme } = useArbor(useShallow(selectGraph))
   const selectNode = useArbor(selectSelectNode)
   const clearFocus = useArbor(selectClearFocus)
   const { onInit } = useGraphCamera()
@@ -59,11 +61,11 @@ export function TreeGraph() {
       zoomOnDoubleClick={false}
       minZoom={0.05}
       maxZoom={2}
-      colorMode="dark"
+      colorMode={theme}
       proOptions={proOptions}
     >
       <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
-      {nodes.length <= MINIMAP_LIMIT ? (
+      {nodes.length < MINIMAP_MIN ? null : nodes.length <= MINIMAP_LIMIT ? (
         <MiniMap<TreeFlowNode> pannable zoomable style={miniMapStyle} nodeClassName={miniMapClass} ariaLabel="Overview of the tree" />
       ) : (
         <TreeOverview />
