@@ -103,6 +103,10 @@ describeInBrowser('conversation tree in a browser', () => {
     const confirm = toolbar.getByTestId('prune-confirm')
     if (await confirm.isVisible().catch(() => false)) await confirm.click()
     await nodeCount(3)
+    // The toast with Undo is out of the composer's way.
+    const toast = await page().getByTestId('prune-toast').boundingBox()
+    const send = await page().getByTestId('send-button').boundingBox()
+    expect(toast && send && (toast.y + toast.height <= send.y || toast.x + toast.width <= send.x || send.x + send.width <= toast.x)).toBe(true)
     await page().getByTestId('undo-button').first().click()
     await nodeCount(5)
     await h.screenshot('tree-02-labelled')
