@@ -10,7 +10,8 @@ const selectMessages = (s: AppState) => ({ path: s.path, byId: s.byId, structure
 const selectStreamedLength = (s: AppState) => s.streaming?.text.length ?? 0
 const selectCommandError = (s: AppState) => ({ failed: s.commandError, dismiss: s.dismissCommandError })
 
-/** A long path shows its latest messages; earlier ones come in steps of this many. */
+/** A long path opens on its latest messages (what a screen shows, and some); earlier ones come in steps of `PAGE`. */
+const FIRST = 40
 const PAGE = 150
 
 /** The messages on the path from the root to the current position, following the stream. */
@@ -18,7 +19,7 @@ export function MessageList() {
   const { path, byId, structure, generating } = useArbor(useShallow(selectMessages))
   const streamed = useArbor(selectStreamedLength)
   const { failed, dismiss } = useArbor(useShallow(selectCommandError))
-  const [shown, setShown] = useState(PAGE)
+  const [shown, setShown] = useState(FIRST)
   const messages = useMemo(
     () =>
       path

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench:chat`: the chat of a 1,000-message session in Chromium through headless mode, as a person feels it:
+ * how long until the latest message is on screen, how smooth scrolling up through it is, and how long the whole
+ * path takes to render once every earlier message is shown. Writes bench-results/chat.md. Targets are reported,
+ * never asserted in tests.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+import { ArborCore } from '../src/main/core/ArborCore'
+import { createHeadlessServer } from '../src/main/headless/createHeadlessServer'
+import { SessionDocument } from '../src/shared/session/SessionDocument'
+import type { AgentMessage } from '../src/shared/session/sessionTypes'
+import { BROWSER_ARGS, findBrowser } from '../test/helpers/findBrowser'
+
+const MESSAGES = 1000
+const outDir = join(import.meta.dirname, '../bench-results')
+
+/** A linear session of `count` messages whose answers are markdown: a list, a table or a code block in turn. */
+function markdownSession(count: number): string {
+  const doc = SessionDocument.create({ cwd: '/bench' })
+  const usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } }
+  const bodies = [
+    (i: number) => `## Step ${i}\n\nThe roots **grow** first:\n\n- water\n- salts\n- air`,
+    (i: number) => `| part | size |\n|---|---|\n| root ${i} | 3 m |\n| crown | 12 m |`,
+    (i: number) => `Here is the code:\n\n\`\`\`ts\nconst tree${i} = grow(${i})\nconsole.log(tree${i}.height)\n\`\`\``,
+  ]
+  let parent: string | null = null
+  for (let i = 0; i < count; i++) {
+    const message: AgentMessage =
+      i % 2 === 0
+        ? { role: 'user', content: `Question ${i}: how does the tree grow at step ${i}?` }
+        : { role: 'assistant', content: [{ type: 'text', text: bodies[(i >> 1) % bodies.length]!(i) }], api: 'arbor', provider: 'llama.cpp', model: 'bench', usage, stopReason: 'stop' }
+    parent = doc.append({ type: 'message', message }, parent).entry.id
+  }
+  return doc.serialize()
+}
+
+/**
+ * Polls an expression in the page every few milliseconds until it is true. (Playwright's `waitForFunction` compiles
+ * its predicate with `new Function`, which Arbor's CSP forbids; evaluating an expression is allowed.)
+ */
+async function until(page: import('playwright-core').Page, expression: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${expression.slice(0, 80)}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+async function main(): Promise<void> {
+  const found = await findBrowser()
+  if (found.path === null) throw new Error(`The chat benchmark needs a browser: ${found.reason}.`)
+  const root = await mkdtemp(join(os.tmpdir(), 'arbor-bench-chat-'))
+  const sessionsFolder = join(root, 'sessions')
+  await Promise.all([mkdir(sessionsFolder), mkdir(join(root, 'models'))])
+  await writeFile(join(sessionsFolder, 'long.jsonl'), markdownSession(MESSAGES))
+  const core = await ArborCore.create({ modelsFolder: join(root, 'models'), sessionsFolder, transport: 'headless', watchModels: false })
+  const server = await createHeadlessServer({ core, rendererDir: join(import.meta.dirname, '../out/renderer') })
+  const browser = await chromium.launch({ executablePath: found.path, args: BROWSER_ARGS })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    await page.addInitScript(`localStorage.setItem('arbor.ui', JSON.stringify({ viewMode: 'chat', splitRatio: 0.5, modelsHidden: true }))`)
+    const started = Date.now()
+    await page.goto(server.url)
+    await until(page, `(() => {
+      const list = document.querySelector('[data-testid="messages"]')
+      const items = list ? list.querySelectorAll('[data-testid="message"]') : []
+      const last = items[items.length - 1]
+      if (!last) return false
+      const a = last.getBoundingClientRect(), b = list.getBoundingClientRect()
+      return a.bottom <= b.bottom + 2 && a.bottom > b.top
+    })()`)
+    const firstRenderMs = Date.now() - started
+    await page.waitForTimeout(500)
+
+    // Every earlier message shown: the whole 1,000-message path rendered.
+    const allStarted = Date.now()
+    for (let i = 0; i < 20 && (await page.getByTestId('show-earlier').count()) > 0; i++) await page.getByTestId('show-earlier').click()
+    await until(page, `document.querySelectorAll('[data-testid="message"]').length >= ${MESSAGES}`)
+    const allRenderMs = Date.now() - allStarted
+
+    // Scrolling up through all of them from the bottom, a wheel step per frame; frames over 25 ms are felt as stutter.
+    const frames = (await page.evaluate(`(async () => {
+      const list = document.querySelector('[data-testid="messages"]')
+      list.scrollTop = list.scrollHeight
+      const frame = () => new Promise((r) => requestAnimationFrame(r))
+      await frame()
+      const times = []
+      let last = performance.now()
+      for (let i = 0; i < 150; i++) {
+        list.scrollTop -= 120
+        await frame()
+        const now = performance.now()
+        times.push(now - last)
+        last = now
+      }
+      return times.slice(1)
+    })()`)) as number[]
+    const stutter = frames.filter((ms) => ms > 25).length
+
+    const rows = [
+      '# Chat of a long session (Chromium, headless mode, software rendering)',
+      '',
+      `${MESSAGES.toLocaleString('en-US')} messages on one path, every answer markdown (a list, a table or a code block); chat view at 1440×900; ${os.cpus().length} cores.`,
+      '',
+      '| measure | value | target |',
+      '|---|---|---|',
+      `| navigation to the latest message on screen (the latest 40 rendered) | ${firstRenderMs} ms | < 1000 ms |`,
+      `| scrolling up through all of them, 150 steps of 120 px: frames over 25 ms | ${stutter} of ${frames.length} | none |`,
+      `| every earlier message shown (${MESSAGES.toLocaleString('en-US')} rendered) | ${allRenderMs} ms | — |`,
+      '',
+    ].join('\n')
+    await mkdir(outDir, { recursive: true })
+    await writeFile(join(outDir, 'chat.md'), rows)
+    process.stdout.write(rows)
+  } finally {
+    await browser.close()
+    await server.close()
+    await core.dispose()
+    await rm(root, { recursive: true, force: true })
+  }
+}
+
+await main()
