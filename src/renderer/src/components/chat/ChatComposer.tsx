@@ -6,6 +6,15 @@ import { useArborStore } from '../../store/useArborStore'
 import { CommandSuggestions } from './CommandSuggestions'
 import { matchCommands } from './matchCommands'
 
+/** The last user message on the path (what ↑ edits), found from the end without copying the path. */
+const lastUserOf = (s: AppState) => {
+  for (let i = s.path.length - 1; i >= 0; i--) {
+    const node = s.byId.get(s.path[i]!)
+    if (node?.kind === 'user') return node
+  }
+  return null
+}
+
 const selectComposer = (s: AppState) => ({
   draft: s.draft,
   editing: s.autoDraft !== null && s.draft.trim() !== '',
@@ -16,7 +25,7 @@ const selectComposer = (s: AppState) => ({
   stopGeneration: s.stopGeneration,
   extensions: s.extensions,
   runningCommand: s.runningCommand,
-  lastUser: [...s.path].reverse().map((id) => s.byId.get(id)).find((n) => n?.kind === 'user') ?? null,
+  lastUser: lastUserOf(s),
   selectNode: s.selectNode,
   putDraft: s.putDraft,
 })
