@@ -29,6 +29,22 @@ describeInBrowser('Arbor in a browser (headless mode)', () => {
     await h.screenshot('01-empty')
   })
 
+  it('in a narrow window the first screen is the model panel, over the chat; Esc closes it', async () => {
+    const narrow = await h.browser.newPage({ viewport: { width: 1024, height: 700 } })
+    try {
+      await narrow.goto(h.server.url)
+      await narrow.getByTestId('model-panel').getByTestId('create-demo').waitFor()
+      await narrow.screenshot({ path: 'test-results/e2e/01-empty-1024.png' })
+      await narrow.keyboard.press('Escape')
+      await narrow.getByTestId('model-panel').waitFor({ state: 'detached' })
+      // The model bar says where to pick one.
+      await narrow.getByTestId('bar-pick-model').click()
+      await narrow.getByTestId('model-panel').waitFor()
+    } finally {
+      await narrow.close()
+    }
+  })
+
   it('explains a text file renamed .gguf instead of breaking', async () => {
     await dropFile(h.page, 'notes.gguf', Buffer.from('These are my notes, not a model.\n'))
     await byTestId('error').filter({ hasText: 'GGUF_BAD_MAGIC' }).waitFor()

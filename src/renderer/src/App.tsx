@@ -1,4 +1,4 @@
-import { useCallback, useEffect } from 'react'
+import { useCallback, useEffect, useRef } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { ConnectionBanner } from './components/ConnectionBanner'
 import { DropOverlay } from './components/DropOverlay'
@@ -32,6 +32,8 @@ const selectApp = (s: AppState) => ({
   theme: s.theme,
 })
 
+const selectNothingPicked = (s: AppState) => s.ready && s.selectedPath === null && s.loadState.status === 'idle'
+
 const isSessionFile = (file: File): boolean => file.name.toLowerCase().endsWith('.jsonl')
 
 /**
@@ -44,6 +46,14 @@ export function App() {
     useArbor(useShallow(selectApp))
   const narrow = useNarrowWindow()
   useAppShortcuts()
+  const nothingPicked = useArbor(selectNothingPicked)
+  // A first start in a narrow window: the model panel (choose a file, create the demo) is what there is to do.
+  const opened = useRef(false)
+  useEffect(() => {
+    if (opened.current || !narrow || !nothingPicked) return
+    opened.current = true
+    setNarrowPanel('model')
+  }, [narrow, nothingPicked, setNarrowPanel])
   // Wide: the panels sit beside the conversation unless folded. Narrow: the conversation has the width, a panel
   // opens over it when asked.
   const showSessions = narrow ? narrowPanel === 'sessions' : !sessionsHidden

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow'
 import type { AppState } from '../store/AppState'
 import { useArbor } from '../store/useArbor'
+import { NARROW_QUERY } from '../hooks/useNarrowWindow'
 import { VerdictBadge } from './VerdictBadge'
 
 const selectBar = (s: AppState) => ({
@@ -15,6 +16,8 @@ const selectBar = (s: AppState) => ({
   loadModel: s.loadModel,
   cancelLoad: s.cancelLoad,
   unloadModel: s.unloadModel,
+  setNarrowPanel: s.setNarrowPanel,
+  setModelsHidden: s.setModelsHidden,
 })
 
 const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path
@@ -25,6 +28,8 @@ const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path
  */
 export function ModelBar() {
   const s = useArbor(useShallow(selectBar))
+  // Where models are picked: the model panel, beside the chat or over it in a narrow window.
+  const openModelPanel = () => (window.matchMedia(NARROW_QUERY).matches ? s.setNarrowPanel('model') : s.setModelsHidden(false))
   const { loadState } = s
   const loaded = loadState.status === 'loaded' ? loadState.model : null
   const loading = loadState.status === 'loading' ? loadState : null
@@ -45,9 +50,15 @@ export function ModelBar() {
   return (
     <div className="model-bar" data-testid="model-bar" aria-label="Model">
       <span className={`dot ${loaded ? 'dot-ok' : loading ? 'dot-busy' : 'dot-idle'}`} aria-hidden="true" />
-      <span className="model-bar-name" title={name ?? undefined} data-testid="bar-model-name">
-        {name ?? 'No model picked'}
-      </span>
+      {name ? (
+        <span className="model-bar-name" title={name} data-testid="bar-model-name">
+          {name}
+        </span>
+      ) : (
+        <button type="button" className="btn btn-small btn-ghost model-bar-name" data-testid="bar-pick-model" onClick={openModelPanel}>
+          Pick a model…
+        </button>
+      )}
       {s.report && !loading && s.selectedPath && <VerdictBadge verdict={s.report.fit.verdict} testId="bar-verdict" />}
       {loading && (
         <span className="model-bar-progress muted small" data-testid="bar-progress">

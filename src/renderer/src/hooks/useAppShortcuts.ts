@@ -26,6 +26,10 @@ export function useAppShortcuts(): void {
       } else if (e.key === 'Escape' && store.getState().generating && !document.querySelector('[role="dialog"]')) {
         e.preventDefault()
         void store.getState().stopGeneration()
+      } else if (e.key === 'Escape' && store.getState().narrowPanel !== null) {
+        // A side panel open over the conversation closes.
+        e.preventDefault()
+        store.getState().setNarrowPanel(null)
       }
     }
     window.addEventListener('keydown', onKeyDown)
