@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildLlamaSpec } from '../../src/main/core/gguf-writer/makeLlamaModel'
 import { shapes } from '../../src/main/core/gguf-writer/shapes'
 import { writeGguf } from '../../src/main/core/gguf-writer/writeGguf'
+import { probeModelFile } from '../../src/main/core/engine/probe/probeModel'
 import { writeCraftedModels, type CraftedModel } from '../helpers/craftedGguf'
 import { getShapePath } from '../helpers/fixtures'
 import { codeOf, createTestCore, unwrap, type TestCore } from '../helpers/testCore'
@@ -62,3 +63,12 @@ describe('a load llama.cpp refuses', () => {
     }
   }, 60_000)
 })
+
+describe('when the probe itself cannot run', () => {
+  it('the file is not refused for it: its facts carry a warning that it was not examined apart', async () => {
+    const path = await getShapePath('tiny')
+    const result = await probeModelFile(path, `missing-script-${Date.now()}`, { script: join(import.meta.dirname, 'no-such-probe.mjs'), passedFolder: null })
+    expect(result.warnings.join(' ')).toMatch(/could not examine this file in a separate process/)
+  }, 30_000)
+})
+
