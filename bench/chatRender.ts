@@ -1,7 +1,7 @@
 /**
  * `npm run bench:chat`: the chat of a 1,000-message session in Chromium through headless mode, as a person feels it:
- * how long until the latest message is on screen, how smooth scrolling up through it is, and how long the whole
- * path takes to render once every earlier message is shown, and how long a streamed token takes to reach the screen.
+ * how long until the latest message is on screen, how many messages the (virtual) list keeps in the page, how
+ * smooth scrolling up through all of it is, and how long a streamed token takes to reach the screen.
  * Writes bench-results/chat.md. Targets are reported,
  * never asserted in tests.
  */
@@ -97,12 +97,8 @@ async function main(): Promise<void> {
     const firstRenderMs = Date.now() - started
     await page.waitForTimeout(500)
 
-    // Every earlier message shown: the whole 1,000-message path rendered.
-    const allStarted = Date.now()
-    for (let i = 0; i < 20 && (await page.getByTestId('show-earlier').count()) > 0; i++) await page.getByTestId('show-earlier').click()
-    await until(page, `document.querySelectorAll('[data-testid="message"]').length >= ${MESSAGES}`)
-    const allRenderMs = Date.now() - allStarted
-
+    // Virtual: only what is near the screen is in the page.
+    const inPage = (await page.evaluate(`document.querySelectorAll('[data-testid="message"]').length`)) as number
     // Scrolling up through all of them from the bottom, a wheel step per frame; frames over 25 ms are felt as stutter.
     const frames = (await page.evaluate(`(async () => {
       const list = document.querySelector('[data-testid="messages"]')
@@ -112,7 +108,7 @@ async function main(): Promise<void> {
       const times = []
       let last = performance.now()
       for (let i = 0; i < 150; i++) {
-        list.scrollTop -= 120
+        list.scrollTop -= 240
         await frame()
         const now = performance.now()
         times.push(now - last)
@@ -151,9 +147,9 @@ async function main(): Promise<void> {
       '',
       '| measure | value | target |',
       '|---|---|---|',
-      `| navigation to the latest message on screen (the latest 40 rendered) | ${firstRenderMs} ms | < 1000 ms |`,
-      `| scrolling up through all of them, 150 steps of 120 px: frames over 25 ms | ${stutter} of ${frames.length} | none |`,
-      `| every earlier message shown (${MESSAGES.toLocaleString('en-US')} rendered) | ${allRenderMs} ms | — |`,
+      `| navigation to the latest message on screen | ${firstRenderMs} ms | < 1000 ms |`,
+      `| messages in the page at the bottom (the list is virtual) | ${inPage} of ${MESSAGES.toLocaleString('en-US')} | — |`,
+      `| scrolling up, 150 frames of 240 px (a fast fling, 36,000 px): frames over 25 ms | ${stutter} of ${frames.length} | none |`,
       `| streamed token to the next paint, median / p95 of ${delays.length} tokens (markdown model, 5 turns in a new session) | ${quantile(0.5).toFixed(1)} / ${quantile(0.95).toFixed(1)} ms | < 50 ms |`,
       '',
     ].join('\n')

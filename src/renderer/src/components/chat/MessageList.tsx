@@ -1,3 +1,4 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { TreeNode } from '../../../../shared/treeView'
@@ -10,26 +11,29 @@ const selectMessages = (s: AppState) => ({ path: s.path, byId: s.byId, structure
 const selectStreamedLength = (s: AppState) => s.streaming?.text.length ?? 0
 const selectCommandError = (s: AppState) => ({ failed: s.commandError, dismiss: s.dismissCommandError })
 
-/** A long path opens on its latest messages (what a screen shows, and some); earlier ones come in steps of `PAGE`. */
-const FIRST = 40
-const PAGE = 150
+/**
+ * Messages rendered beyond the visible ones, above and below: a short conversation is rendered whole, a long one
+ * (a 1,000-message Pi session) only around what is on screen.
+ */
+const OVERSCAN = 24
+/** A message's height before it was measured. */
+const ESTIMATED_HEIGHT = 180
 
 /** The messages on the path from the root to the current position, following the stream. */
 export function MessageList() {
   const { path, byId, structure, generating } = useArbor(useShallow(selectMessages))
   const streamed = useArbor(selectStreamedLength)
   const { failed, dismiss } = useArbor(useShallow(selectCommandError))
-  const [shown, setShown] = useState(FIRST)
-  const messages = useMemo(
-    () =>
-      path
-        .slice(-shown)
-        .map((id) => byId.get(id))
-        .filter((n): n is TreeNode => n !== undefined),
-    [path, byId, shown],
-  )
-  const earlier = Math.max(0, path.length - shown)
+  const messages = useMemo(() => path.map((id) => byId.get(id)).filter((n): n is TreeNode => n !== undefined), [path, byId])
   const list = useRef<HTMLDivElement>(null)
+  const sizer = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => list.current,
+    estimateSize: () => ESTIMATED_HEIGHT,
+    overscan: OVERSCAN,
+    getItemKey: (index) => messages[index]?.id ?? index,
+  })
   const last = messages.at(-1)
   // Following the conversation: stuck to the bottom until the user scrolls up; a message sent, or another session
   // or branch opened, sticks it again (the position is the last message of the path).
@@ -61,15 +65,15 @@ export function MessageList() {
   useLayoutEffect(() => {
     if (stuck.current) toBottom()
   }, [last?.id, last?.text, messages.length, streamed, firstId, lastUserId, toBottom])
-  // Content that grows after it rendered (highlighted code, math, fonts) keeps the bottom in view too.
+  // Content that grows after it rendered (measured heights, highlighted code, math, fonts) keeps the bottom in view.
   useEffect(() => {
     const el = list.current
     if (!el || typeof ResizeObserver === 'undefined') return
     const observer = new ResizeObserver(() => stuck.current && toBottom())
-    for (const child of Array.from(el.children)) observer.observe(child)
+    if (sizer.current) observer.observe(sizer.current)
     observer.observe(el)
     return () => observer.disconnect()
-  }, [messages, toBottom])
+  }, [messages.length, toBottom])
 
   return (
     <div className="messages" ref={list} aria-live="polite" data-testid="messages" onScroll={onScroll}>
@@ -88,27 +92,26 @@ export function MessageList() {
           ↓ Latest
         </button>
       )}
-      {earlier > 0 && (
-        <button type="button" className="btn btn-small messages-earlier" data-testid="show-earlier" onClick={() => setShown(shown + PAGE)}>
-          Show {Math.min(PAGE, earlier)} earlier of {earlier} hidden messages
-        </button>
-      )}
       {messages.length === 0 ? (
         <p className="muted small messages-empty">No messages yet.</p>
       ) : (
-        messages.map((m) => {
-          const { ids, index } = siblingsOf(structure, m.id)
-          return (
-            <MessageItem
-              key={m.id}
-              node={m}
-              isLast={m === last}
-              streaming={generating && m === last && m.kind === 'assistant'}
-              siblingIndex={index}
-              siblingCount={ids.length}
-            />
-          )
-        })
+        <div className="messages-sizer" ref={sizer} style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const m = messages[item.index]!
+            const { ids, index } = siblingsOf(structure, m.id)
+            return (
+              <div key={item.key} className="messages-row" data-index={item.index} ref={virtualizer.measureElement} style={{ transform: `translateY(${item.start}px)` }}>
+                <MessageItem
+                  node={m}
+                  isLast={m === last}
+                  streaming={generating && m === last && m.kind === 'assistant'}
+                  siblingIndex={index}
+                  siblingCount={ids.length}
+                />
+              </div>
+            )
+          })}
+        </div>
       )}
       {failed && (
         <div className="message command-error" role="alert" data-testid="command-error">
