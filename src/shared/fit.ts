@@ -39,6 +39,12 @@ export function judgeFit(estimate: MemoryEstimate, settings: FitSettings, maxGpu
 }
 
 /** Multiplier of the common napkin formula for "activations". */
+/**
+ * The largest context Arbor plans, estimates or loads (4,194,304 tokens). A header may claim more (or a corrupt one
+ * 4 billion); llama.cpp's memory simulation of such a context does not come back.
+ */
+export const MAX_CONTEXT_SIZE = 1 << 22
+
 export const NAPKIN_FACTOR = 1.4
 
 /** The napkin formula people quote, beside the real estimate, with why they differ. */

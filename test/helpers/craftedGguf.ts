@@ -28,6 +28,9 @@ const crafts: Craft[] = [
   { name: 'block-count-600', reason: /600 layers/, metadata: [u32('llama.block_count', 600)] },
   { name: 'experts-2000', reason: /2000 experts/, metadata: [u32('llama.expert_count', 2000), u32('llama.expert_used_count', 2)] },
   { name: 'experts-used-over-count', reason: /uses 9 of its 4 experts/, metadata: [u32('llama.expert_count', 4), u32('llama.expert_used_count', 9)] },
+  // Found by the fuzz benchmark: the probe's small-context simulation passed, the recommendation's search up to the
+  // trained context did not come back (and killed the process).
+  { name: 'context-length-4e9', reason: /trained context of 4,294,967,295 tokens/, metadata: [u32('llama.context_length', 4294967295)] },
   { name: 'head-count-0', reason: /0 attention heads/, metadata: [u32('llama.attention.head_count', 0)] },
   { name: 'head-count-kv-3', reason: /4 attention heads cannot be shared among 3/, metadata: [u32('llama.attention.head_count_kv', 3)] },
   { name: 'rms-epsilon-nan', reason: /NaN/, metadata: [f32('llama.attention.layer_norm_rms_epsilon', Number.NaN)] },

@@ -47,6 +47,21 @@ describe('model files crafted to crash llama.cpp', () => {
   }, 60_000)
 })
 
+describe('a header that claims a huge trained context', () => {
+  it('is estimated and recommended within what Arbor plans (4,194,304 tokens), without asking llama.cpp for more', async () => {
+    const t = await createTestCore()
+    try {
+      const path = join(t.modelsFolder, 'context-2e8.gguf')
+      await writeGguf(path, buildLlamaSpec(shapes.tiny, { metadata: [{ key: 'llama.context_length', type: 'uint32', value: 1 << 28 }] }))
+      const report = unwrap(await t.core.request('model.estimate', { path }))
+      expect(report.settings.contextSize).toBeLessThanOrEqual(1 << 22)
+      expect(report.recommended?.contextSize ?? 0).toBeLessThanOrEqual(1 << 22)
+    } finally {
+      await t.dispose()
+    }
+  }, 120_000)
+})
+
 describe('a load llama.cpp refuses', () => {
   it('says what llama.cpp logged (here: the missing tensor), not only "Failed to load model"', async () => {
     // The probe would refuse this file first; without it, the load itself must explain.

@@ -11,6 +11,7 @@ import {
   modelFactsSchema,
 } from './modelSchemas'
 import { sessionDeltaSchema, sessionPositionSchema, sessionSummarySchema, sessionViewSchema, treeNodeSchema } from './sessionSchemas'
+import { MAX_CONTEXT_SIZE } from '../fit'
 
 /**
  * Every request the core answers, declared once: its argument schema (checked at the boundary before the core sees
@@ -38,7 +39,7 @@ const samplingSchema = z
   })
   .partial()
 const fitSettings = z.object({
-  contextSize: z.number().int().min(16).max(1 << 22),
+  contextSize: z.number().int().min(16).max(MAX_CONTEXT_SIZE),
   sequences: z.number().int().min(1).max(64),
   gpuLayers: z.number().int().min(0).max(100_000),
   kvCacheType: z.enum(kvCacheTypes),

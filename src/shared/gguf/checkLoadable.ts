@@ -12,6 +12,8 @@ const TOKENIZER_MODELS = new Set(['llama', 'bert', 'gpt2', 'hybriddna', 'whitesp
 /** Integer storage types: a weight of these types makes ggml assert or read out of bounds. */
 const INTEGER_TYPES = new Set([24, 25, 26, 27]) // I8, I16, I32, I64
 const F64 = 28
+/** Past this a trained context is corruption (the largest real ones are about 10M tokens). */
+const MAX_TRAINED_CONTEXT = 1 << 30
 const F32 = 0
 
 const corrupt = (reason: string) => new ArborFailure('GGUF_CORRUPT', `Arbor did not load this file: ${reason}. llama.cpp would stop the whole app on it.`)
@@ -59,6 +61,9 @@ export function checkLoadable(scan: GgufHeaderScan): void {
     if (key('attention.key_length') === undefined && typeof embedding === 'number' && embedding % heads !== 0)
       throw corrupt(`its embedding size ${embedding} does not divide into ${heads} heads`)
   }
+  const trained = key('context_length')
+  if (typeof trained === 'number' && trained > MAX_TRAINED_CONTEXT)
+    throw corrupt(`it claims a trained context of ${trained.toLocaleString('en-US')} tokens (no model has more than ${MAX_TRAINED_CONTEXT.toLocaleString('en-US')})`)
   for (const name of ['embedding_length', 'context_length', 'feed_forward_length']) {
     const value = key(name)
     if (typeof value === 'number' && value < 0) throw corrupt(`"${arch}.${name}" is ${value}`)

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 import type { Llama } from 'node-llama-cpp'
 import { ArborFailure } from '../../../shared/errors'
 import { describeRef, type EngineEvent, type EngineInfo, type GenerateRequest, type LoadRequestForEngine, type ModelRef, type PromptRequest } from '../../../shared/engine/engineTypes'
-import { judgeFit, napkinEstimate, type Capacity } from '../../../shared/fit'
+import { judgeFit, MAX_CONTEXT_SIZE, napkinEstimate, type Capacity } from '../../../shared/fit'
 import { recommendSettings } from '../../../shared/recommendSettings'
 import type { FitReport, FitSettings, LoadedModel, LoadSettings, LoadState, MemorySample, ModelFacts } from '../../../shared/types'
 import type { Engine, EngineLoadOptions, MeasuredMemory } from './Engine'
@@ -136,12 +136,14 @@ export class LocalEngine implements Engine {
     }
     const sequences = wanted.sequences ?? 1
     const kvCacheType = wanted.kvCacheType ?? 'F16'
-    const recommended = await recommendSettings({ maxGpuLayers, trainContextSize: model.facts.trainContextSize || 2048, sequences, kvCacheType }, fits)
+    // Never past what Arbor plans: a header claiming billions of tokens is not a context anyone can hold.
+    const trainContextSize = Math.min(model.facts.trainContextSize || 2048, MAX_CONTEXT_SIZE)
+    const recommended = await recommendSettings({ maxGpuLayers, trainContextSize, sequences, kvCacheType }, fits)
     const settings: FitSettings = {
       sequences,
       kvCacheType,
       gpuLayers: Math.min(wanted.gpuLayers ?? recommended?.gpuLayers ?? 0, maxGpuLayers),
-      contextSize: wanted.contextSize ?? recommended?.contextSize ?? Math.min(256, model.facts.trainContextSize || 256),
+      contextSize: Math.min(MAX_CONTEXT_SIZE, wanted.contextSize ?? recommended?.contextSize ?? Math.min(256, model.facts.trainContextSize || 256)),
     }
     const estimate = await estimateMemory(model, settings, capacity.hasGpu)
     return {

@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow'
+import { MAX_CONTEXT_SIZE } from '../../../shared/fit'
 import { kvCacheTypes, type KvCacheType } from '../../../shared/types'
 import type { AppState } from '../store/AppState'
 import { useArbor } from '../store/useArbor'
@@ -24,7 +25,7 @@ const isKvCacheType = (value: string): value is KvCacheType => (kvCacheTypes as 
 export function FitControls() {
   const { settings, trainContextSize, maxGpuLayers, threads, recommendedThreads, setFit, setThreads } = useArbor(useShallow(selectControls))
   if (!settings) return null
-  const maxContext = Math.max(trainContextSize || 2048, settings.contextSize)
+  const maxContext = Math.min(MAX_CONTEXT_SIZE, Math.max(trainContextSize || 2048, settings.contextSize))
   const minContext = Math.min(CONTEXT_STEP, maxContext)
   const noGpu = maxGpuLayers === 0
   return (
