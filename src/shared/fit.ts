@@ -1,4 +1,4 @@
-import type { Fit, FitSettings, MemoryEstimate, Napkin } from './types'
+import type { Fit, FitSettings, LoadSettings, MemoryEstimate, Napkin } from './types'
 import { formatBytes } from './format'
 
 export type Capacity = {
@@ -44,6 +44,19 @@ export function judgeFit(estimate: MemoryEstimate, settings: FitSettings, maxGpu
  * 4 billion); llama.cpp's memory simulation of such a context does not come back.
  */
 export const MAX_CONTEXT_SIZE = 1 << 22
+
+/** Whether the fit controls now differ from the settings the loaded model was loaded with (a reload would apply them). */
+export function settingsDiffer(loaded: LoadSettings | null, fit: FitSettings | null, threads: number | null): boolean {
+  return (
+    loaded !== null &&
+    fit !== null &&
+    (fit.contextSize !== loaded.contextSize ||
+      fit.sequences !== loaded.sequences ||
+      fit.gpuLayers !== loaded.gpuLayers ||
+      fit.kvCacheType !== loaded.kvCacheType ||
+      (threads !== null && threads !== loaded.threads))
+  )
+}
 
 export const NAPKIN_FACTOR = 1.4
 

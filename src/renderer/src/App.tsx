@@ -58,10 +58,13 @@ export function App() {
   // opens over it when asked.
   const showSessions = narrow ? narrowPanel === 'sessions' : !sessionsHidden
   const showModel = narrow ? narrowPanel === 'model' : !modelsHidden
-  // "system" leaves the choice to `prefers-color-scheme` (styles.css); light and dark pin it.
+  // The colours styles.css applies: the one chosen, or for "system" what `prefers-color-scheme` says now and later.
   useEffect(() => {
-    if (theme === 'system') delete document.documentElement.dataset.theme
-    else document.documentElement.dataset.theme = theme
+    const light = window.matchMedia('(prefers-color-scheme: light)')
+    const apply = () => (document.documentElement.dataset.theme = theme === 'system' ? (light.matches ? 'light' : 'dark') : theme)
+    apply()
+    light.addEventListener('change', apply)
+    return () => light.removeEventListener('change', apply)
   }, [theme])
   // A folder is an extension; a `.jsonl` is a session; `openFile` sends a `.ts`/`.js` to the extension manager and
   // judges anything else as a model.

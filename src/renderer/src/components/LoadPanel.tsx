@@ -1,3 +1,4 @@
+import { settingsDiffer } from '../../../shared/fit'
 import { useShallow } from 'zustand/react/shallow'
 import type { AppState } from '../store/AppState'
 import { useArbor } from '../store/useArbor'
@@ -32,14 +33,7 @@ export function LoadPanel() {
   const loading = loadState.status === 'loading' ? loadState : null
   const selectedIsLoaded = loaded !== null && loaded.facts.path === s.selectedPath
   const fit = s.fitSettings
-  const settingsChanged =
-    loaded !== null &&
-    fit !== null &&
-    (fit.contextSize !== loaded.settings.contextSize ||
-      fit.sequences !== loaded.settings.sequences ||
-      fit.gpuLayers !== loaded.settings.gpuLayers ||
-      fit.kvCacheType !== loaded.settings.kvCacheType ||
-      (s.threads !== null && s.threads !== loaded.settings.threads))
+  const settingsChanged = settingsDiffer(loaded?.settings ?? null, fit, s.threads)
   const loadError = loadState.status === 'error' ? loadState.error : null
   return (
     <section className="panel" aria-labelledby="load-title" data-testid="load">

@@ -1,3 +1,4 @@
+import { settingsDiffer } from '../../../shared/fit'
 import { useShallow } from 'zustand/react/shallow'
 import type { AppState } from '../store/AppState'
 import { useArbor } from '../store/useArbor'
@@ -35,14 +36,7 @@ export function ModelBar() {
   const loading = loadState.status === 'loading' ? loadState : null
   const selectedIsLoaded = loaded !== null && loaded.facts.path === s.selectedPath
   const fit = s.fitSettings
-  const settingsChanged =
-    loaded !== null &&
-    fit !== null &&
-    (fit.contextSize !== loaded.settings.contextSize ||
-      fit.sequences !== loaded.settings.sequences ||
-      fit.gpuLayers !== loaded.settings.gpuLayers ||
-      fit.kvCacheType !== loaded.settings.kvCacheType ||
-      (s.threads !== null && s.threads !== loaded.settings.threads))
+  const settingsChanged = settingsDiffer(loaded?.settings ?? null, fit, s.threads)
   const name = loading ? baseName(loading.path) : (s.selectedName ?? loaded?.facts.fileName ?? null)
   const percent = loading && loading.bytesTotal > 0 ? Math.round((loading.bytesRead / loading.bytesTotal) * 100) : null
   const canLoad = !loading && s.selectedPath !== null && (!selectedIsLoaded || settingsChanged)
