@@ -8,17 +8,14 @@ import { TooLargeNotice } from './TooLargeNotice'
 
 const selectLoad = (s: AppState) => ({
   loadState: s.loadState,
-  loadPending: s.loadPending,
   tooLarge: s.tooLarge,
   loadNote: s.loadNote,
   selectedPath: s.selectedPath,
-  selectedName: s.facts?.fileName ?? null,
   fitSettings: s.fitSettings,
   threads: s.threads,
   shownErrorCode: s.error?.code ?? null,
   loadModel: s.loadModel,
   cancelLoad: s.cancelLoad,
-  unloadModel: s.unloadModel,
   dismissTooLarge: s.dismissTooLarge,
 })
 
