@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_ANSWER } from '../../src/main/core/gguf-writer/makeDemoModel'
 import type { LoadSettings } from '../../src/shared/types'
 import { getDemoModelPath } from '../helpers/fixtures'
+import { piSends } from '../helpers/piContext'
 import { createTestCore, unwrap, type TestCore } from '../helpers/testCore'
 
 const settings: LoadSettings = { contextSize: 1024, sequences: 1, gpuLayers: 0, kvCacheType: 'F16', threads: 1 }
@@ -47,6 +48,10 @@ describe('extensions in the core', () => {
     expect(extended.events.some((e) => e.type === 'chat.turnStart' || e.type === 'chat.token')).toBe(false)
     const view = unwrap(await extended.core.request('app.snapshot', undefined)).session
     expect(view.leafId).toBe(node.id)
+    // Stored as a `custom` entry, which the real Pi does not send either (it sends every `custom`-role message).
+    const line = (await readFile(view.summary.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { id: string; type: string; customType?: string }).find((e) => e.id === node.id)
+    expect(line).toMatchObject({ type: 'custom', customType: 'arbor.command', data: { text: 'a note', command: '/note' } })
+    expect(piSends(view.summary.path).map((m) => m.text)).not.toContain('a note')
   })
 
   it('a disabled extension no longer changes the context', async () => {

@@ -108,7 +108,7 @@ describe('conversation tree', () => {
     expect(listed.find((s) => s.path === view0.summary.path)?.parentSession).toBeUndefined()
   })
 
-  it('summarises a branch being left into a branch_summary node at the common ancestor', async () => {
+  it('summarises a branch being left into a branch_summary node under the destination, as Pi does', async () => {
     unwrap(await t.core.request('session.new', undefined))
     const a = unwrap(await t.core.request('chat.send', { text: 'Shared start' }))
     const b = unwrap(await t.core.request('chat.send', { text: 'Side question', parentId: a.assistant.id }))
@@ -118,6 +118,15 @@ describe('conversation tree', () => {
     expect(summary.text.length).toBeGreaterThan(0)
     const view = unwrap(await t.core.request('app.snapshot', undefined)).session
     expect(view.leafId).toBe(summary.id)
+    // Leaving for a node on another branch: the summary goes under it (on the path the user continues), fromId as Pi writes it.
+    const c = unwrap(await t.core.request('chat.send', { text: 'Other side', parentId: a.assistant.id }))
+    const toOther = unwrap(await t.core.request('tree.summarizeBranch', { fromLeafId: b.assistant.id, toNodeId: c.assistant.id })).summary
+    expect(toOther.parentId).toBe(c.assistant.id)
+    // Leaving for a user message: under its parent, as Pi's /tree puts the message back to be typed again.
+    const toUser = unwrap(await t.core.request('tree.summarizeBranch', { fromLeafId: b.assistant.id, toNodeId: c.user.id })).summary
+    expect(toUser.parentId).toBe(a.assistant.id)
+    const lines = (await readFile(view.summary.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { id: string; fromId?: string })
+    expect(lines.find((e) => e.id === toOther.id)?.fromId).toBe(c.assistant.id)
   })
 
   it('summarising the current branch without a destination puts the summary at its branch point', async () => {

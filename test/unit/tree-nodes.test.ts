@@ -6,7 +6,7 @@ import { nearestNode, treeNodes } from '../../src/shared/tree/treeNodes'
 const t = '2025-01-01T00:00:00.000Z'
 const user = (id: string, parentId: string | null, text: string): SessionEntry => ({ type: 'message', id, parentId, timestamp: t, message: { role: 'user', content: text } })
 const assistant = (id: string, parentId: string | null, text: string): SessionEntry =>
-  ({ type: 'message', id, parentId, timestamp: t, message: { role: 'assistant', content: [{ type: 'text', text }, { type: 'thinking', thinking: 'hidden' }] } }) as unknown as SessionEntry
+  ({ type: 'message', id, parentId, timestamp: t, message: { role: 'assistant', api: 'arbor', provider: 'llama.cpp', model: 'm', content: [{ type: 'text', text }, { type: 'thinking', thinking: 'hidden' }] } }) as unknown as SessionEntry
 const label = (id: string, parentId: string | null, targetId: string): SessionEntry => ({ type: 'label', id, parentId, timestamp: t, targetId, label: 'x' })
 const custom = (id: string, parentId: string | null): SessionEntry => ({ type: 'custom', id, parentId, timestamp: t, customType: 'arbor.turn', data: {} })
 
@@ -38,6 +38,9 @@ describe('tree nodes from session entries', () => {
       { role: 'assistant', text: 'Hello', id: entries[1]!.id },
       { role: 'user', text: expect.stringContaining('We tried X.'), id: 's1' },
     ])
+    // Another model's reasoning is sent as text, as Pi sends it.
+    const foreign = { ...entries[1]!, message: { ...(entries[1] as { message: object }).message, api: 'anthropic-messages', provider: 'anthropic' } } as SessionEntry
+    expect(contextMessages([entries[0]!, foreign])[1]!.text).toBe('Hellohidden')
   })
 
   it('resolves parents through a long chain of bookkeeping (no recursion limit)', () => {

@@ -34,6 +34,10 @@ export function messageText(entry: SessionEntry): string {
     }
     case 'custom_message':
       return contentText(entry.content)
+    case 'custom': {
+      const text = (entry.data as { text?: unknown } | undefined)?.text
+      return entry.customType === 'arbor.command' && typeof text === 'string' ? text : ''
+    }
     case 'branch_summary':
     case 'compaction':
       return typeof entry.summary === 'string' ? entry.summary : ''

@@ -1,3 +1,4 @@
+import { isShownOnly } from '../session/isArborCustom'
 import { messageText } from '../session/messageText'
 import type { SessionEntry } from '../session/sessionTypes'
 import type { TreeNodeKind } from '../treeView'
@@ -16,6 +17,9 @@ export function nodeKindOf(entry: SessionEntry): TreeNodeKind | null {
       return 'compactionSummary'
     case 'custom_message':
       return 'custom'
+    case 'custom':
+      // A `/command`'s shown-only output: a node of the tree, never of the context.
+      return isShownOnly(entry) ? 'custom' : null
     default:
       return null
   }

@@ -5,7 +5,7 @@ import { ArborFailure } from '../../../shared/errors'
 import { parseCommandLine } from '../../../shared/extensions/parseCommandLine'
 import type { ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
 import type { AssistantMessage } from '../../../shared/session/sessionTypes'
-import { contextMessages } from '../../../shared/tree/contextMessages'
+import { COMMAND_OUTPUT_TYPE, contextMessages } from '../../../shared/tree/contextMessages'
 import type { TreeNode } from '../../../shared/treeView'
 import type { AppSnapshot, TurnStats } from '../../../shared/types'
 import type { Engine } from '../engine'
@@ -189,11 +189,11 @@ export class TreeTurns {
       })
     if (!result.ok) throw ArborFailure.from(result.error)
     const { text: output, sendToModel, extension } = result.value
+    // Sent: Pi's extension message (`custom_message`), which Pi sends too. Shown only: a `custom` entry, which no one sends.
     const id = await this.sessions.append(
-      {
-        type: 'message',
-        message: { role: 'custom', customType: 'arbor.command', content: output, display: true, details: { command: text, extension, sendToModel }, timestamp: Date.now() },
-      },
+      sendToModel
+        ? { type: 'custom_message', customType: COMMAND_OUTPUT_TYPE, content: output, display: true, details: { command: text, extension } }
+        : { type: 'custom', customType: COMMAND_OUTPUT_TYPE, data: { text: output, command: text, extension } },
       parent,
     )
     this.sessions.moveTo(id)
@@ -314,9 +314,9 @@ export class TreeTurns {
     const turn = this.begin()
     try {
       const fromPath = this.sessions.entriesTo(fromLeafId)
-      // Leaving for a node: the common ancestor. Leaving for nowhere: the branch point above the leaf.
-      const common =
-        toNodeId === null ? this.sessions.branchPointAbove(fromLeafId) : commonAncestor(fromPath, new Set(this.sessions.entriesTo(toNodeId).map((e) => e.id)))
+      const toPath = toNodeId === null ? [] : this.sessions.entriesTo(toNodeId)
+      // Leaving for a node: what is summarised ends at the common ancestor. Leaving for nowhere: at the branch point above the leaf.
+      const common = toNodeId === null ? this.sessions.branchPointAbove(fromLeafId) : commonAncestor(fromPath, new Set(toPath.map((e) => e.id)))
       const branch = fromPath.slice(common === null ? 0 : fromPath.findIndex((e) => e.id === common) + 1)
       const speaker = { user: 'User', assistant: 'Assistant', toolResult: 'Tool result' } as const
       const transcript = contextMessages(branch).map((m) => `${speaker[m.role]}: ${m.text}`).join('\n\n')
@@ -324,8 +324,13 @@ export class TreeTurns {
       let summary = ''
       const generation = this.engine.generate({ systemPrompt: SUMMARY_PROMPT, messages: [{ role: 'user', text: transcript }], sampling: { maxTokens: 256 } }, turn.signal)
       for await (const event of generation) if (event.type === 'end') summary = event.text
-      const id = await this.sessions.append({ type: 'branch_summary', fromId: fromLeafId, summary: summary.trim() }, common)
-      this.sessions.moveTo(toNodeId === null || toNodeId === common ? id : toNodeId)
+      // Where Pi's /tree puts it (`navigateTree` + `branchWithSummary`): under the destination, or under the
+      // destination's parent when that is a user or extension message (which goes back to being typed).
+      const target = toPath.at(-1)
+      const retyped = target !== undefined && ((target.type === 'message' && (target.message as { role?: unknown }).role === 'user') || target.type === 'custom_message')
+      const at = toNodeId === null ? common : retyped ? target.parentId : toNodeId
+      const id = await this.sessions.append({ type: 'branch_summary', fromId: at ?? 'root', summary: summary.trim() }, at)
+      this.sessions.moveTo(id)
       return { summary: this.sessions.node(id) }
     } finally {
       turn.finish()
