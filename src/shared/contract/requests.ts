@@ -103,7 +103,7 @@ export const requests = {
   'session.new': request(none, sessionViewSchema),
   /** Opens a Pi/Arbor `.jsonl` session file where it is. */
   'session.open': request(z.object({ path }), sessionViewSchema),
-  'session.rename': request(z.object({ name: z.string().min(1).max(200) }), sessionDeltaSchema),
+  'session.rename': request(z.object({ name: z.string().max(200) }), sessionDeltaSchema),
   /** Offers the extensions' tools to the model in this session, or stops (they cost tokens in every prompt). */
   'session.setTools': request(z.object({ enabled: z.boolean() }), sessionDeltaSchema),
   'session.delete': request(z.object({ path }), z.array(sessionSummarySchema)),

@@ -190,11 +190,11 @@ export class SessionDocument {
     return resolveLabels(this.entries, (id) => this.byId.has(id))
   }
 
-  /** The session's name: the latest `session_info` entry that has one. */
+  /** The session's name: the latest `session_info` entry's; an empty or missing name clears it, as in Pi. */
   name(): string | undefined {
     for (let i = this.held.length - 1; i >= 0; i--) {
       const entry = this.held[i]!.entry
-      if (entry.type === 'session_info' && typeof entry.name === 'string' && entry.name.trim() !== '') return entry.name.trim()
+      if (entry.type === 'session_info') return (typeof entry.name === 'string' && entry.name.trim()) || undefined
     }
     return undefined
   }

@@ -62,7 +62,10 @@ export function scanSession(text: string, maxFirstMessage = 200): SessionScan {
     } else if (type === 'session_info') {
       entry ??= parse(line)
       const name = entry?.name
-      if (typeof name === 'string' && name.trim() !== '') scan.name = name.trim()
+      // The latest one wins, and an empty name clears it (Pi's `getSessionName`).
+      const trimmed = typeof name === 'string' ? name.trim() : ''
+      if (trimmed) scan.name = trimmed
+      else delete scan.name
     }
   }
   return scan

@@ -113,7 +113,8 @@ export class SessionIndex {
       else this.labels.delete(entry.targetId)
       this.patch(entry.targetId, { label: this.labels.get(entry.targetId) ?? null }, change)
     } else if (entry.type === 'session_info') {
-      if (typeof entry.name === 'string' && entry.name.trim() !== '') this.sessionName = entry.name.trim()
+      // The latest one wins; an empty name clears it (Pi's `getSessionName`).
+      this.sessionName = (typeof entry.name === 'string' && entry.name.trim()) || undefined
       change.state = true
     } else if (entry.type === 'custom' && isArborCustom(entry)) {
       const target = targetOf(entry)
