@@ -1,4 +1,5 @@
 import type { SessionEntry, SessionRecord } from './sessionTypes'
+import { isShownOnly } from './isArborCustom'
 import { targetOf } from './targetOf'
 
 /** What `undo` needs to put a pruned subtree back. */
@@ -9,10 +10,16 @@ export type PruneUndo<T extends SessionRecord> = {
   reparented: { record: T; entry: SessionEntry; raw: string | undefined; replacement: SessionEntry }[]
 }
 
+/** An entry that records something about the session rather than the conversation: kept by a prune unless it is about what goes. */
+const isBookkeeping = (entry: SessionEntry): boolean =>
+  entry.type === 'label' || entry.type === 'session_info' || (entry.type === 'custom' && !isShownOnly(entry))
+
 /**
- * Removes the entry `id` and its descendants, plus the labels and Arbor `custom` entries that target any of
- * them. An entry that survives but whose parent was removed (a child of such a label) moves up to its nearest
- * surviving ancestor. Returns the records that remain, in file order, and what it takes to undo.
+ * Removes the entry `id` and its conversation descendants, plus the labels and Arbor `custom` entries that
+ * target any of them. Bookkeeping inside the subtree that is about something else (labels of other nodes and
+ * their clears, `session_info`, `custom` state) stays. An entry that survives but whose parent was removed
+ * moves up to its nearest surviving ancestor, in file order. Returns the records that remain, in file order,
+ * and what it takes to undo.
  */
 export function pruneRecords<T extends SessionRecord>(held: T[], byId: ReadonlyMap<string, T>, id: string): { kept: T[]; undo: PruneUndo<T> } {
   const children = new Map<string, string[]>()
@@ -29,6 +36,14 @@ export function pruneRecords<T extends SessionRecord>(held: T[], byId: ReadonlyM
     if (removed.has(next)) continue
     removed.add(next)
     for (const child of children.get(next) ?? []) stack.push(child)
+  }
+  // Bookkeeping written while the position was in the subtree is not part of it: a label of another node, a
+  // label clear, the session's name, extension state, Arbor state about nothing removed. It stays, moved up.
+  for (const { entry } of held) {
+    if (entry.id !== id && removed.has(entry.id) && isBookkeeping(entry)) {
+      const target = targetOf(entry)
+      if (target === undefined || !removed.has(target)) removed.delete(entry.id)
+    }
   }
   const targeting: string[] = []
   for (const { entry } of held) {

@@ -88,6 +88,36 @@ describe('session tree operations', () => {
     expect(doc.get(after.id)?.parentId).toBe(label.id)
   })
 
+  it('keeps the bookkeeping written while inside the pruned branch: a name, a label of another node and its clear, state', () => {
+    const { doc, a, b1, c1, b2 } = sample()
+    // The position was at c1 (inside b1's branch) while the user named the session, labelled b2, cleared a's label and collapsed a branch.
+    doc.append({ type: 'label', targetId: a.id, label: 'start' }, a.id)
+    const name = doc.append({ type: 'session_info', name: 'Refactor' }, c1.id).entry
+    const labelB2 = doc.append({ type: 'label', targetId: b2.id, label: 'keep me' }, name.id).entry
+    const clearA = doc.append({ type: 'label', targetId: a.id }, labelB2.id).entry
+    const state = doc.append({ type: 'custom', customType: 'arbor.collapsed', data: { ids: [b2.id] } }, clearA.id).entry
+    const ext = doc.append({ type: 'custom', customType: 'my-extension', data: { n: 1 } }, state.id).entry
+    const labelC1 = doc.append({ type: 'label', targetId: c1.id, label: 'goes' }, ext.id).entry
+    const command = doc.append({ type: 'custom', customType: 'arbor.command', data: { text: '/x output' } }, labelC1.id).entry
+    const answer = doc.append(user('typed inside the branch'), command.id).entry
+
+    const { token, removedIds } = doc.prune(b1.id)
+    expect(removedIds.sort()).toEqual([b1.id, c1.id, labelC1.id, command.id, answer.id].sort())
+    expect(doc.name()).toBe('Refactor')
+    expect(doc.labels().get(b2.id)).toBe('keep me')
+    expect(doc.labels().has(a.id)).toBe(false)
+    expect(doc.arborState().get('arbor.collapsed')).toEqual({ ids: [b2.id] })
+    // Moved up to the pruned node's parent, in the order they were written.
+    expect(doc.get(name.id)?.parentId).toBe(a.id)
+    expect([labelB2, clearA, state, ext].map((e) => doc.get(e.id)?.parentId)).toEqual([name.id, labelB2.id, clearA.id, state.id])
+    // The same after the file is written and read back.
+    const { doc: reread } = SessionDocument.parse(doc.serialize())
+    expect([reread.name(), reread.labels().get(b2.id), reread.labels().has(a.id)]).toEqual(['Refactor', 'keep me', false])
+    doc.undo(token)
+    expect(doc.get(name.id)?.parentId).toBe(c1.id)
+    expect(doc.labels().get(c1.id)).toBe('goes')
+  })
+
   it('refuses to undo a prune whose parent was pruned since', () => {
     const { doc, a, b1 } = sample()
     const first = doc.prune(b1.id)
