@@ -7,6 +7,7 @@ import { runMeasure } from './runMeasure'
 import { createTokenCounter } from '../core/engine'
 import { runExtCheck } from './runExtCheck'
 import { runExtRun } from './runExtRun'
+import { runSessionContext } from './runSessionContext'
 import { runSessionInfo } from './runSessionInfo'
 
 const usage = `Usage: npm run arbor -- <command> [options]
@@ -27,6 +28,9 @@ const usage = `Usage: npm run arbor -- <command> [options]
   session info <file.jsonl> [--json]
       Format version, entry and message counts, branch points, leaves, current leaf, labels
       and every warning of a Pi/Arbor session file.
+  session context <file.jsonl> [--at <id>] [--model <file.gguf>] [--json]
+      The messages the model reads at a node (default: the leaf), as Pi sends them: compaction
+      applied, failed turns and excluded bash runs left out; with --model, tokens per message.
 `
 
 const { positionals, values } = parseArgs({
@@ -39,6 +43,7 @@ const { positionals, values } = parseArgs({
     prompt: { type: 'string' },
     models: { type: 'string' },
     model: { type: 'string' },
+    at: { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -87,11 +92,17 @@ async function main(): Promise<number> {
   }
   if (command === 'session') {
     const [, sub, sessionFile] = positionals
-    if (sub !== 'info' || !sessionFile) {
-      console.error(`Usage: npm run arbor -- session info <file.jsonl> [--json]`)
-      return 2
+    if (sub === 'info' && sessionFile) return runSessionInfo(sessionFile, values.json ?? false)
+    if (sub === 'context' && sessionFile) {
+      const counter = values.model ? await createTokenCounter(values.model) : null
+      try {
+        return await runSessionContext(sessionFile, { at: values.at, json: values.json ?? false, count: counter?.count })
+      } finally {
+        await counter?.dispose()
+      }
     }
-    return runSessionInfo(sessionFile, values.json ?? false)
+    console.error('Usage: npm run arbor -- session info <file.jsonl> [--json] | session context <file.jsonl> [--at <id>] [--model <file.gguf>] [--json]')
+    return 2
   }
   const core = await ArborCore.create({
     modelsFolder: values.models ?? defaultModelsFolder(),
@@ -126,5 +137,11 @@ async function main(): Promise<number> {
     await core.dispose()
   }
 }
+
+// Output piped into `head` and the like: a closed pipe ends the command quietly, it is not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
+})
 
 process.exitCode = await main()
