@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ArborFailure } from '../../../src/shared/errors'
 import { SessionDocument } from '../../../src/shared/session/SessionDocument'
 import type { NewSessionEntry } from '../../../src/shared/session/sessionTypes'
+import { scanSession } from '../../../src/shared/session/scanSession'
 
 const user = (text: string): NewSessionEntry => ({ type: 'message', message: { role: 'user', content: text } })
 const ids = (entries: readonly { id: string }[]) => entries.map((e) => e.id)
@@ -180,5 +181,9 @@ describe('session tree operations', () => {
     doc.append({ type: 'session_info', name: ' New ' })
     expect(doc.name()).toBe('New')
     expect(doc.info()).toMatchObject({ entryCount: 7, messageCount: 5, roots: 1, branchPoints: 1, leaves: 2, name: 'New' })
+    // An empty name clears it, as in Pi; the quick scan of the sessions list agrees.
+    doc.append({ type: 'session_info', name: '  ' })
+    expect(doc.name()).toBeUndefined()
+    expect(scanSession(doc.serialize()).name).toBeUndefined()
   })
 })
