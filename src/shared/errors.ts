@@ -43,6 +43,7 @@ export const errorCodes = [
   'COMMAND_NOT_FOUND',
   'NODE_NOT_FOUND',
   'NOTHING_TO_UNDO',
+  'CONTEXT_OVERFLOW',
   'INTERNAL',
 ] as const
 
@@ -70,6 +71,8 @@ export type ErrorDetails = {
   SESSION_LOCKED: { path: string }
   FILE_TOO_LARGE: { bytes: number; limitBytes: number }
   DISK_FULL: { neededBytes: number; freeBytes: number }
+  /** The prompt a turn would need, the most a prompt may take in this context (room left for an answer), and the context. */
+  CONTEXT_OVERFLOW: { promptTokens: number; maxPromptTokens: number; contextSize: number }
 }
 
 export type DetailsOf<C extends ErrorCode> = C extends keyof ErrorDetails ? ErrorDetails[C] : never

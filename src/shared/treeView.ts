@@ -1,3 +1,4 @@
+import type { OverflowPolicy } from './contextBudget'
 import type { TurnStats } from './types'
 
 /** What a node of the conversation tree is. Pi entry types that are not messages are not nodes. */
@@ -79,12 +80,14 @@ export type SessionView = {
   canUndo: boolean
   /** The extensions' tools are offered to the model in this session (off until the user turns them on). */
   toolsEnabled: boolean
+  /** What a turn that would not fit the context does (see `OverflowPolicy`). */
+  overflowPolicy: OverflowPolicy
   composition: ContextComposition | null
 }
 
 /** The parts of a `SessionView` besides its nodes that a change may replace. */
 export type SessionFlags = Partial<
-  Pick<SessionView, 'summary' | 'parentSession' | 'systemPrompt' | 'systemPromptTokens' | 'favouriteLeafId' | 'collapsed' | 'warnings' | 'canUndo' | 'toolsEnabled'>
+  Pick<SessionView, 'summary' | 'parentSession' | 'systemPrompt' | 'systemPromptTokens' | 'favouriteLeafId' | 'collapsed' | 'warnings' | 'canUndo' | 'toolsEnabled' | 'overflowPolicy'>
 >
 
 /**

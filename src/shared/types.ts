@@ -168,6 +168,8 @@ export type TurnStats = {
   threads: number
   /** How its tokens were chosen, seed included: the same settings and seed give the same answer. */
   sampling?: UsedSampling
+  /** Messages left out of the middle of the context so that the prompt fitted (the session's overflow policy). */
+  droppedMessages?: number
 }
 
 export type AppSnapshot = {

@@ -33,6 +33,7 @@ const view = (seq: number, nodes: TreeNode[] = baseNodes, leafId: string | null 
   warnings: [],
   canUndo: false,
   toolsEnabled: false,
+  overflowPolicy: 'compact',
   composition: null,
 })
 

@@ -176,4 +176,5 @@ export const turnStatsSchema: z.ZodType<TurnStats> = z.object({
       stop: z.array(z.string()),
     })
     .optional(),
+  droppedMessages: count.optional(),
 })

@@ -1,3 +1,4 @@
+import { OVERFLOW_POLICIES } from '../contextBudget'
 import { z } from 'zod'
 import type { AppSnapshot } from '../types'
 import { kvCacheTypes } from '../types'
@@ -106,6 +107,7 @@ export const requests = {
   'session.rename': request(z.object({ name: z.string().max(200) }), sessionDeltaSchema),
   /** Offers the extensions' tools to the model in this session, or stops (they cost tokens in every prompt). */
   'session.setTools': request(z.object({ enabled: z.boolean() }), sessionDeltaSchema),
+  'session.setOverflow': request(z.object({ policy: z.enum(OVERFLOW_POLICIES) }), sessionDeltaSchema),
   'session.delete': request(z.object({ path }), z.array(sessionSummarySchema)),
   /** Moves the current position; null is the root (the next message starts a new tree). */
   'tree.select': request(z.object({ nodeId: nodeId.nullable() }), sessionPositionSchema),

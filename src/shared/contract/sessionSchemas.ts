@@ -1,3 +1,4 @@
+import { OVERFLOW_POLICIES } from '../contextBudget'
 import { z } from 'zod'
 import type { ContextComposition, SessionDelta, SessionPosition, SessionSummary, SessionView, TreeNode } from '../treeView'
 import { turnStatsSchema } from './modelSchemas'
@@ -57,6 +58,7 @@ const flags = {
   warnings: z.array(z.string()),
   canUndo: z.boolean(),
   toolsEnabled: z.boolean(),
+  overflowPolicy: z.enum(OVERFLOW_POLICIES),
 }
 
 export const sessionViewSchema: z.ZodType<SessionView> = z.object({

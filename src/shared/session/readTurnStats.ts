@@ -35,6 +35,7 @@ export function readTurnStats(data: unknown): TurnStats | null {
     stopReason,
     threads: count('threads') ?? 0,
     ...readSampling(d.sampling),
+    ...(count('droppedMessages') ? { droppedMessages: count('droppedMessages') } : {}),
   }
 }
 

@@ -12,6 +12,7 @@ import type { Engine } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
 import type { SessionService } from '../sessions/SessionService'
 import type { TurnEvent, TurnRunner } from '../turns/TurnRunner'
+import { ContextFitter, type FittedTurn } from './ContextFitter'
 import { extensionCallContext } from './extensionCallContext'
 import { pickSeed, toEngineSampling, type SamplingSettings, type UsedSampling } from '../../../shared/sampling'
 
@@ -27,7 +28,7 @@ const usageOf = (stats: TurnStats): AssistantMessage['usage'] => ({
   cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 },
 })
 
-type TurnState = { at: string | null; pendingId: string; announced: boolean; last: TreeNode | null; failure: ArborFailure | null; sampling: UsedSampling }
+type TurnState = { at: string | null; pendingId: string; announced: boolean; last: TreeNode | null; failure: ArborFailure | null; sampling: UsedSampling; dropped: number }
 
 /**
  * The sampling a turn runs with and stores: what the request asked, over the engine's defaults (greedy, no
@@ -102,7 +103,11 @@ export class TreeTurns {
     private readonly emit: (event: ArborEvent) => void,
     /** Generations in a row that may call tools before Arbor stops the turn. Defaults to `8`. */
     private readonly maxToolRounds = 8,
-  ) {}
+  ) {
+    this.fitter = new ContextFitter(sessions, engine, extensions)
+  }
+
+  private readonly fitter: ContextFitter
 
   get generating(): boolean {
     return this.turn !== null
@@ -176,6 +181,7 @@ export class TreeTurns {
   async command(text: string, parentId: string | null | undefined): Promise<{ node: TreeNode; sentToModel: boolean }> {
     const parsed = parseCommandLine(text)
     if (!parsed) throw new ArborFailure('BAD_REQUEST', `"${text.slice(0, 40)}" is not a command (/name args).`)
+    if (parsed.name === 'compact') return this.compact(parsed.args, parentId)
     if (!this.extensions) throw new ArborFailure('COMMAND_NOT_FOUND', `There is no command /${parsed.name}: extensions are off.`)
     const parent = parentId === undefined ? this.sessions.position : parentId
     if (parent !== null) this.sessions.nodeExists(parent)
@@ -206,9 +212,29 @@ export class TreeTurns {
     if (parent !== null) this.sessions.nodeExists(parent)
     const turn = this.begin()
     try {
-      const userId = await this.sessions.append({ type: 'message', message: { role: 'user', content: text, timestamp: Date.now() } }, parent)
+      // Made to fit first (compacted, or its middle left out, as the session says); refused otherwise, with nothing added.
+      const fitted = await this.fitter.beforeTurn(parent, text, this.sessions.overflowPolicy, turn.signal)
+      const userId = await this.sessions.append({ type: 'message', message: { role: 'user', content: text, timestamp: Date.now() } }, fitted.parent)
       const user = this.sessions.node(userId)
-      return { user, assistant: await this.answer(user, turn.signal, usedSampling(sampling, maxTokens)) }
+      return { user, assistant: await this.answer(user, turn.signal, usedSampling(sampling, maxTokens), fitted.dropped) }
+    } finally {
+      turn.finish()
+    }
+  }
+
+  /**
+   * `/compact [instructions]`: the history before the recent part is summarised by the loaded model into a Pi
+   * `compaction` entry at the position (what it replaced stays in the file and the tree); the context then starts
+   * with the summary.
+   */
+  private async compact(instructions: string, parentId: string | null | undefined): Promise<{ node: TreeNode; sentToModel: boolean }> {
+    const at = parentId === undefined ? this.sessions.position : parentId
+    if (at !== null) this.sessions.nodeExists(at)
+    const turn = this.begin()
+    try {
+      const id = await this.fitter.compact(at, instructions.trim() || undefined, turn.signal)
+      this.sessions.moveTo(id)
+      return { node: this.sessions.node(id), sentToModel: true }
     } finally {
       turn.finish()
     }
@@ -231,13 +257,15 @@ export class TreeTurns {
    * Answers the path ending at `parent` through the runner and stores each reply as a child (under the last thing
    * stored, whatever the user selects meanwhile) and each tool result under its call. Returns the last reply.
    */
-  private async answer(parent: TreeNode | null, signal: AbortSignal, sampling: UsedSampling): Promise<TreeNode> {
-    const state: TurnState = { at: parent?.id ?? null, pendingId: '', announced: false, last: null, failure: null, sampling }
+  private async answer(parent: TreeNode | null, signal: AbortSignal, sampling: UsedSampling, dropped: FittedTurn['dropped'] = null): Promise<TreeNode> {
+    const state: TurnState = { at: parent?.id ?? null, pendingId: '', announced: false, last: null, failure: null, sampling, dropped: dropped?.count ?? 0 }
     this.sessions.moveTo(state.at)
+    const messages = this.sessions.contextAt(state.at)
+    if (dropped) messages.splice(dropped.from, dropped.count)
     const turn = this.runner.run(
       {
         systemPrompt: this.sessions.systemPrompt(),
-        messages: this.sessions.contextAt(state.at),
+        messages,
         sampling: toEngineSampling(sampling, sampling.seed),
         tools: this.sessions.toolsEnabled,
         maxToolRounds: this.maxToolRounds,
@@ -283,7 +311,7 @@ export class TreeTurns {
       this.emit({ type: 'chat.token', nodeId: state.pendingId, text: event.text })
     } else if (event.type === 'reply') {
       const id = await this.sessions.append({ type: 'message', message: assistantMessage(event.end, event.toolCalls) }, state.at)
-      await this.sessions.append({ type: 'custom', customType: 'arbor.turn', data: { targetId: id, stats: { ...event.end.stats, sampling: state.sampling } } }, id)
+      await this.sessions.append({ type: 'custom', customType: 'arbor.turn', data: { targetId: id, stats: { ...event.end.stats, sampling: state.sampling, ...(state.dropped ? { droppedMessages: state.dropped } : {}) } } }, id)
       event.message.id = id
       state.at = id
       state.announced = false

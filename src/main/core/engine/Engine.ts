@@ -56,7 +56,7 @@ export interface Engine {
   promptTokens(request: PromptRequest): Promise<number>
   /**
    * The next assistant message, streamed as events ending with one `end`. Rejects with `NO_MODEL_LOADED` or
-   * `ENGINE_BUSY` before the first event; anything after that (a failure, a stop) is the `end` event's reason.
+   * `ENGINE_BUSY` or `CONTEXT_OVERFLOW` (the prompt leaves no room for an answer) before the first event; anything after that (a failure, a stop) is the `end` event's reason.
    */
   generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<EngineEvent>
   /** Memory in use now. */

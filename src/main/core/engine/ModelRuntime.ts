@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { LlamaChat, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp'
+import { maxPromptTokens, overflowMessage } from '../../../shared/contextBudget'
 import { ArborFailure } from '../../../shared/errors'
 import type { EngineEvent, GenerateRequest, PromptRequest } from '../../../shared/engine/engineTypes'
 import type { LoadPhase, LoadSettings } from '../../../shared/types'
@@ -129,7 +130,8 @@ export class ModelRuntime {
    * The next assistant message for the conversation, as events (see `EngineEvent`), on the sequence sharing the
    * longest prefix with its prompt; it waits in the queue when every sequence is busy. Holds a lease until the
    * reader has taken the `end` event (or stopped reading), so `close()` waits until the answer is stored.
-   * Throws `NO_MODEL_LOADED` (closing) or `ENGINE_BUSY` (queue full) before the first event.
+   * Throws `NO_MODEL_LOADED` (closing), `ENGINE_BUSY` (queue full) or `CONTEXT_OVERFLOW` (a prompt that leaves no room
+   * for an answer) before the first event.
    */
   async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
     const lease = this.leases.take(signal)
@@ -141,6 +143,11 @@ export class ModelRuntime {
       const started = performance.now()
       const functions = toFunctions(request.tools ?? [])
       const { chatHistory, tokens: prompt } = this.render(request)
+      // Never evaluate more than fits: llama.cpp would slide its window and forget the start without a word.
+      const contextSize = this.slots[0]!.sequence.contextSize
+      if (prompt.length > maxPromptTokens(contextSize)) {
+        throw new ArborFailure('CONTEXT_OVERFLOW', overflowMessage(prompt.length, contextSize), { promptTokens: prompt.length, maxPromptTokens: maxPromptTokens(contextSize), contextSize })
+      }
       const queued = this.scheduler.request(prompt, request.priority ?? 'interactive', AbortSignal.any([lease.signal, waiting.signal]))
       assignment = queued.assignment
       if (!queued.immediate) yield { type: 'queued', ahead: queued.ahead }

@@ -18,6 +18,7 @@ export function sessionRequests(parts: CoreParts): HandlersFor<'session.'> {
     'session.open': ({ path }) => switchTo(() => sessions.openFile(path)),
     'session.rename': ({ name }) => sessions.rename(name),
     'session.setTools': ({ enabled }) => sessions.setToolsEnabled(enabled),
+    'session.setOverflow': ({ policy }) => sessions.setOverflowPolicy(policy),
     'session.delete': async ({ path }) => {
       const opened = sessions.path
       const stop = () => (path === opened ? parts.turns.stop().then(() => undefined) : Promise.resolve())

@@ -133,6 +133,7 @@ export class OpenSession {
       warnings: this.index.notices.size ? [...this.warnings, ...this.index.notices] : this.warnings,
       canUndo: this.undo.length > 0,
       toolsEnabled: state.toolsEnabled,
+      overflowPolicy: state.overflowPolicy,
     }
   }
 

@@ -1,3 +1,5 @@
+import { estimatedTokens } from '../../../shared/tree/compaction'
+import type { OverflowPolicy } from '../../../shared/contextBudget'
 import type { ArborEvent } from '../../../shared/contract'
 import { ArborFailure, fail, ok, type Result } from '../../../shared/errors'
 import type { ToolForModel } from '../../../shared/extensions/toolTokenCost'
@@ -223,6 +225,26 @@ export class SessionService {
   /** Whether the open session offers the extensions' tools to the model. */
   get toolsEnabled(): boolean {
     return this.open.index.state.toolsEnabled
+  }
+
+  /**
+   * Tokens of each message entry in `entries` with the loaded model, counted in batches that yield (and cached, as
+   * the tree's counts are); an entry without a count (no model, or not a message) falls back to Pi's estimate.
+   */
+  async tokensOfEntries(entries: readonly SessionEntry[]): Promise<(entry: SessionEntry) => number> {
+    const open = this.open
+    const nodes = entries.filter((e) => nodeKindOf(e) !== null)
+    await this.counts.count(nodes.map((e) => ({ id: e.id, text: () => open.index.countedText(e.id) })))
+    return (entry) => this.counts.get(entry.id) ?? estimatedTokens(entry)
+  }
+
+  get overflowPolicy(): OverflowPolicy {
+    return this.open.index.state.overflowPolicy
+  }
+
+  /** What a turn that would not fit does in this session (an `arbor.overflow` entry, so it lasts). */
+  setOverflowPolicy(policy: OverflowPolicy): Promise<SessionDelta> {
+    return this.appendAtPosition({ type: 'custom', customType: 'arbor.overflow', data: { policy } })
   }
 
   /** Turns the extensions' tools on or off for this session (an `arbor.tools` entry, so it lasts). */

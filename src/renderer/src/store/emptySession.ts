@@ -14,5 +14,6 @@ export const emptySession: SessionView = {
   warnings: [],
   canUndo: false,
   toolsEnabled: false,
+  overflowPolicy: 'compact',
   composition: null,
 }

@@ -1,0 +1,162 @@
+import { compactionSettings, maxPromptTokens, overflowMessage, shouldCompact, type OverflowPolicy } from '../../../shared/contextBudget'
+import { ArborFailure } from '../../../shared/errors'
+import type { ContextMessage } from '../../../shared/extensions/ExtensionEvents'
+import { planCompaction, serializeConversation, summaryRequest, SUMMARIZATION_SYSTEM_PROMPT } from '../../../shared/tree/compaction'
+import type { Engine } from '../engine'
+import type { Extensions } from '../extensions/Extensions'
+import type { SessionService } from '../sessions/SessionService'
+
+/** A turn's context once it fits: where to add the user's message, and what was left out of the middle, if anything. */
+export type FittedTurn = { parent: string | null; dropped: { from: number; count: number } | null }
+
+/**
+ * Keeps every turn inside the context before it starts: it counts the prompt the turn would need (the chat
+ * template's own rendering, tools included) and, when that leaves too little room, applies the session's policy:
+ * `compact` summarises the old part with the loaded model into a Pi `compaction` entry, `truncateMiddle` leaves out
+ * messages between the first turn and the recent ones, `stop` refuses. What still does not fit is refused with
+ * `CONTEXT_OVERFLOW` and its numbers; nothing is added to the session then.
+ */
+export class ContextFitter {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly engine: Engine,
+    private readonly extensions: Extensions | null,
+  ) {}
+
+  private get contextSize(): number {
+    const loaded = this.engine.loaded
+    if (!loaded) throw new ArborFailure('NO_MODEL_LOADED', 'Load a model before sending a message.')
+    return loaded.settings.contextSize
+  }
+
+  private tools() {
+    return this.sessions.toolsEnabled ? [...(this.extensions?.toolDefinitions() ?? [])] : []
+  }
+
+  /** Tokens of the prompt for these messages with the session's system prompt and tools. */
+  promptTokens(messages: ContextMessage[]): Promise<number> {
+    return this.engine.promptTokens({ systemPrompt: this.sessions.systemPrompt(), messages, tools: this.tools() })
+  }
+
+  /** Makes room for a user message of `text` under `parent`, as the policy says; throws `CONTEXT_OVERFLOW` when it cannot. */
+  async beforeTurn(parent: string | null, text: string, policy: OverflowPolicy, signal: AbortSignal): Promise<FittedTurn> {
+    const contextSize = this.contextSize
+    const withUser = (at: string | null) => [...this.sessions.contextAt(at), { role: 'user' as const, text }]
+    let tokens = await this.promptTokens(withUser(parent))
+    if (policy === 'compact' && shouldCompact(tokens, contextSize) && (await this.plan(parent))) {
+      parent = await this.compact(parent, undefined, signal)
+      tokens = await this.promptTokens(withUser(parent))
+    }
+    if (tokens <= maxPromptTokens(contextSize)) return { parent, dropped: null }
+    if (policy === 'truncateMiddle') {
+      const dropped = await this.middleToDrop(withUser(parent))
+      if (dropped) return { parent, dropped }
+    }
+    throw overflow(tokens, contextSize)
+  }
+
+  /**
+   * Summarises the history on the path to `at` that lies before the recent part kept, with the loaded model and
+   * Pi's prompts, into a `compaction` entry under `at`; returns its id. A history longer than one request is
+   * summarised part by part, each part updating the summary so far (Pi's update prompt).
+   */
+  async compact(at: string | null, instructions: string | undefined, signal: AbortSignal): Promise<string> {
+    const contextSize = this.contextSize
+    const { reserveTokens } = compactionSettings(contextSize)
+    const plan = await this.plan(at)
+    if (!plan) throw new ArborFailure('BAD_REQUEST', 'There is nothing to compact here: the conversation is all recent, or it was just compacted.')
+    const tokensBefore = await this.promptTokens(this.sessions.contextAt(at))
+    const maxTokens = Math.floor(0.8 * reserveTokens)
+    let summary = plan.previousSummary
+    for (const part of await this.parts(plan.toSummarize, maxTokens, instructions, plan.previousSummary !== undefined)) {
+      if (signal.aborted) throw new ArborFailure('GENERATION_FAILED', 'The compaction was stopped; nothing was changed.')
+      summary = await this.summarise(summaryRequest(part, summary, instructions), maxTokens, signal)
+    }
+    if (!summary?.trim()) throw new ArborFailure('GENERATION_FAILED', 'The model wrote an empty summary; nothing was changed.')
+    return this.sessions.append({ type: 'compaction', summary: summary.trim(), firstKeptEntryId: plan.firstKeptEntryId, tokensBefore, details: { by: 'arbor', replacedEntries: plan.replacedEntries } }, at)
+  }
+
+  /** What compacting at `at` would summarise, cut by the loaded model's own token counts. */
+  private async plan(at: string | null) {
+    const path = this.sessions.entriesTo(at)
+    return planCompaction(path, compactionSettings(this.contextSize).keepRecentTokens, await this.sessions.tokensOfEntries(path))
+  }
+
+  /**
+   * The history as serialized parts, each small enough that its request leaves room for the summary: the first
+   * (unless a summary exists already) with Pi's first prompt, the others with its update prompt and the summary so far.
+   */
+  private async parts(messages: ContextMessage[], maxTokens: number, instructions: string | undefined, updating: boolean): Promise<string[]> {
+    const contextSize = this.contextSize
+    const frame = async (previous: string | undefined) =>
+      this.engine.promptTokens({ systemPrompt: SUMMARIZATION_SYSTEM_PROMPT, messages: [{ role: 'user', text: summaryRequest('', previous, instructions) }] })
+    const room = contextSize - Math.ceil(contextSize / 10) - maxTokens
+    // A later part carries the summary so far, which may be as long as a summary may be.
+    const later = room - (await frame('x')) - maxTokens
+    const first = updating ? later : room - (await frame(undefined))
+    if (first < 64) throw new ArborFailure('CONTEXT_OVERFLOW', `A ${contextSize}-token context is too small to summarise in; load the model with a larger context.`)
+    const texts = messages.map((m) => serializeConversation([m]))
+    const counts = await this.engine.countTokens(texts)
+    const parts: string[] = []
+    let current: string[] = []
+    let used = 0
+    let budget = first
+    for (let i = 0; i < texts.length; i++) {
+      let text = texts[i]!
+      let n = counts[i]! + 2
+      if (n > budget) {
+        // One message longer than a part: its start, cut to fit, and a note of what was cut.
+        text = `${text.slice(0, Math.floor((text.length * budget) / n) - 80)}\n\n[... the rest of this message was cut to fit]`
+        n = budget
+      }
+      if (used + n > budget && current.length) {
+        parts.push(current.join('\n\n'))
+        current = []
+        used = 0
+        if (later < 64) throw new ArborFailure('CONTEXT_OVERFLOW', `A ${contextSize}-token context is too small to summarise this history in parts; load the model with a larger context.`)
+        budget = later
+      }
+      current.push(text)
+      used += n
+    }
+    if (current.length) parts.push(current.join('\n\n'))
+    return parts
+  }
+
+  private async summarise(request: string, maxTokens: number, signal: AbortSignal): Promise<string> {
+    let text = ''
+    for await (const event of this.engine.generate({ systemPrompt: SUMMARIZATION_SYSTEM_PROMPT, messages: [{ role: 'user', text: request }], sampling: { maxTokens } }, signal)) {
+      if (event.type !== 'end') continue
+      if (event.reason === 'error' || event.reason === 'stopped') throw new ArborFailure('GENERATION_FAILED', event.error?.message ?? 'The compaction was stopped; nothing was changed.')
+      text = event.text
+    }
+    return text
+  }
+
+  /**
+   * The fewest middle messages to leave out so the prompt fits: the first turn (up to the second user message)
+   * and a recent part that starts at a user message stay. Null when even the first turn and the newest message
+   * do not fit.
+   */
+  private async middleToDrop(messages: ContextMessage[]): Promise<{ from: number; count: number } | null> {
+    const limit = maxPromptTokens(this.contextSize)
+    const userAt = messages.flatMap((m, i) => (m.role === 'user' ? [i] : []))
+    if (userAt.length < 3) return null
+    const from = userAt[1]!
+    // Candidates: where the kept recent part starts, from the most kept to the least.
+    const starts = userAt.slice(2)
+    const fits = async (start: number) => (await this.promptTokens([...messages.slice(0, from), ...messages.slice(start)])) <= limit
+    if (!(await fits(starts.at(-1)!))) return null
+    let low = 0
+    let high = starts.length - 1
+    while (low < high) {
+      const mid = (low + high) >> 1
+      if (await fits(starts[mid]!)) high = mid
+      else low = mid + 1
+    }
+    return { from, count: starts[low]! - from }
+  }
+}
+
+export const overflow = (promptTokens: number, contextSize: number) =>
+  new ArborFailure('CONTEXT_OVERFLOW', overflowMessage(promptTokens, contextSize), { promptTokens, maxPromptTokens: maxPromptTokens(contextSize), contextSize })
