@@ -20,6 +20,8 @@ export type TreeNode = {
   error?: string
   /** Shown in the tree but never sent to the model (e.g. a command's output). */
   hidden?: boolean
+  /** A compaction: the context before it was this many tokens, and it keeps the path from `firstKeptId` on. */
+  compaction?: { tokensBefore: number; firstKeptId: string }
   /** An assistant message's tool calls, in order. */
   toolCalls?: { id: string; name: string; arguments: Record<string, unknown> }[]
   /** A tool result: the tool, and whether it failed or was blocked. */
@@ -47,6 +49,8 @@ export type ContextComposition = {
   toolTokens: number
   /** Messages on the path from the root to the current position that reach the model. */
   historyTokens: number
+  /** How many messages reach the model (after a compaction: its summary and what it kept, not the whole path). */
+  historyMessages: number
   /** The chat template's own tokens around the messages (role markers, separators). */
   templateTokens: number
   contextSize: number

@@ -90,6 +90,14 @@ export const requests = {
     }),
     z.object({ user: treeNodeSchema, assistant: treeNodeSchema }),
   ),
+  /**
+   * What sending `text` at the current position would take: the prompt's tokens with the session's system prompt and
+   * tools, the most a prompt may take, where compaction starts, and the context. Null without a model.
+   */
+  'chat.countDraft': request(
+    z.object({ text: z.string().max(1_000_000) }),
+    z.object({ promptTokens: z.number().int().min(0), maxPromptTokens: z.number().int().min(0), compactAt: z.number().int().min(0), contextSize: z.number().int().min(0) }).nullable(),
+  ),
   /** Runs an extension's `/command args` without the model; its output becomes a node. */
   'chat.command': request(
     z.object({ text: z.string().min(2).max(100_000).startsWith('/'), parentId: nodeId.nullable().optional() }),

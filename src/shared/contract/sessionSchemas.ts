@@ -19,6 +19,7 @@ export const treeNodeSchema: z.ZodType<TreeNode> = z.object({
   stats: turnStatsSchema.optional(),
   error: z.string().optional(),
   hidden: z.boolean().optional(),
+  compaction: z.object({ tokensBefore: z.number().min(0), firstKeptId: z.string() }).optional(),
   toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) })).optional(),
   tool: z.object({ name: z.string(), isError: z.boolean() }).optional(),
   thinking: z.string().optional(),
@@ -38,6 +39,7 @@ export const contextCompositionSchema: z.ZodType<ContextComposition> = z.object(
   systemPromptTokens: count,
   toolTokens: count,
   historyTokens: count,
+  historyMessages: count,
   templateTokens: count,
   contextSize: count,
 })

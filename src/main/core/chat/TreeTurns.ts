@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ArborEvent } from '../../../shared/contract'
 import type { EngineEnd } from '../../../shared/engine/engineTypes'
+import { compactionSettings, maxPromptTokens } from '../../../shared/contextBudget'
 import { ArborFailure } from '../../../shared/errors'
 import { parseCommandLine } from '../../../shared/extensions/parseCommandLine'
 import type { ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
@@ -220,6 +221,17 @@ export class TreeTurns {
     } finally {
       turn.finish()
     }
+  }
+
+  /** What sending `text` at the position would take of the context (see `chat.countDraft`); null without a model. */
+  async countDraft(text: string): Promise<{ promptTokens: number; maxPromptTokens: number; compactAt: number; contextSize: number } | null> {
+    const loaded = this.engine.loaded
+    if (!loaded) return null
+    const contextSize = loaded.settings.contextSize
+    const messages = [...this.sessions.contextAt(this.sessions.position), ...(text ? [{ role: 'user' as const, text }] : [])]
+    const promptTokens = await this.fitter.promptTokens(messages).catch(() => null)
+    if (promptTokens === null) return null
+    return { promptTokens, maxPromptTokens: maxPromptTokens(contextSize), compactAt: contextSize - compactionSettings(contextSize).reserveTokens, contextSize }
   }
 
   /**

@@ -5,6 +5,7 @@ export function chatRequests({ turns, sessions }: CoreParts): HandlersFor<'chat.
   return {
     'chat.send': ({ text, parentId, maxTokens, sampling }) => turns.send(text, parentId, maxTokens, sampling),
     'chat.command': ({ text, parentId }) => turns.command(text, parentId),
+    'chat.countDraft': ({ text }) => turns.countDraft(text),
     'chat.regenerate': ({ nodeId, maxTokens, sampling }) => turns.regenerate(nodeId, maxTokens, sampling),
     'chat.stop': async () => ({ stopped: await turns.stop() }),
     'chat.setSystemPrompt': ({ text }) => sessions.setSystemPrompt(text),

@@ -65,6 +65,7 @@ export class CompositionCounter {
         systemPromptTokens,
         toolTokens,
         historyTokens,
+        historyMessages: messages.length,
         templateTokens: Math.max(0, this.lastPrompt.tokens - systemPromptTokens - toolTokens - historyTokens),
         contextSize: loaded.settings.contextSize,
       }

@@ -226,6 +226,9 @@ export class SessionIndex {
     const message = entry.type === 'message' ? (entry.message as { errorMessage?: unknown }) : undefined
     if (typeof message?.errorMessage === 'string') node.error = message.errorMessage
     if (isShownOnly(entry)) node.hidden = true
+    if (entry.type === 'compaction' && typeof entry.firstKeptEntryId === 'string') {
+      node.compaction = { tokensBefore: Number.isFinite(entry.tokensBefore) && entry.tokensBefore >= 0 ? entry.tokensBefore : 0, firstKeptId: entry.firstKeptEntryId }
+    }
     return node
   }
 }

@@ -20,8 +20,11 @@ export type ChatSlice = {
   toolProgress: Readonly<Record<string, string>>
   /** The `/command` running now (its text), for the spinner and its Stop. */
   runningCommand: string | null
-  /** The last `/command` that failed and why, shown with the messages (not as a banner); cleared by the next one. */
-  commandError: { command: string; error: ArborError } | null
+  /**
+   * The last `/command` that failed, or the last message refused because the context is full, and why: shown with the
+   * messages (not as a banner); cleared by the next one.
+   */
+  commandError: { command: string; error: ArborError; title?: string } | null
   dismissCommandError(): void
   /** The chat input's text. */
   draft: string
@@ -42,10 +45,15 @@ export type ChatSlice = {
   regenerate(assistantId: string): Promise<void>
   stopGeneration(): Promise<void>
   saveSystemPrompt(text: string): Promise<void>
+  /** What sending the draft would take of the context, counted by the core for `text` at `leafId`; null without a model. */
+  draftCount: (DraftCount & { text: string; leafId: string | null }) | null
+  countDraft(text: string): Promise<void>
 }
 
+export type DraftCount = { promptTokens: number; maxPromptTokens: number; compactAt: number; contextSize: number }
+
 /** Codes with which `chat.send` answers before adding the message to the conversation. */
-const refusals = new Set<string>(['NO_MODEL_LOADED', 'GENERATION_IN_PROGRESS', 'BAD_REQUEST', 'UNKNOWN_REQUEST', 'UNAUTHORIZED', 'NODE_NOT_FOUND', 'COMMAND_NOT_FOUND', 'EXTENSION_NOT_FOUND'])
+const refusals = new Set<string>(['CONTEXT_OVERFLOW', 'LOAD_IN_PROGRESS', 'NO_MODEL_LOADED', 'GENERATION_IN_PROGRESS', 'BAD_REQUEST', 'UNKNOWN_REQUEST', 'UNAUTHORIZED', 'NODE_NOT_FOUND', 'COMMAND_NOT_FOUND', 'EXTENSION_NOT_FOUND'])
 
 export const createChatSlice =
   (client: ArborClient): StateCreator<AppState, [], [], ChatSlice> =>
@@ -70,8 +78,14 @@ export const createChatSlice =
       // The edit is on its way: what the user had typed before comes back.
       if (saved !== null && get().draft === '') set({ draft: saved })
       const sampling = get().sampling
+      set({ commandError: null })
       const result = await client.request('chat.send', parentId === undefined ? { text, sampling } : { text, parentId, sampling })
       set({ generating: false })
+      // The context is full: said where the message would have gone, beside the draft that is kept.
+      if (!result.ok && result.error.code === 'CONTEXT_OVERFLOW') {
+        set({ commandError: { command: '', title: 'Not sent: the context is full', error: result.error } })
+        return false
+      }
       // The nodes arrived as changes of the session while the answer was written: the answer adds nothing newer.
       if (!result.ok) return refused(result.error, what)
       return true
@@ -132,6 +146,15 @@ export const createChatSlice =
       async stopGeneration() {
         const result = await client.request('chat.stop', undefined)
         if (!result.ok) get().showError(result.error, 'Stopping the reply')
+      },
+
+      draftCount: null,
+      async countDraft(text) {
+        const leafId = get().session.leafId
+        const result = await client.request('chat.countDraft', { text })
+        // An answer for a draft or position that changed meanwhile is dropped: the next count is on its way.
+        if (get().draft.trim() !== text || get().session.leafId !== leafId) return
+        set({ draftCount: result.ok && result.value ? { ...result.value, text, leafId } : null })
       },
 
       async saveSystemPrompt(text) {

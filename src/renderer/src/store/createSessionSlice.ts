@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand'
+import type { OverflowPolicy } from '../../../shared/contextBudget'
 import type { Result } from '../../../shared/errors'
 import type { SessionDelta, SessionPosition, SessionSummary, SessionView, TreeNode } from '../../../shared/treeView'
 import type { ArborClient } from '../api/ArborClient'
@@ -51,6 +52,8 @@ export type SessionSlice = {
   renameSession(name: string): Promise<void>
   /** Offers the extensions' tools to the model in this session, or stops. */
   setToolsEnabled(enabled: boolean): Promise<void>
+  /** What a turn that would not fit does in this session. */
+  setOverflowPolicy(policy: OverflowPolicy): Promise<void>
   /** Deletes a session after a few seconds, with Undo meanwhile (the open one is left for a new session first). */
   deleteSession(path: string): Promise<void>
   /** The session waiting to be deleted, for the toast with Undo; hidden from the list meanwhile. */
@@ -194,6 +197,12 @@ export const createSessionSlice =
       async setToolsEnabled(enabled) {
         const result = await client.request('session.setTools', { enabled })
         if (!result.ok) return get().showError(result.error, enabled ? 'Turning tools on' : 'Turning tools off')
+        get().applyDelta(result.value)
+      },
+
+      async setOverflowPolicy(policy) {
+        const result = await client.request('session.setOverflow', { policy })
+        if (!result.ok) return get().showError(result.error, 'Changing what happens when the context is full')
         get().applyDelta(result.value)
       },
 

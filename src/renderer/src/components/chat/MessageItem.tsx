@@ -80,6 +80,12 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
           {streaming && <span className="cursor" aria-label="writing" />}
         </div>
       )}
+      {node.compaction && (
+        <p className="compaction-note muted small" data-testid="compaction-note">
+          Replaces the conversation above it ({node.compaction.tokensBefore.toLocaleString('en-US')} tokens) for the model, except the part it keeps; the whole
+          history stays in the tree and the file.
+        </p>
+      )}
       {streaming && <StreamingStatus nodeId={node.id} />}
       {node.toolCalls && <ToolCallList calls={node.toolCalls} running={generating && isLast} />}
       {node.error && (

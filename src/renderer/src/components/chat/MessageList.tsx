@@ -116,8 +116,8 @@ export function MessageList() {
       {failed && (
         <div className="message command-error" role="alert" data-testid="command-error">
           <div className="message-head">
-            <span className="message-role">Command failed</span>
-            <code>{failed.command.split(/\s/)[0]}</code>
+            <span className="message-role">{failed.title ?? 'Command failed'}</span>
+            {failed.command && <code>{failed.command.split(/\s/)[0]}</code>}
           </div>
           <p className="message-error">
             <code className="error-code">{failed.error.code}</code> — {failed.error.message}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeInBrowser, startHeadless, type Headless } from './browser'
+
+const words = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `${seed}${i}`).join(' ')
+
+/** The context's limit as the user meets it: the draft counted while typing, a refusal that explains, /compact. */
+describeInBrowser('the context limit in a browser', () => {
+  let h: Headless
+  beforeAll(async () => {
+    h = await startHeadless()
+    await h.page.goto(h.server.url)
+    await h.page.getByTestId('create-demo').click()
+    await h.page.getByTestId('verdict').filter({ hasText: /fits/i }).waitFor()
+    await h.page.getByTestId('load-button').click()
+    await h.page.getByTestId('unload-button').waitFor({ timeout: 60_000 })
+  }, 120_000)
+  afterAll(async () => {
+    await h?.close()
+  })
+
+  const page = () => h.page
+  const waitIdle = () => page().getByTestId('send-button').waitFor()
+
+  it('counts the draft while it is typed and turns red before an oversized prompt is sent', async () => {
+    await page().getByTestId('chat-input').fill('A short question about oaks?')
+    const status = page().getByTestId('draft-status')
+    await expect.poll(() => status.getAttribute('data-level')).toBe('ok')
+    const small = Number((await page().getByTestId('draft-tokens').textContent())!.replace(/,/g, ''))
+    expect(small).toBeGreaterThan(0)
+    await page().getByTestId('chat-input').fill(words(1500, 'oak'))
+    await expect.poll(() => status.getAttribute('data-level')).toBe('over')
+    expect(await page().getByTestId('composition').getAttribute('class')).toContain('over')
+    expect(await status.textContent()).toMatch(/too long for this context even without the conversation: it will be refused/)
+    await h.screenshot('context-draft-over')
+  })
+
+  it('under "refuse", sending it is refused with the numbers, and the draft stays', async () => {
+    await page().getByTestId('overflow-policy').selectOption('stop')
+    await expect.poll(() => page().getByTestId('draft-status').textContent()).toMatch(/it will be refused/)
+    await page().getByTestId('send-button').click()
+    // Said in the conversation, where the message would have gone, not in a banner that moves the page.
+    const refusal = page().getByTestId('command-error')
+    await refusal.filter({ hasText: 'CONTEXT_OVERFLOW' }).waitFor()
+    expect(await refusal.textContent()).toMatch(/Not sent: the context is full.*This turn needs [\d,]+ prompt tokens; a 4,096-token context takes at most 3,670/)
+    expect(await page().getByTestId('error').count()).toBe(0)
+    expect(await page().getByTestId('chat-input').inputValue()).toBe(words(1500, 'oak'))
+    expect(await page().getByTestId('message').count()).toBe(0)
+  })
+
+  it('/compact after a few turns shows a compaction node, and the composition shrinks', async () => {
+    await page().getByTestId('overflow-policy').selectOption('compact')
+    for (let i = 0; i < 6; i++) {
+      await page().getByTestId('chat-input').fill(`Turn ${i}: ${words(50, `w${i}x`)}`)
+      await page().getByTestId('send-button').click()
+      await page().waitForFunction((n) => document.querySelectorAll('[data-role="assistant"]').length >= n, i + 1)
+      await waitIdle()
+    }
+    const history = async () => Number(await page().getByTestId('composition-history').textContent())
+    const before = await history()
+    await page().getByTestId('chat-input').fill('/compact')
+    await page().getByTestId('send-button').click()
+    const node = page().locator('[data-role="compactionSummary"]')
+    await node.waitFor({ timeout: 60_000 })
+    await waitIdle()
+    await expect.poll(history).toBeLessThan(before)
+    expect(await node.getByTestId('compaction-note').textContent()).toMatch(/Replaces the conversation above it \([\d,]+ tokens\)/)
+    // The composition counts what the model reads now: the summary and the kept part, not the whole path.
+    const sent = Number((await page().getByTestId('composition').textContent())!.match(/History \((\d+) messages\)/)![1])
+    expect(sent).toBeLessThan(await page().getByTestId('message').count())
+    await h.screenshot('context-compacted')
+  }, 120_000)
+})
