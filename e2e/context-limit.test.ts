@@ -69,4 +69,15 @@ describeInBrowser('the context limit in a browser', () => {
     expect(sent).toBeLessThan(await page().getByTestId('message').count())
     await h.screenshot('context-compacted')
   }, 120_000)
+
+  it('shows the working folder in the chat head and changes it in place; a folder that does not exist is refused', async () => {
+    const folder = page().getByTestId('working-folder')
+    await page().getByTestId('working-folder-change').click()
+    await page().getByTestId('working-folder-input').fill('/no/such/folder')
+    await page().getByTestId('working-folder-save').click()
+    await page().getByTestId('error-code').filter({ hasText: 'FILE_NOT_FOUND' }).waitFor()
+    await page().getByTestId('working-folder-input').fill(h.modelsFolder)
+    await page().getByTestId('working-folder-save').click()
+    await expect.poll(() => folder.textContent()).toBe(h.modelsFolder)
+  })
 })

@@ -84,6 +84,8 @@ export type SessionView = {
   canUndo: boolean
   /** The extensions' tools are offered to the model in this session (off until the user turns them on). */
   toolsEnabled: boolean
+  /** The folder the session works in (its header's `cwd`: where Pi runs its tools); empty when it names none. */
+  cwd: string
   /** What a turn that would not fit the context does (see `OverflowPolicy`). */
   overflowPolicy: OverflowPolicy
   composition: ContextComposition | null
@@ -91,7 +93,7 @@ export type SessionView = {
 
 /** The parts of a `SessionView` besides its nodes that a change may replace. */
 export type SessionFlags = Partial<
-  Pick<SessionView, 'summary' | 'parentSession' | 'systemPrompt' | 'systemPromptTokens' | 'favouriteLeafId' | 'collapsed' | 'warnings' | 'canUndo' | 'toolsEnabled' | 'overflowPolicy'>
+  Pick<SessionView, 'summary' | 'parentSession' | 'systemPrompt' | 'systemPromptTokens' | 'favouriteLeafId' | 'collapsed' | 'warnings' | 'canUndo' | 'toolsEnabled' | 'overflowPolicy' | 'cwd'>
 >
 
 /**

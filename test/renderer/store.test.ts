@@ -34,6 +34,7 @@ const view = (seq: number, nodes: TreeNode[] = baseNodes, leafId: string | null 
   canUndo: false,
   toolsEnabled: false,
   overflowPolicy: 'compact',
+  cwd: '/work/project',
   composition: null,
 })
 

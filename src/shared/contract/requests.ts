@@ -109,7 +109,10 @@ export const requests = {
   'chat.stop': request(none, z.object({ stopped: z.boolean() })),
   'chat.setSystemPrompt': request(z.object({ text: z.string().max(100_000) }), sessionDeltaSchema),
   'session.list': request(none, z.array(sessionSummarySchema)),
-  'session.new': request(none, sessionViewSchema),
+  /** A new session working in `cwd` (a folder that exists), or else in the last project folder used. */
+  'session.new': request(z.object({ cwd: z.string().min(1).max(4096).optional() }).optional(), sessionViewSchema),
+  /** Moves the open session to another working folder: the header's `cwd`, where Pi runs its tools. */
+  'session.setCwd': request(z.object({ cwd: z.string().min(1).max(4096) }), sessionDeltaSchema),
   /** Opens a Pi/Arbor `.jsonl` session file where it is. */
   'session.open': request(z.object({ path }), sessionViewSchema),
   'session.rename': request(z.object({ name: z.string().max(200) }), sessionDeltaSchema),

@@ -61,6 +61,7 @@ const flags = {
   canUndo: z.boolean(),
   toolsEnabled: z.boolean(),
   overflowPolicy: z.enum(OVERFLOW_POLICIES),
+  cwd: z.string(),
 }
 
 export const sessionViewSchema: z.ZodType<SessionView> = z.object({

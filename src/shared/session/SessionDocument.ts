@@ -190,6 +190,13 @@ export class SessionDocument {
     return resolveLabels(this.entries, (id) => this.byId.has(id))
   }
 
+  /** Moves the session to another working folder (the header's `cwd`); the file must then be rewritten. */
+  setCwd(cwd: string): void {
+    this.headerValue.cwd = cwd
+    this.headerRaw = undefined
+    this.changed()
+  }
+
   /** The session's name: the latest `session_info` entry's; an empty or missing name clears it, as in Pi. */
   name(): string | undefined {
     for (let i = this.held.length - 1; i >= 0; i--) {

@@ -14,7 +14,8 @@ export function sessionRequests(parts: CoreParts): HandlersFor<'session.'> {
   }
   return {
     'session.list': () => sessions.list(),
-    'session.new': () => switchTo(() => sessions.newSession()),
+    'session.new': (params) => switchTo(() => sessions.newSession(params?.cwd)),
+    'session.setCwd': ({ cwd }) => sessions.setWorkingFolder(cwd),
     'session.open': ({ path }) => switchTo(() => sessions.openFile(path)),
     'session.rename': ({ name }) => sessions.rename(name),
     'session.setTools': ({ enabled }) => sessions.setToolsEnabled(enabled),

@@ -134,6 +134,7 @@ export class OpenSession {
       canUndo: this.undo.length > 0,
       toolsEnabled: state.toolsEnabled,
       overflowPolicy: state.overflowPolicy,
+      cwd: typeof this.doc.header.cwd === 'string' ? this.doc.header.cwd : '',
     }
   }
 

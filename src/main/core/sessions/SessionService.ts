@@ -15,6 +15,7 @@ import { SessionFile } from './SessionFile'
 import { SessionLock } from './SessionLock'
 import type { SessionsFolder } from './SessionsFolder'
 import { TokenCounts } from './TokenCounts'
+import { checkWorkingFolder, ProjectFolders } from './projectFolders'
 
 export { DEFAULT_SYSTEM_PROMPT } from './OpenSession'
 
@@ -43,8 +44,9 @@ export class SessionService {
     private readonly folder: SessionsFolder,
     private readonly emit: (event: ArborEvent) => void,
     private readonly engine: Engine,
-    private readonly cwd: string,
+    startFolder: string,
   ) {
+    this.projects = new ProjectFolders(startFolder)
     this.counts = new TokenCounts(engine)
     this.compositions = new CompositionCounter(engine, this.counts)
     this.open = null as unknown as OpenSession
@@ -79,9 +81,25 @@ export class SessionService {
 
   private readonly tokensOf = (id: string): number | null => this.counts.get(id)
 
-  private async blank(warnings: string[] = []): Promise<OpenSession> {
+  private readonly projects: ProjectFolders
+
+  private async blank(warnings: string[] = [], cwd = this.projects.current): Promise<OpenSession> {
     const { id, path } = await this.folder.newSessionPath()
-    return OpenSession.blank(path, id, this.cwd, this.tokensOf, warnings)
+    return OpenSession.blank(path, id, cwd, this.tokensOf, warnings)
+  }
+
+  /**
+   * Moves the session to another working folder (the header's `cwd`, where Pi runs its tools when it resumes the
+   * session); the file is rewritten. Throws `BAD_REQUEST`, `FILE_NOT_FOUND`.
+   */
+  async setWorkingFolder(folder: string): Promise<SessionDelta> {
+    const cwd = await checkWorkingFolder(folder)
+    const open = this.open
+    open.doc.setCwd(cwd)
+    await open.rewrite()
+    this.projects.note(cwd)
+    void this.listChanged()
+    return this.changed({ upserted: [], removed: [], state: true })
   }
 
   get folderPath(): string {
@@ -289,8 +307,10 @@ export class SessionService {
 
   // --- Switching: a whole view. ---
 
-  async newSession(): Promise<SessionView> {
-    return this.switchTo(await this.blank())
+  /** A new, empty session working in `cwd` (checked), or else in the last project folder used. */
+  async newSession(cwd?: string): Promise<SessionView> {
+    const folder = cwd === undefined ? undefined : await checkWorkingFolder(cwd)
+    return this.switchTo(await this.blank([], folder))
   }
 
   async openFile(path: string): Promise<SessionView> {
@@ -368,6 +388,7 @@ export class SessionService {
 
   private adopt(open: OpenSession): void {
     this.open = open
+    this.projects.note(open.header.cwd)
     this.changes++
     this.sentFlags = open.flags(null)
     this.composition = null

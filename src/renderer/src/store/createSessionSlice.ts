@@ -54,6 +54,8 @@ export type SessionSlice = {
   setToolsEnabled(enabled: boolean): Promise<void>
   /** What a turn that would not fit does in this session. */
   setOverflowPolicy(policy: OverflowPolicy): Promise<void>
+  /** Moves the session to another working folder; false when the core refused it (the error is shown). */
+  setWorkingFolder(cwd: string): Promise<boolean>
   /** Deletes a session after a few seconds, with Undo meanwhile (the open one is left for a new session first). */
   deleteSession(path: string): Promise<void>
   /** The session waiting to be deleted, for the toast with Undo; hidden from the list meanwhile. */
@@ -204,6 +206,16 @@ export const createSessionSlice =
         const result = await client.request('session.setOverflow', { policy })
         if (!result.ok) return get().showError(result.error, 'Changing what happens when the context is full')
         get().applyDelta(result.value)
+      },
+
+      async setWorkingFolder(cwd) {
+        const result = await client.request('session.setCwd', { cwd })
+        if (!result.ok) {
+          get().showError(result.error, 'Changing the working folder')
+          return false
+        }
+        get().applyDelta(result.value)
+        return true
       },
 
       async renameSession(name) {

@@ -15,5 +15,6 @@ export const emptySession: SessionView = {
   canUndo: false,
   toolsEnabled: false,
   overflowPolicy: 'compact',
+  cwd: '',
   composition: null,
 }

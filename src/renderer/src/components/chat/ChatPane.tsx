@@ -5,6 +5,7 @@ import { ChatComposer } from './ChatComposer'
 import { CompositionBar } from './CompositionBar'
 import { MessageList } from './MessageList'
 import { SystemPromptEditor } from './SystemPromptEditor'
+import { WorkingFolder } from './WorkingFolder'
 
 const selectChat = (s: AppState) => ({
   modelName: s.loadState.status === 'loaded' ? s.loadState.model.facts.fileName : null,
@@ -28,6 +29,7 @@ export function ChatPane() {
           New session
         </button>
       </div>
+      <WorkingFolder />
       <SystemPromptEditor />
       {!enabled && (
         <p className="chat-hint" data-testid="chat-hint">
