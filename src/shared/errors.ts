@@ -44,6 +44,7 @@ export const errorCodes = [
   'NODE_NOT_FOUND',
   'NOTHING_TO_UNDO',
   'CONTEXT_OVERFLOW',
+  'SESSION_CHANGED_ON_DISK',
   'INTERNAL',
 ] as const
 
@@ -69,6 +70,7 @@ export type ErrorDetails = {
   SESSION_NOT_FOUND: { path: string }
   SESSION_WRITE_FAILED: { path: string }
   SESSION_LOCKED: { path: string }
+  SESSION_CHANGED_ON_DISK: { path: string }
   FILE_TOO_LARGE: { bytes: number; limitBytes: number }
   DISK_FULL: { neededBytes: number; freeBytes: number }
   /** The prompt a turn would need, the most a prompt may take in this context (room left for an answer), and the context. */

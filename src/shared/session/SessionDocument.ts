@@ -185,6 +185,39 @@ export class SessionDocument {
     return { entry: full, line }
   }
 
+  /**
+   * Takes in lines another program (Pi) appended to the file, as they are: each must be an entry with a new id
+   * whose parent is known. Returns the entries, in order. Throws `SESSION_CHANGED_ON_DISK` (and takes in none)
+   * when one is not such an entry: the file changed in a way that appending cannot explain.
+   */
+  adoptLines(lines: readonly string[]): SessionEntry[] {
+    const known = (id: string) => this.byId.has(id) || adopted.some((e) => e.id === id)
+    const adopted: SessionEntry[] = []
+    for (const line of lines) {
+      let entry: unknown
+      try {
+        entry = JSON.parse(line)
+      } catch {
+        entry = null
+      }
+      const e = entry as { type?: unknown; id?: unknown; parentId?: unknown } | null
+      const fits = typeof e === 'object' && e !== null && typeof e.type === 'string' && e.type !== 'session' && typeof e.id === 'string' && !known(e.id)
+      if (!fits || !(e.parentId === null || (typeof e.parentId === 'string' && known(e.parentId)))) {
+        throw new ArborFailure('SESSION_CHANGED_ON_DISK', 'Another program changed this session file in a way Arbor cannot merge; open it again to see its changes.')
+      }
+      adopted.push(entry as SessionEntry)
+    }
+    adopted.forEach((entry, i) => {
+      const record: Held = { entry, raw: lines[i], line: undefined, seq: this.nextSeq++ }
+      this.held.push(record)
+      this.byId.set(entry.id, record)
+      this.used.add(entry.id)
+      if (this.childIndex) this.childrenList(entry.parentId).push(record)
+    })
+    if (adopted.length) this.entryList = null
+    return adopted
+  }
+
   /** Each labelled entry's label: the latest label entry for it wins, and an empty one clears it. */
   labels(): Map<string, string> {
     return resolveLabels(this.entries, (id) => this.byId.has(id))

@@ -45,6 +45,12 @@ export function memoryFileOperations(initial: Record<string, string> = {}) {
     async exists(path) {
       return files.has(path) || folders.has(path)
     },
+    async size(path) {
+      return files.get(path)?.length ?? null
+    },
+    async readFrom(path, start) {
+      return (files.get(path) ?? '').slice(start)
+    },
     async remove(path) {
       log.push(`remove ${path}`)
       files.delete(path)

@@ -1,3 +1,4 @@
+import { watch, type FSWatcher } from 'node:fs'
 import { resolve } from 'node:path'
 import { SessionDocument } from '../../../shared/session/SessionDocument'
 import type { NewSessionEntry, SessionEntry, SessionHeader } from '../../../shared/session/sessionTypes'
@@ -69,7 +70,43 @@ export class OpenSession {
   }
 
   /** Lets another process open this session. Further writes are not expected. */
+  /**
+   * Follows the file while it is open: when another program (Pi) appends to it, the new entries are indexed and
+   * `onChange` hears what changed; a change Arbor cannot merge goes to `onRefused`. Checked on every change the file
+   * system reports and before every write of Arbor's own.
+   */
+  follow(onChange: (change: IndexChange) => void, onRefused: (message: string) => void): void {
+    const attach = (file: SessionFile) => {
+      file.onExternal = (entries) => {
+        const change: IndexChange = { upserted: [], removed: [], state: false }
+        for (const entry of entries) {
+          const one = this.index.add(entry)
+          change.upserted.push(...one.upserted)
+          change.state ||= one.state
+        }
+        onChange(change)
+      }
+      let timer: NodeJS.Timeout | null = null
+      try {
+        this.watcher = watch(this.path, { persistent: false }, () => {
+          if (timer) clearTimeout(timer)
+          timer = setTimeout(() => void file.sync().catch((error: unknown) => onRefused((error as Error).message)), 50)
+        })
+        this.watcher.on('error', () => this.watcher?.close())
+      } catch {
+        // A file system without change events: the check before each write still merges what was appended.
+      }
+    }
+    if (this.file) attach(this.file)
+    else this.attachLater = attach
+  }
+
+  private watcher: FSWatcher | null = null
+  private attachLater: ((file: SessionFile) => void) | null = null
+
   async close(): Promise<void> {
+    this.watcher?.close()
+    this.watcher = null
     const lock = this.lock
     this.lock = null
     await lock?.release()
@@ -89,8 +126,15 @@ export class OpenSession {
     if (!this.file) {
       this.lock ??= await SessionLock.acquire(this.path)
       this.file = await SessionFile.create(this.path, this.doc)
+      this.attachLater?.(this.file)
+      this.attachLater = null
     } else await this.file.append(line)
     return { entry: added, change: this.index.add(added) }
+  }
+
+  /** Takes in what another program appended to the file (before a change that rewrites it). */
+  async sync(): Promise<void> {
+    await this.file?.sync()
   }
 
   /** Writes the whole file again (after a prune or an undo). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import { ArborFailure } from '../../../shared/errors'
 import { SessionDocument } from '../../../shared/session/SessionDocument'
-import type { SessionVersion, SessionWarning } from '../../../shared/session/sessionTypes'
+import type { SessionEntry, SessionVersion, SessionWarning } from '../../../shared/session/sessionTypes'
 import { nodeSessionFileOperations, type SessionFileOperations } from './nodeSessionFileOperations'
 import { sessionFileError } from './sessionFileError'
 
@@ -32,6 +32,10 @@ export class SessionFile {
   private queue: Promise<void> = Promise.resolve()
   /** Lines handed to `append` and not yet written; a rewrite writes them all and clears the set. */
   private readonly pending = new Set<string>()
+  /** The file's length as Arbor last read or wrote it; another length means another program wrote to it. */
+  private known: number | null = null
+  /** Hears the entries another program appended, once they are in the document. */
+  onExternal: ((entries: SessionEntry[]) => void) | null = null
 
   private constructor(
     readonly path: string,
@@ -56,7 +60,9 @@ export class SessionFile {
       throw error
     }
     const { doc, warnings, versionRead } = parsed
-    return { file: new SessionFile(path, doc, ops), doc, warnings, versionRead }
+    const file = new SessionFile(path, doc, ops)
+    file.known = await ops.size(path)
+    return { file, doc, warnings, versionRead }
   }
 
   /**
@@ -80,6 +86,7 @@ export class SessionFile {
   append(line: string): Promise<void> {
     this.pending.add(line)
     return this.enqueue(async () => {
+      await this.takeExternal()
       if (this.doc.needsRewrite) return this.writeWhole()
       // A rewrite since the call has written this line already.
       if (!this.pending.delete(line)) return
@@ -90,12 +97,45 @@ export class SessionFile {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.doc.markNeedsRewrite()
         throw sessionFileError(error, this.path, 'write')
       }
+      this.known = await this.ops.size(this.path)
     })
+  }
+
+  /** Takes in what another program appended since Arbor last read or wrote the file (see `takeExternal`). */
+  sync(): Promise<void> {
+    return this.enqueue(() => this.takeExternal())
+  }
+
+  /**
+   * Before every write: when the file grew since Arbor last touched it (Pi appended to it), the new lines are taken
+   * into the document first, so that nothing is written over them; a file that shrank, was replaced or holds a
+   * line Arbor cannot place is refused with `SESSION_CHANGED_ON_DISK` and left as it is. A line still being
+   * written (no newline yet) waits for the next write.
+   */
+  private async takeExternal(): Promise<void> {
+    if (this.known === null) return
+    const now = await this.ops.size(this.path)
+    if (now === null || now === this.known) return
+    const refuse = () => new ArborFailure('SESSION_CHANGED_ON_DISK', `${this.path} was changed by another program; open it again to see its changes. Nothing was written.`, { path: this.path })
+    if (now < this.known) throw refuse()
+    const tail = await this.ops.readFrom(this.path, this.known)
+    if (!tail.endsWith('\n')) throw refuse()
+    let entries: SessionEntry[]
+    try {
+      entries = this.doc.adoptLines(tail.slice(0, -1).split('\n').filter((l) => l.trim() !== ''))
+    } catch {
+      throw refuse()
+    }
+    this.known = now
+    if (entries.length) this.onExternal?.(entries)
   }
 
   /** Replaces the file with `doc.serialize()` atomically; needed after `prune` and `undo`. */
   rewrite(): Promise<void> {
-    return this.enqueue(() => this.writeWhole())
+    return this.enqueue(async () => {
+      await this.takeExternal()
+      await this.writeWhole()
+    })
   }
 
   private async writeWhole(): Promise<void> {
@@ -112,6 +152,7 @@ export class SessionFile {
       throw sessionFileError(error, this.path, 'write')
     }
     this.doc.markRewritten()
+    this.known = await this.ops.size(this.path)
     await this.ops.syncDirectory(dir).catch((error: unknown) => {
       throw sessionFileError(error, dir, 'write')
     })

@@ -95,6 +95,7 @@ export class SessionService {
   async setWorkingFolder(folder: string): Promise<SessionDelta> {
     const cwd = await checkWorkingFolder(folder)
     const open = this.open
+    await open.sync()
     open.doc.setCwd(cwd)
     await open.rewrite()
     this.projects.note(cwd)
@@ -280,8 +281,10 @@ export class SessionService {
   }
 
   async prune(nodeId: string): Promise<SessionDelta> {
-    this.nodeExists(nodeId)
     const open = this.open
+    // What Pi appended meanwhile is taken in first: the rewrite keeps it (or prunes it with its branch).
+    await open.sync()
+    this.nodeExists(nodeId)
     const parentId = open.doc.get(nodeId)?.parentId ?? null
     const { token, removedIds } = open.doc.prune(nodeId)
     open.undo.push(token)
@@ -295,6 +298,7 @@ export class SessionService {
 
   async undo(): Promise<SessionDelta> {
     const open = this.open
+    await open.sync()
     const token = open.undo.pop()
     if (!token) throw new ArborFailure('NOTHING_TO_UNDO', 'There is nothing to undo in this session.')
     open.doc.undo(token)
@@ -389,6 +393,20 @@ export class SessionService {
   private adopt(open: OpenSession): void {
     this.open = open
     this.projects.note(open.header.cwd)
+    // Pi appending to the open file: its entries appear in every UI as they come.
+    open.follow(
+      (change) => {
+        if (this.open !== open) return
+        this.changed(change)
+        void this.listChanged()
+        void this.countInBackground()
+      },
+      (message) => {
+        if (this.open !== open) return
+        open.warnings.push(message)
+        this.changed({ upserted: [], removed: [], state: true })
+      },
+    )
     this.changes++
     this.sentFlags = open.flags(null)
     this.composition = null

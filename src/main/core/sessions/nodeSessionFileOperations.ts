@@ -20,6 +20,10 @@ export type SessionFileOperations = {
   exists(path: string): Promise<boolean>
   /** Deletes a file; nothing happens when it is already gone. */
   remove(path: string): Promise<void>
+  /** The file's length (bytes), or null when it is gone: how Arbor sees that another program wrote to it. */
+  size(path: string): Promise<number | null>
+  /** The file from `start` (a length `size` gave) to its end, decoded as `readFile` decodes. */
+  readFrom(path: string, start: number): Promise<string>
 }
 
 export const nodeSessionFileOperations: SessionFileOperations = {
@@ -55,4 +59,20 @@ export const nodeSessionFileOperations: SessionFileOperations = {
     () => false,
   ),
   remove: (path) => rm(path, { force: true }),
+  size: (path) => stat(path).then(
+    (info) => info.size,
+    () => null,
+  ),
+  async readFrom(path, start) {
+    const handle = await open(path, 'r')
+    try {
+      const { size } = await handle.stat()
+      if (size - start > MAX_SESSION_BYTES) throw sessionTooLarge(path, size)
+      const buffer = Buffer.alloc(Math.max(0, size - start))
+      await handle.read(buffer, 0, buffer.length, start)
+      return decodeByteExact(buffer)
+    } finally {
+      await handle.close()
+    }
+  },
 }
