@@ -34,7 +34,7 @@ export async function startHeadless(options: Pick<ArborCoreOptions, 'extensions'
   const modelsFolder = join(root, 'models')
   await mkdir(modelsFolder)
   const extensionStateFile = options.extensionStateFile ?? join(root, 'extensions.json')
-  const core = await ArborCore.create({ modelsFolder, sessionsFolder: join(root, 'sessions'), transport: 'headless', memorySampleMs: 500, ...options, extensionStateFile })
+  const core = await ArborCore.create({ modelsFolder, sessionsFolder: join(root, 'sessions'), piSessionsFolder: join(root, 'pi', 'sessions'), transport: 'headless', memorySampleMs: 500, ...options, extensionStateFile })
   const server = await createHeadlessServer({ core, rendererDir: join(import.meta.dirname, '../out/renderer') })
   if (browserFound.path === null) throw new Error(`No browser: ${browserFound.reason}`)
   const browser = await chromium.launch({ executablePath: browserFound.path, args: BROWSER_ARGS })

@@ -1,6 +1,8 @@
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeInBrowser, startHeadless, type Headless } from './browser'
 
+const usage = { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, totalTokens: 2, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } }
 const words = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `${seed}${i}`).join(' ')
 
 /** The context's limit as the user meets it: the draft counted while typing, a refusal that explains, /compact. */
@@ -79,5 +81,19 @@ describeInBrowser('the context limit in a browser', () => {
     await page().getByTestId('working-folder-input').fill(h.modelsFolder)
     await page().getByTestId('working-folder-save').click()
     await expect.poll(() => folder.textContent()).toBe(h.modelsFolder)
+  })
+
+  it("lists Pi's sessions by project in the sidebar and opens one in place", async () => {
+    const { SessionManager } = await import('@mariozechner/pi-coding-agent')
+    const manager = SessionManager.create('/work/gamma', join(dirname(h.modelsFolder), 'pi', 'sessions', '--work-gamma--'))
+    manager.appendMessage({ role: 'user', content: 'Hello from Pi', timestamp: 1 })
+    manager.appendMessage({ role: 'assistant', content: [{ type: 'text', text: 'Hi from Pi.' }], api: 'openai-completions', provider: 'local', model: 'm', usage, stopReason: 'stop', timestamp: 2 } as never)
+    await page().reload()
+    const project = page().getByTestId('pi-project')
+    await project.filter({ hasText: 'gamma' }).waitFor()
+    await project.getByText('Hello from Pi').click()
+    await page().locator('[data-role="assistant"]', { hasText: 'Hi from Pi.' }).waitFor()
+    expect(await page().getByTestId('working-folder').textContent()).toBe('/work/gamma')
+    await h.screenshot('pi-sessions-sidebar')
   })
 })

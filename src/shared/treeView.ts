@@ -40,6 +40,10 @@ export type SessionSummary = {
   firstMessage: string | null
   /** The session this one was forked from (its path, as the header names it); absent for one that is not a fork. */
   parentSession?: string
+  /** `pi`: a session in Pi's own folder (opened there, in place); absent for Arbor's. */
+  source?: 'pi'
+  /** For Pi's sessions: the project folder it works in (its header's `cwd`), by which the list groups them. */
+  project?: string
 }
 
 /** Tokens of the context at the current position, part by part; the parts add up to the prompt the model reads. */

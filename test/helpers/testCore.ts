@@ -16,7 +16,8 @@ export async function createTestCore(options: Partial<ArborCoreOptions> = {}): P
   await mkdir(modelsFolder)
   // The extension state goes beside them too: a test never reads or writes the real ~/.arbor.
   const extensionStateFile = options.extensionStateFile ?? join(root, 'extensions.json')
-  const core = await ArborCore.create({ modelsFolder, sessionsFolder, transport: 'headless', watchModels: false, ...options, extensionStateFile })
+  // Pi's folder too: a test never lists the real ~/.pi.
+  const core = await ArborCore.create({ modelsFolder, sessionsFolder, transport: 'headless', watchModels: false, piSessionsFolder: join(root, 'pi', 'sessions'), ...options, extensionStateFile })
   const events: ArborEvent[] = []
   // Every event the core emits must match the contract's schema once it crossed a wire as JSON: a test of the
   // schemas and of the core at once. A mismatch fails the file when the core is disposed.

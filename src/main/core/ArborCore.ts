@@ -24,6 +24,7 @@ import { extensionRequests } from './requests/extensionRequests'
 import { modelRequests } from './requests/modelRequests'
 import { sessionRequests } from './requests/sessionRequests'
 import { treeRequests } from './requests/treeRequests'
+import { defaultPiSessionsFolder, PiSessions } from './sessions/PiSessions'
 import { SessionService } from './sessions/SessionService'
 import { SessionsFolder } from './sessions/SessionsFolder'
 import { toolPromptTokens } from './turns/toolPromptTokens'
@@ -33,6 +34,8 @@ export type ArborCoreOptions = Pick<LocalEngineOptions, 'ramBudgetBytes' | 'vram
   modelsFolder: string
   /** Where session files (`*.jsonl`) live. Defaults to `sessions` beside the models folder. */
   sessionsFolder?: string
+  /** Pi's sessions folder, listed beside Arbor's; null lists none. Defaults to Pi's own (`$PI_CODING_AGENT_DIR/sessions` or `~/.pi/agent/sessions`). */
+  piSessionsFolder?: string | null
   transport: AppSnapshot['transport']
   /** The engine behind every turn. Defaults to a `LocalEngine` (node-llama-cpp in this process). */
   engine?: Engine
@@ -133,7 +136,8 @@ export class ArborCore {
     }
     engine.onStateChange((state) => emit({ type: 'model.loadState', state }))
     const folder = new SessionsFolder(options.sessionsFolder ?? join(dirname(options.modelsFolder), 'sessions'))
-    const sessions = await SessionService.create(folder, emit, engine, process.cwd())
+    const pi = options.piSessionsFolder === null ? null : new PiSessions(options.piSessionsFolder ?? defaultPiSessionsFolder())
+    const sessions = await SessionService.create(folder, emit, engine, process.cwd(), pi)
     let core: ArborCore | null = null
     // A state file Arbor cannot read or save is said in the UI too: the user's choices may not hold.
     const warn = (text: string) => {

@@ -33,6 +33,8 @@ export const sessionSummarySchema: z.ZodType<SessionSummary> = z.object({
   nodeCount: count,
   firstMessage: z.string().nullable(),
   parentSession: z.string().optional(),
+  source: z.literal('pi').optional(),
+  project: z.string().optional(),
 })
 
 export const contextCompositionSchema: z.ZodType<ContextComposition> = z.object({

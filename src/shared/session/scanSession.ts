@@ -15,6 +15,8 @@ export type SessionScan = {
   firstMessage: string
   /** The header's `parentSession` (a fork's origin). */
   parentSession?: string
+  /** The header's working folder (`cwd`). */
+  cwd?: string
 }
 
 const parse = (line: string): Record<string, unknown> | undefined => {
@@ -41,6 +43,7 @@ export function scanSession(text: string, maxFirstMessage = 200): SessionScan {
     throw new ArborFailure('SESSION_INVALID', 'This is not a session file: its first line is not a session header.')
   const scan: SessionScan = { id: header.id, entryCount: 0, messageCount: 0, firstMessage: '' }
   if (typeof header.parentSession === 'string') scan.parentSession = header.parentSession
+  if (typeof header.cwd === 'string' && header.cwd) scan.cwd = header.cwd
   for (let i = first + 1; i < lines.length; i++) {
     const line = lines[i]!
     if (line.trim() === '') continue

@@ -150,9 +150,13 @@ export class OpenSession {
     return this.index.state.systemPrompt ?? DEFAULT_SYSTEM_PROMPT
   }
 
+  /** `pi` for a session in Pi's folder: it is listed with its project folder. */
+  source: 'pi' | undefined
+
   summary(): SessionSummary {
-    const { doc, index } = this
+    const { doc, index, source } = this
     return {
+      ...(source ? { source, project: doc.header.cwd || '' } : {}),
       id: doc.header.id,
       path: this.path,
       name: index.name ?? null,

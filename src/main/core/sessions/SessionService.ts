@@ -13,7 +13,8 @@ import type { IndexChange } from './SessionIndex'
 import { OpenSession } from './OpenSession'
 import { SessionFile } from './SessionFile'
 import { SessionLock } from './SessionLock'
-import type { SessionsFolder } from './SessionsFolder'
+import type { SessionListing, SessionsFolder } from './SessionsFolder'
+import type { PiSessions } from './PiSessions'
 import { TokenCounts } from './TokenCounts'
 import { checkWorkingFolder, ProjectFolders } from './projectFolders'
 
@@ -45,6 +46,8 @@ export class SessionService {
     private readonly emit: (event: ArborEvent) => void,
     private readonly engine: Engine,
     startFolder: string,
+    /** Pi's sessions folder, listed beside Arbor's; null lists none. */
+    private readonly pi: PiSessions | null = null,
   ) {
     this.projects = new ProjectFolders(startFolder)
     this.counts = new TokenCounts(engine)
@@ -53,8 +56,8 @@ export class SessionService {
   }
 
   /** Opens the most recently changed session of the folder, or starts a new one. */
-  static async create(folder: SessionsFolder, emit: (event: ArborEvent) => void, engine: Engine, cwd: string): Promise<SessionService> {
-    const service = new SessionService(folder, emit, engine, cwd)
+  static async create(folder: SessionsFolder, emit: (event: ArborEvent) => void, engine: Engine, cwd: string, pi: PiSessions | null = null): Promise<SessionService> {
+    const service = new SessionService(folder, emit, engine, cwd, pi)
     const listed = await folder.list()
     const latest = listed.find((s) => !s.error)
     // Newer sessions that cannot be shown are skipped, and said so: a bad file must not keep Arbor from starting.
@@ -354,7 +357,8 @@ export class SessionService {
   async list(): Promise<SessionSummary[]> {
     // The open session is described from memory: rescanning its file after every append would read a large
     // session again and again while the user chats.
-    const listed = await this.folder.list({ except: this.open.path })
+    const listed: (SessionListing & { project?: string })[] = await this.folder.list({ except: this.open.path })
+    if (this.pi) listed.push(...(await this.pi.list({ except: this.open.path }).catch(() => [])))
     const sessions: SessionSummary[] = listed.map((s) => ({
       id: s.id,
       path: s.path,
@@ -363,6 +367,7 @@ export class SessionService {
       nodeCount: s.nodeCount,
       firstMessage: s.firstMessage || null,
       ...(s.parentSession ? { parentSession: s.parentSession } : {}),
+      ...(s.project !== undefined ? { source: 'pi' as const, project: s.project } : {}),
     }))
     sessions.push(this.open.summary())
     return sessions.sort((a, b) => b.updatedAt - a.updatedAt)
@@ -392,6 +397,7 @@ export class SessionService {
 
   private adopt(open: OpenSession): void {
     this.open = open
+    open.source = this.pi?.contains(open.path) ? 'pi' : undefined
     this.projects.note(open.header.cwd)
     // Pi appending to the open file: its entries appear in every UI as they come.
     open.follow(

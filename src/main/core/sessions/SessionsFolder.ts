@@ -24,6 +24,8 @@ export type SessionListing = {
   firstMessage: string
   /** Why the file could not be listed properly (a file that is not a session, or cannot be read). */
   error?: ArborError
+  /** The header's working folder. */
+  cwd?: string
 }
 
 /**
@@ -33,10 +35,14 @@ export type SessionListing = {
 export class SessionsFolder {
   private readonly cache = new Map<string, { stamp: string; scan?: SessionScan; failure?: ArborFailure }>()
 
-  /** @param ops Defaults to the real file system. */
+  /**
+   * @param ops Defaults to the real file system.
+   * @param readOnly Another program's folder (Pi's): listed as it is, never created or tidied.
+   */
   constructor(
     readonly path: string,
     private readonly ops: SessionsFolderOperations = nodeSessionsFolderOperations,
+    private readonly readOnly = false,
   ) {}
 
   /**
@@ -44,9 +50,12 @@ export class SessionsFolder {
    * crash interrupted (`.<name>.jsonl.<hex>.tmp`, older than ten minutes).
    */
   async list(options: { except?: string } = {}): Promise<SessionListing[]> {
-    await this.ops.ensureFolder(this.path)
-    const all = await this.ops.list(this.path)
-    await Promise.all(all.filter((name) => STALE_TEMP.test(name)).map((name) => this.removeIfStale(join(this.path, name))))
+    if (!this.readOnly) await this.ops.ensureFolder(this.path)
+    const all = await this.ops.list(this.path).catch((error: unknown) => {
+      if (this.readOnly && (error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw error
+    })
+    if (!this.readOnly) await Promise.all(all.filter((name) => STALE_TEMP.test(name)).map((name) => this.removeIfStale(join(this.path, name))))
     const except = options.except === undefined ? undefined : resolve(options.except)
     const names = all.filter((name) => name.endsWith('.jsonl') && !name.startsWith('.') && resolve(join(this.path, name)) !== except)
     const listings = await Promise.all(names.map((name) => this.describe(join(this.path, name), name)))
@@ -108,6 +117,7 @@ export class SessionsFolder {
       const listing: SessionListing = { id: scan.id, path, updatedAt: info.mtimeMs, nodeCount: scan.messageCount, firstMessage: scan.firstMessage }
       if (scan.name !== undefined) listing.name = scan.name
       if (scan.parentSession !== undefined) listing.parentSession = scan.parentSession
+      if (scan.cwd !== undefined) listing.cwd = scan.cwd
       return listing
     } catch (error) {
       const failure = error instanceof ArborFailure ? error : sessionFileError(error, path, 'read')

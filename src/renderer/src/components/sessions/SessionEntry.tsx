@@ -75,9 +75,12 @@ export const SessionEntry = memo(function SessionEntry({ summary, forkOf, open, 
               ✎
             </button>
           )}
-          <button type="button" className="btn-icon" data-testid="delete-session" aria-label="Delete this session" title="Delete" onClick={() => onDelete(summary.path)}>
-            ✕
-          </button>
+          {/* Pi's own files are Pi's to delete. */}
+          {summary.source !== 'pi' && (
+            <button type="button" className="btn-icon" data-testid="delete-session" aria-label="Delete this session" title="Delete" onClick={() => onDelete(summary.path)}>
+              ✕
+            </button>
+          )}
         </div>
       )}
     </li>

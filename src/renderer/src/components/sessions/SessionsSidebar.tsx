@@ -35,9 +35,13 @@ export function SessionsSidebar() {
   const input = useRef<HTMLInputElement>(null)
   const now = useNow()
   // The open session's own summary is the freshest (the list is sent only when sessions come and go).
-  const sorted = useMemo(() => {
+  const { sorted, piProjects } = useMemo(() => {
     const others = sessions.filter((s) => s.id !== live.id && s.path !== live.path)
-    return (live.id === '' ? others : [live, ...others]).toSorted((a, b) => b.updatedAt - a.updatedAt)
+    const all = (live.id === '' ? others : [live, ...others]).toSorted((a, b) => b.updatedAt - a.updatedAt)
+    // Pi's sessions, grouped by the project folder they work in, most recently used project first.
+    const projects = new Map<string, SessionSummary[]>()
+    for (const s of all) if (s.source === 'pi') projects.set(s.project ?? '', [...(projects.get(s.project ?? '') ?? []), s])
+    return { sorted: all.filter((s) => s.source !== 'pi'), piProjects: [...projects] }
   }, [sessions, live])
 
   const onChosen = (e: ChangeEvent<HTMLInputElement>) => {
@@ -86,6 +90,23 @@ export function SessionsSidebar() {
           />
         ))}
       </ul>
+      {piProjects.length > 0 && (
+        <section className="pi-sessions" data-testid="pi-sessions" aria-label="Pi's sessions">
+          <h3 className="pi-sessions-title small">Pi’s sessions</h3>
+          {piProjects.map(([project, list]) => (
+            <div key={project} className="pi-project" data-testid="pi-project">
+              <p className="pi-project-name muted small" title={project}>
+                {project.split(/[\\/]/).filter(Boolean).pop() ?? project}
+              </p>
+              <ul className="session-list">
+                {list.map((summary) => (
+                  <SessionEntry key={summary.path} summary={summary} forkOf={null} open={summary === live} now={now} onOpen={open} onRename={rename} onDelete={remove} />
+                ))}
+              </ul>
+            </div>
+          ))}
+        </section>
+      )}
       {folder && (
         <p className="sessions-folder muted small" title={folder}>
           {folder}
