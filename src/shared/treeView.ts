@@ -57,6 +57,8 @@ export type ContextComposition = {
   historyMessages: number
   /** The chat template's own tokens around the messages (role markers, separators). */
   templateTokens: number
+  /** The template's part is estimated, not rendered: the context is far past its size (see `CompositionCounter`). */
+  estimated?: boolean
   contextSize: number
 }
 

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compactionSettings, maxPromptTokens } from '../../src/shared/contextBudget'
 import type { LoadSettings } from '../../src/shared/types'
 import { getDemoModelPath } from '../helpers/fixtures'
+import { piSession } from '../helpers/bigPiSession'
 import { piSends } from '../helpers/piContext'
 import { createTestCore, unwrap, viewOf, type TestCore } from '../helpers/testCore'
 
@@ -98,4 +100,32 @@ describe('a turn that would not fit the context', () => {
     const pi = piSends((await viewOf(t)).summary.path)
     expect(pi[0]!.text).toContain(node.text)
   })
+})
+
+describe('a Pi session hundreds of times larger than the context', () => {
+  let t: TestCore
+  beforeAll(async () => {
+    t = await createTestCore()
+    unwrap(await t.core.request('model.load', { path: await getDemoModelPath(), settings }))
+  })
+  afterAll(() => t.dispose())
+
+  it('opens with its size counted (the template part estimated), refuses under "stop" and compacts under "compact"', async () => {
+    const path = join(t.sessionsFolder, 'big-pi.jsonl')
+    await writeFile(path, piSession(250))
+    unwrap(await t.core.request('session.open', { path }))
+    // Answered while it is counted: the list comes back, and then the count.
+    expect(unwrap(await t.core.request('session.list', undefined)).some((s) => s.path === path)).toBe(true)
+    await expect.poll(async () => (await viewOf(t)).composition?.historyTokens ?? 0, { timeout: 60_000 }).toBeGreaterThan(100 * CONTEXT)
+    expect((await viewOf(t)).composition?.estimated).toBe(true)
+    unwrap(await t.core.request('session.setOverflow', { policy: 'stop' }))
+    const refused = await t.core.request('chat.send', { text: 'Summarise the modules.' })
+    expect(refused.ok ? 'ok' : refused.error.code).toBe('CONTEXT_OVERFLOW')
+    unwrap(await t.core.request('session.setOverflow', { policy: 'compact' }))
+    const sent = unwrap(await t.core.request('chat.send', { text: 'Summarise the modules.' }))
+    expect(sent.assistant.stats!.promptTokens).toBeLessThanOrEqual(maxPromptTokens(CONTEXT))
+    const pi = piSends(path)
+    expect(pi[0]!.text).toMatch(/^The conversation history before this point was compacted/)
+    expect(pi.length).toBeLessThan(10)
+  }, 120_000)
 })

@@ -44,6 +44,7 @@ export const contextCompositionSchema: z.ZodType<ContextComposition> = z.object(
   historyMessages: count,
   templateTokens: count,
   contextSize: count,
+  estimated: z.boolean().optional(),
 })
 
 export const sessionPositionSchema: z.ZodType<SessionPosition> = z.object({

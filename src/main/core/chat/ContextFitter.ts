@@ -2,9 +2,13 @@ import { compactionSettings, maxPromptTokens, overflowMessage, shouldCompact, ty
 import { ArborFailure } from '../../../shared/errors'
 import type { ContextMessage } from '../../../shared/extensions/ExtensionEvents'
 import { planCompaction, serializeConversation, summaryRequest, SUMMARIZATION_SYSTEM_PROMPT } from '../../../shared/tree/compaction'
+import { renderToolCall } from '../../../shared/session/toolParts'
 import type { Engine } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
 import type { SessionService } from '../sessions/SessionService'
+
+/** Requests a summary may take at most: its first part and the most recent ones (see `compact`). */
+const MAX_SUMMARY_PARTS = 4
 
 /** A turn's context once it fits: where to add the user's message, and what was left out of the middle, if anything. */
 export type FittedTurn = { parent: string | null; dropped: { from: number; count: number } | null }
@@ -33,9 +37,20 @@ export class ContextFitter {
     return this.sessions.toolsEnabled ? [...(this.extensions?.toolDefinitions() ?? [])] : []
   }
 
-  /** Tokens of the prompt for these messages with the session's system prompt and tools. */
-  promptTokens(messages: ContextMessage[]): Promise<number> {
-    return this.engine.promptTokens({ systemPrompt: this.sessions.systemPrompt(), messages, tools: this.tools() })
+  /**
+   * Tokens of the prompt for these messages with the session's system prompt and tools: the chat template's own
+   * rendering. A history far past any context (more than 16 characters per context token) is not rendered whole,
+   * which would hold the process for most of a second per 500k tokens: its texts are counted in batches that let
+   * other requests in, and that floor is what is returned (it is over the limit either way).
+   */
+  async promptTokens(messages: ContextMessage[]): Promise<number> {
+    const systemPrompt = this.sessions.systemPrompt()
+    const chars = messages.reduce((n, m) => n + m.text.length, systemPrompt.length)
+    if (chars > 16 * this.contextSize) {
+      const texts = messages.map((m) => (m.toolCalls?.length ? [m.text, ...m.toolCalls.map(renderToolCall)].join('\n') : m.text))
+      return (await this.engine.countTokens([systemPrompt, ...texts])).reduce((a, b) => a + b, 0)
+    }
+    return this.engine.promptTokens({ systemPrompt, messages, tools: this.tools() })
   }
 
   /** Makes room for a user message of `text` under `parent`, as the policy says; throws `CONTEXT_OVERFLOW` when it cannot. */
@@ -68,12 +83,17 @@ export class ContextFitter {
     const tokensBefore = await this.promptTokens(this.sessions.contextAt(at))
     const maxTokens = Math.floor(0.8 * reserveTokens)
     let summary = plan.previousSummary
-    for (const part of await this.parts(plan.toSummarize, maxTokens, instructions, plan.previousSummary !== undefined)) {
+    const all = await this.parts(plan.toSummarize, maxTokens, instructions, plan.previousSummary !== undefined)
+    // A history many contexts long (an imported Pi session) would take one request per context: on a CPU, hours.
+    // The summary reads its start (where the goal is) and its most recent parts; the middle is left out, and said so.
+    const parts = all.length > MAX_SUMMARY_PARTS ? [all[0]!, ...all.slice(-(MAX_SUMMARY_PARTS - 1))] : all
+    for (const part of parts) {
       if (signal.aborted) throw new ArborFailure('GENERATION_FAILED', 'The compaction was stopped; nothing was changed.')
       summary = await this.summarise(summaryRequest(part, summary, instructions), maxTokens, signal)
     }
     if (!summary?.trim()) throw new ArborFailure('GENERATION_FAILED', 'The model wrote an empty summary; nothing was changed.')
-    return this.sessions.append({ type: 'compaction', summary: summary.trim(), firstKeptEntryId: plan.firstKeptEntryId, tokensBefore, details: { by: 'arbor', replacedEntries: plan.replacedEntries } }, at)
+    const details = { by: 'arbor', replacedEntries: plan.replacedEntries, parts: all.length, partsRead: parts.length }
+    return this.sessions.append({ type: 'compaction', summary: summary.trim(), firstKeptEntryId: plan.firstKeptEntryId, tokensBefore, details }, at)
   }
 
   /** What compacting at `at` would summarise, cut by the loaded model's own token counts. */

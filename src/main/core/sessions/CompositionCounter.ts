@@ -38,6 +38,13 @@ export class CompositionCounter {
     this.toolCosts.clear()
   }
 
+  /** The chat template's tokens around one message, from rendering a user and an assistant message of one token each. */
+  private async templatePerMessage(input: CompositionInput): Promise<number> {
+    const request = (messages: { role: 'user' | 'assistant'; text: string }[]) => this.engine.promptTokens({ systemPrompt: input.systemPrompt, messages, tools: [...input.tools] })
+    const pair = (await request([{ role: 'user', text: 'a' }, { role: 'assistant', text: 'b' }])) - (await request([]))
+    return Math.max(0, Math.ceil((pair - 2) / 2))
+  }
+
   /** Null when no model is loaded (or it went while counting). */
   async compute(input: CompositionInput): Promise<ContextComposition | null> {
     const loaded = this.engine.loaded
@@ -57,8 +64,13 @@ export class CompositionCounter {
         this.toolCosts.set(toolsKey, toolTokens)
       }
       const key = `${input.sessionId}\0${input.position}\0${input.systemPrompt}\0${toolsKey}`
+      // Far past the context (an imported Pi session): not rendered whole, which would hold every other request for
+      // most of a second per 500k tokens; the template's part is estimated from a two-message rendering.
+      const estimated = systemPromptTokens + toolTokens + historyTokens > 2 * loaded.settings.contextSize
       if (this.lastPrompt?.key !== key) {
-        const tokens = await this.engine.promptTokens({ systemPrompt: input.systemPrompt, messages, tools: [...input.tools] })
+        const tokens = estimated
+          ? systemPromptTokens + toolTokens + historyTokens + (await this.templatePerMessage(input)) * messages.length
+          : await this.engine.promptTokens({ systemPrompt: input.systemPrompt, messages, tools: [...input.tools] })
         this.lastPrompt = { key, tokens }
       }
       return {
@@ -68,6 +80,7 @@ export class CompositionCounter {
         historyMessages: messages.length,
         templateTokens: Math.max(0, this.lastPrompt.tokens - systemPromptTokens - toolTokens - historyTokens),
         contextSize: loaded.settings.contextSize,
+        ...(estimated ? { estimated: true } : {}),
       }
     } catch {
       // The model went away while counting: there is nothing to show.

@@ -140,7 +140,11 @@ export function CompositionBar() {
           <i className="swatch seg-history" /> History ({depth} {depth === 1 ? 'message' : 'messages'}) <b data-testid="composition-history">{historyTokens}</b>
         </span>
         <span title="The chat template's own tokens: role markers and separators around the messages">
-          <i className="swatch seg-template" /> Template <b data-testid="composition-template">{templateTokens}</b>
+          <i className="swatch seg-template" /> Template{' '}
+          <b data-testid="composition-template" title={composition.estimated ? 'Estimated: the conversation is far longer than the context, so it is not rendered whole' : undefined}>
+            {composition.estimated ? '≈' : ''}
+            {templateTokens}
+          </b>
         </span>
         {toggle}
         <PolicySelect policy={policy} onChange={(p) => void setOverflowPolicy(p)} />
