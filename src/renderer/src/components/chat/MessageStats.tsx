@@ -21,6 +21,8 @@ export function MessageStats({ stats }: { stats: TurnStats }) {
     { key: 'threads', label: 'threads', value: String(stats.threads) },
     { key: 'stopReason', label: 'stop', value: stopReasons[stats.stopReason] },
   ]
+  // The session's "drop the middle" policy left these out so that the prompt fitted.
+  if (stats.droppedMessages) items.splice(1, 0, { key: 'droppedMessages', label: 'left out', value: `${stats.droppedMessages} middle messages (context full)` })
   const sampling = stats.sampling
   if (sampling) {
     const parts = [sampling.temperature === 0 ? 'greedy' : `temp ${sampling.temperature}`]
