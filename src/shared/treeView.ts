@@ -86,7 +86,7 @@ export type SessionView = {
   collapsed: string[]
   /** Problems found reading the file (skipped lines, repaired parents). */
   warnings: string[]
-  /** A prune can be undone until the session is closed. */
+  /** A prune can be undone (its lines are kept beside the file until the user empties them). */
   canUndo: boolean
   /** The extensions' tools are offered to the model in this session (off until the user turns them on). */
   toolsEnabled: boolean

@@ -129,6 +129,8 @@ export const requests = {
   /** Deletes a node and its subtree; `tree.undo` brings it back until the session is closed. */
   'tree.prune': request(z.object({ nodeId }), sessionDeltaSchema),
   'tree.undo': request(none, sessionDeltaSchema),
+  /** Forgets every prune that could still be undone, and the pruned lines kept beside the session's file. */
+  'tree.emptyUndo': request(none, sessionDeltaSchema),
   /** Copies the root→node path into a new session whose header names this one. */
   'tree.fork': request(z.object({ nodeId }), sessionViewSchema),
   /** Summarises the path from the common ancestor to `fromLeafId` (the branch being left) with the loaded model. */

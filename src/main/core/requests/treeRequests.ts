@@ -17,6 +17,7 @@ export function treeRequests(parts: CoreParts): HandlersFor<'tree.'> {
     'tree.collapse': ({ nodeId, collapsed }) => sessions.collapse(nodeId, collapsed),
     'tree.prune': ({ nodeId }) => idle(() => sessions.prune(nodeId)),
     'tree.undo': () => idle(() => sessions.undo()),
+    'tree.emptyUndo': () => sessions.emptyUndo(),
     'tree.fork': async ({ nodeId }): Promise<SessionView> => {
       const view = await turns.holding('The session is being forked', () => turns.stop().then(() => undefined), () => sessions.fork(nodeId))
       parts.announce('sessionStart')

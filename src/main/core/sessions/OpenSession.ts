@@ -4,6 +4,7 @@ import { SessionDocument } from '../../../shared/session/SessionDocument'
 import type { NewSessionEntry, SessionEntry, SessionHeader } from '../../../shared/session/sessionTypes'
 import { nearestNode } from '../../../shared/tree/treeNodes'
 import type { ContextComposition, SessionFlags, SessionSummary, SessionView, TreeNode } from '../../../shared/treeView'
+import { readPruned, writePruned } from './prunedSidecar'
 import { SessionFile } from './SessionFile'
 import { SessionIndex, type IndexChange } from './SessionIndex'
 import { SessionLock } from './SessionLock'
@@ -20,7 +21,7 @@ const sameValue = (a: unknown, b: unknown): boolean => a === b || JSON.stringify
 export class OpenSession {
   /** The current position (a node id), or null at the root. */
   position: string | null
-  /** Prune tokens, newest last: undo works until the session is closed. */
+  /** Prune tokens, newest last: kept beside the file (see `keepUndo`), so undo lasts past closing. */
   readonly undo: string[] = []
   readonly index: SessionIndex
 
@@ -48,7 +49,13 @@ export class OpenSession {
     if (from?.lock === lock) from.lock = null
     try {
       const { file, doc, warnings } = await SessionFile.open(path)
-      return new OpenSession(doc, path, file, warnings.map((w) => w.message), tokensOf, lock)
+      const open = new OpenSession(doc, path, file, warnings.map((w) => w.message), tokensOf, lock)
+      // Prunes of an earlier opening, kept beside the file: still undoable (those the file no longer fits are dropped).
+      for (const pruned of await readPruned(path)) {
+        const token = doc.adoptPruned(pruned)
+        if (token) open.undo.push(token)
+      }
+      return open
     } catch (error) {
       if (from && resolve(from.path) === resolve(path)) from.lock = lock
       else await lock.release()
@@ -130,6 +137,19 @@ export class OpenSession {
       this.attachLater = null
     } else await this.file.append(line)
     return { entry: added, change: this.index.add(added) }
+  }
+
+  /** Keeps what can be undone beside the file, so that it lasts past closing the session. */
+  async keepUndo(): Promise<void> {
+    if (!this.file) return
+    const prunes = this.undo.flatMap((token) => this.doc.prunedLines(token) ?? [])
+    await writePruned(this.path, prunes).catch(() => undefined)
+  }
+
+  /** Forgets every prune that could be undone, and their lines beside the file. */
+  async emptyUndo(): Promise<void> {
+    for (const token of this.undo.splice(0)) this.doc.forgetPrune(token)
+    await writePruned(this.path, [])
   }
 
   /** Takes in what another program appended to the file (before a change that rewrites it). */

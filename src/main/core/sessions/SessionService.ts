@@ -17,6 +17,7 @@ import type { SessionListing, SessionsFolder } from './SessionsFolder'
 import type { PiSessions } from './PiSessions'
 import { TokenCounts } from './TokenCounts'
 import { checkWorkingFolder, ProjectFolders } from './projectFolders'
+import { writePruned } from './prunedSidecar'
 
 export { DEFAULT_SYSTEM_PROMPT } from './OpenSession'
 
@@ -295,6 +296,7 @@ export class SessionService {
     const moved = open.position !== null && removedIds.includes(open.position)
     if (moved) open.position = nearestNode(new Map(open.doc.entries.map((e) => [e.id, e])), parentId)
     await open.rewrite()
+    await open.keepUndo()
     void this.listChanged()
     return this.changed(open.index.rebuild(), moved ? { leafId: open.position } : {})
   }
@@ -306,10 +308,17 @@ export class SessionService {
     if (!token) throw new ArborFailure('NOTHING_TO_UNDO', 'There is nothing to undo in this session.')
     open.doc.undo(token)
     await open.rewrite()
+    await open.keepUndo()
     void this.listChanged()
     const change = open.index.rebuild()
     open.index.setTokens(await this.counts.count(change.upserted.map((id) => ({ id, text: () => open.index.countedText(id) }))))
     return this.changed(change)
+  }
+
+  /** Forgets what could be undone in this session (and the pruned lines kept beside its file). */
+  async emptyUndo(): Promise<SessionDelta> {
+    await this.open.emptyUndo()
+    return this.changed(noChange)
   }
 
   // --- Switching: a whole view. ---
@@ -339,12 +348,14 @@ export class SessionService {
     }
     if (path === this.open.path) {
       await this.folder.delete(path)
+      await writePruned(path, []).catch(() => undefined)
       await this.newSession()
     } else {
       // Not while another Arbor has it open: its next write would find the file gone.
       const lock = await SessionLock.acquire(path)
       try {
         await this.folder.delete(path)
+        await writePruned(path, []).catch(() => undefined)
       } finally {
         await lock.release()
       }

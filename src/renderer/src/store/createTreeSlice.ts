@@ -45,6 +45,8 @@ export type TreeSlice = {
   setCollapsed(id: string, collapsed: boolean): Promise<void>
   pruneNode(id: string): Promise<void>
   undoPrune(): Promise<void>
+  /** Forgets what could be undone (prunes are kept beside the file until then). */
+  emptyUndo(): Promise<void>
   dismissPruneNotice(): void
   forkAt(id: string): Promise<void>
   /** Asks the loaded model to summarise the branch at the current position. */
@@ -189,6 +191,12 @@ export const createTreeSlice =
         if (!adopt(await client.request('tree.prune', { nodeId: id }), 'Pruning the branch')) return
         const { focusedId, byId } = get()
         set({ pruneNotice: { count }, ...(focusedId !== null && !byId.has(focusedId) ? { focusedId: null } : {}) })
+      },
+
+      async emptyUndo() {
+        const result = await client.request('tree.emptyUndo', undefined)
+        if (!result.ok) return get().showError(result.error, 'Emptying the undo')
+        get().applyDelta(result.value)
       },
 
       async undoPrune() {
