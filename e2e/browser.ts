@@ -74,3 +74,14 @@ export async function dropFile(page: Page, name: string, bytes: Buffer): Promise
   for (const type of ['dragenter', 'dragover', 'drop'])
     await page.dispatchEvent('body', type, { dataTransfer })
 }
+
+/** A headless Arbor in Chromium with the demo model created from the page and loaded, as a new user does it. */
+export async function startWithDemoLoaded(): Promise<Headless> {
+  const h = await startHeadless()
+  await h.page.goto(h.server.url)
+  await h.page.getByTestId('create-demo').click()
+  await h.page.getByTestId('verdict').filter({ hasText: /fits/i }).waitFor()
+  await h.page.getByTestId('load-button').click()
+  await h.page.getByTestId('unload-button').waitFor({ timeout: 60_000 })
+  return h
+}

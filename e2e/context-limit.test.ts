@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeInBrowser, startHeadless, type Headless } from './browser'
+import { describeInBrowser, startWithDemoLoaded, type Headless } from './browser'
 
 const usage = { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, totalTokens: 2, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } }
 const words = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `${seed}${i}`).join(' ')
@@ -9,12 +9,7 @@ const words = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `
 describeInBrowser('the context limit in a browser', () => {
   let h: Headless
   beforeAll(async () => {
-    h = await startHeadless()
-    await h.page.goto(h.server.url)
-    await h.page.getByTestId('create-demo').click()
-    await h.page.getByTestId('verdict').filter({ hasText: /fits/i }).waitFor()
-    await h.page.getByTestId('load-button').click()
-    await h.page.getByTestId('unload-button').waitFor({ timeout: 60_000 })
+    h = await startWithDemoLoaded()
   }, 120_000)
   afterAll(async () => {
     await h?.close()

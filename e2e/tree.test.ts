@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DEMO_ANSWER } from '../src/main/core/gguf-writer/makeDemoModel'
-import { describeInBrowser, dropFile, startHeadless, type Headless } from './browser'
+import { describeInBrowser, dropFile, startWithDemoLoaded, type Headless } from './browser'
 
 /** The conversation tree in Chromium: build it by chatting, move, organise, reload, import. */
 describeInBrowser('conversation tree in a browser', () => {
   let h: Headless
   beforeAll(async () => {
-    h = await startHeadless()
-    await h.page.goto(h.server.url)
-    await h.page.getByTestId('create-demo').click()
-    await h.page.getByTestId('verdict').filter({ hasText: /fits/i }).waitFor()
-    await h.page.getByTestId('load-button').click()
-    await h.page.getByTestId('unload-button').waitFor({ timeout: 60_000 })
+    h = await startWithDemoLoaded()
     await h.page.getByTestId('view-split').click()
   })
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { SessionEntry } from './sessionTypes'
 
 /** The text blocks of a string-or-blocks content, joined by newlines; other blocks (images, thinking, tool calls) are left out. */
-function contentText(content: unknown): string {
+export function contentText(content: unknown): string {
   if (typeof content === 'string') return content
   if (!Array.isArray(content)) return ''
   const texts: string[] = []

@@ -1,5 +1,6 @@
 import type { ContextMessage } from '../extensions/ExtensionEvents'
 import type { CompactionEntry, SessionEntry } from '../session/sessionTypes'
+import { contentText } from '../session/messageText'
 import { toolCallsOf, toolResultOf } from '../session/toolParts'
 
 export { COMMAND_OUTPUT_TYPE, isShownOnly } from '../session/isArborCustom'
@@ -36,18 +37,6 @@ export function bashExecutionText(m: Bash): string {
   return text
 }
 
-/** Text blocks of a string-or-blocks content, joined by newlines (images are not sent: Arbor's engines read text). */
-function blocksText(content: unknown): string {
-  if (typeof content === 'string') return content
-  if (!Array.isArray(content)) return ''
-  const texts: string[] = []
-  for (const block of content as unknown[]) {
-    if (typeof block !== 'object' || block === null) continue
-    const { type, text } = block as { type?: unknown; text?: unknown }
-    if (type === 'text' && typeof text === 'string') texts.push(text)
-  }
-  return texts.join('\n')
-}
 
 /**
  * Which entries of a path Pi reads (`buildSessionContext`): with a compaction on the path, the latest one's summary
@@ -91,7 +80,7 @@ function entryMessage(entry: SessionEntry, compaction: CompactionEntry | null, m
       switch (m.role) {
         case 'user':
           if (Array.isArray(m.content) && m.content.length === 0) return null
-          return { role: 'user', text: blocksText(m.content), id }
+          return { role: 'user', text: contentText(m.content), id }
         case 'assistant': {
           const toolCalls = toolCallsOf(entry)
           const message: ContextMessage & { dropped?: boolean } = { role: 'assistant', text: assistantText(m, model), id }
@@ -101,13 +90,13 @@ function entryMessage(entry: SessionEntry, compaction: CompactionEntry | null, m
           return message
         }
         case 'toolResult': {
-          const text = blocksText(m.content)
+          const text = contentText(m.content)
           return { role: 'toolResult', text: text || '(see attached image)', id, ...toolResultOf(entry)! }
         }
         case 'bashExecution':
           return m.excludeFromContext === true ? null : { role: 'user', text: bashExecutionText(m as Bash), id }
         case 'custom':
-          return { role: 'user', text: blocksText(m.content), id }
+          return { role: 'user', text: contentText(m.content), id }
         case 'branchSummary':
           return { role: 'user', text: BRANCH_SUMMARY_PREFIX + String(m.summary ?? '') + BRANCH_SUMMARY_SUFFIX, id }
         case 'compactionSummary':
@@ -117,7 +106,7 @@ function entryMessage(entry: SessionEntry, compaction: CompactionEntry | null, m
       }
     }
     case 'custom_message':
-      return { role: 'user', text: blocksText(entry.content), id }
+      return { role: 'user', text: contentText(entry.content), id }
     case 'branch_summary':
       return entry.summary ? { role: 'user', text: BRANCH_SUMMARY_PREFIX + entry.summary + BRANCH_SUMMARY_SUFFIX, id } : null
     case 'compaction':
