@@ -80,8 +80,14 @@ export class SessionService {
 
   /** Lets another process open the session that is open here (at shutdown). */
   async close(): Promise<void> {
+    // A list refresh due after this would create the sessions folder again (a test's, being deleted, included).
+    this.closed = true
+    if (this.listTimer) clearTimeout(this.listTimer)
+    this.listTimer = null
     await this.open.close()
   }
+
+  private closed = false
 
   private readonly tokensOf = (id: string): number | null => this.counts.get(id)
 
@@ -504,7 +510,7 @@ export class SessionService {
 
   /** The sidebar's names, counts and times follow appends, at most a few times a second. */
   private scheduleList(): void {
-    if (this.listTimer) return
+    if (this.listTimer || this.closed) return
     this.listTimer = setTimeout(() => {
       this.listTimer = null
       void this.listChanged()
@@ -513,6 +519,7 @@ export class SessionService {
   }
 
   private async listChanged(): Promise<void> {
+    if (this.closed) return
     this.emit({ type: 'sessions.changed', sessions: await this.list().catch(() => []) })
   }
 }
