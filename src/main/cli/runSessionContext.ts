@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { ArborFailure } from '../../shared/errors'
-import { contextMessages, type ContextMessage } from '../../shared/tree/contextMessages'
+import { contextEntries, contextMessages, type ContextMessage } from '../../shared/tree/contextMessages'
 import { SessionFile, type OpenedSession } from '../core/sessions/SessionFile'
 import { printError } from './print'
 
@@ -39,7 +39,7 @@ export async function runSessionContext(file: string, options: SessionContextOpt
     return printError(new ArborFailure('NODE_NOT_FOUND', `There is no entry ${at} in ${path}.`).toError(), options.json)
   }
   const pathEntries = doc.pathTo(at)
-  const compaction = [...pathEntries].reverse().find((e) => e.type === 'compaction')
+  const { compaction } = contextEntries(pathEntries)
   const messages: Printed[] = contextMessages(pathEntries).map((m) => {
     const printed: Printed = { id: m.id ?? null, role: m.role, text: m.text }
     if (options.count) printed.tokens = options.count(m.text)
@@ -49,7 +49,7 @@ export async function runSessionContext(file: string, options: SessionContextOpt
   })
   const totalTokens = options.count ? messages.reduce((sum, m) => sum + (m.tokens ?? 0), 0) : undefined
   const characters = messages.reduce((sum, m) => sum + m.text.length, 0)
-  const compactionInfo = compaction?.type === 'compaction' ? { id: compaction.id, firstKeptEntryId: compaction.firstKeptEntryId, tokensBefore: compaction.tokensBefore } : null
+  const compactionInfo = compaction ? { id: compaction.id, firstKeptEntryId: compaction.firstKeptEntryId, tokensBefore: compaction.tokensBefore } : null
   if (options.json) {
     console.log(JSON.stringify({ path, at, compaction: compactionInfo, messages, totalTokens, characters }, null, 2))
     return 0

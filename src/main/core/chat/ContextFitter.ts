@@ -1,7 +1,7 @@
 import { compactionSettings, maxPromptTokens, overflowMessage, shouldCompact, type OverflowPolicy } from '../../../shared/contextBudget'
 import { ArborFailure } from '../../../shared/errors'
 import type { ContextMessage } from '../../../shared/extensions/ExtensionEvents'
-import { planCompaction, serializeConversation, summaryRequest, SUMMARIZATION_SYSTEM_PROMPT } from '../../../shared/tree/compaction'
+import { planCompaction, type CompactionPlan, serializeConversation, summaryRequest, SUMMARIZATION_SYSTEM_PROMPT } from '../../../shared/tree/compaction'
 import { renderToolCall } from '../../../shared/session/toolParts'
 import type { Engine } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
@@ -58,8 +58,9 @@ export class ContextFitter {
     const contextSize = this.contextSize
     const withUser = (at: string | null) => [...this.sessions.contextAt(at), { role: 'user' as const, text }]
     let tokens = await this.promptTokens(withUser(parent))
-    if (policy === 'compact' && shouldCompact(tokens, contextSize) && (await this.plan(parent))) {
-      parent = await this.compact(parent, undefined, signal)
+    const plan = policy === 'compact' && shouldCompact(tokens, contextSize) ? await this.plan(parent) : null
+    if (plan) {
+      parent = await this.compact(parent, undefined, signal, plan)
       tokens = await this.promptTokens(withUser(parent))
     }
     if (tokens <= maxPromptTokens(contextSize)) return { parent, dropped: null }
@@ -74,11 +75,12 @@ export class ContextFitter {
    * Summarises the history on the path to `at` that lies before the recent part kept, with the loaded model and
    * Pi's prompts, into a `compaction` entry under `at`; returns its id. A history longer than one request is
    * summarised part by part, each part updating the summary so far (Pi's update prompt).
+   * @param planned What `beforeTurn` worked out already (counted once).
    */
-  async compact(at: string | null, instructions: string | undefined, signal: AbortSignal): Promise<string> {
+  async compact(at: string | null, instructions: string | undefined, signal: AbortSignal, planned?: CompactionPlan): Promise<string> {
     const contextSize = this.contextSize
     const { reserveTokens } = compactionSettings(contextSize)
-    const plan = await this.plan(at)
+    const plan = planned ?? (await this.plan(at))
     if (!plan) throw new ArborFailure('BAD_REQUEST', 'There is nothing to compact here: the conversation is all recent, or it was just compacted.')
     const tokensBefore = await this.promptTokens(this.sessions.contextAt(at))
     const maxTokens = Math.floor(0.8 * reserveTokens)
