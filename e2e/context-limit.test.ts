@@ -56,6 +56,10 @@ describeInBrowser('the context limit in a browser', () => {
     const before = await history()
     await page().getByTestId('chat-input').fill('/compact')
     await page().getByTestId('send-button').click()
+    // While the model writes the summary, the composer says so, with the tokens so far.
+    const progress = page().getByTestId('compact-progress')
+    await progress.waitFor({ timeout: 30_000 })
+    expect(await progress.textContent()).toMatch(/Compacting the conversation.* · [\d,]+ tokens written/)
     const node = page().locator('[data-role="compactionSummary"]')
     await node.waitFor({ timeout: 60_000 })
     await waitIdle()
@@ -66,6 +70,33 @@ describeInBrowser('the context limit in a browser', () => {
     expect(sent).toBeLessThan(await page().getByTestId('message').count())
     await h.screenshot('context-compacted')
   }, 120_000)
+
+  it("sets the default for sessions that chose none in Settings, with what the sizes come to in the loaded context", async () => {
+    const select = page().getByTestId('overflow-policy')
+    await select.selectOption('')
+    await page().getByTestId('open-settings').click()
+    const dialog = page().getByTestId('settings')
+    await expect.poll(() => dialog.getByTestId('settings-effect').textContent()).toBe(
+      "With the loaded model's 4,096-token context: compaction starts past 3,072 prompt tokens and keeps the last 1,229.",
+    )
+    await dialog.getByTestId('default-policy-stop').check()
+    await page().getByTestId('settings-reserve').fill('1500')
+    await page().getByTestId('settings-reserve').press('Enter')
+    await expect.poll(() => dialog.getByTestId('settings-effect').textContent()).toMatch(/starts past 2,596 prompt tokens/)
+    await h.screenshot('settings-dialog')
+    await page().getByTestId('settings-reserve').fill('')
+    await page().getByTestId('settings-reserve').press('Enter')
+    await page().keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    await expect.poll(() => select.locator('option:checked').textContent()).toBe('default (refuse)')
+    // A reload asks the core again: the default is the core's, not the page's.
+    await page().reload()
+    await expect.poll(() => page().getByTestId('overflow-policy').locator('option:checked').textContent()).toBe('default (refuse)')
+    await page().getByTestId('open-settings').click()
+    await page().getByTestId('default-policy-compact').check()
+    await page().getByTestId('close-settings').click()
+    await expect.poll(() => page().getByTestId('overflow-policy').locator('option:checked').textContent()).toBe('default (compact)')
+  })
 
   it('shows the working folder in the chat head and changes it in place; a folder that does not exist is refused', async () => {
     const folder = page().getByTestId('working-folder')

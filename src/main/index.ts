@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url'
 import { IPC_EVENT, IPC_REQUEST } from '../shared/ipcChannels'
 import { fail } from '../shared/errors'
 import { ArborCore } from './core/ArborCore'
-import { defaultExtensionFolders, defaultModelsFolder } from './core/arborHome'
+import { defaultExtensionFolders, defaultModelsFolder, defaultSettingsFile } from './core/arborHome'
 import { esbuildBinaryPath } from './core/packagedPaths'
 import { createUtilityHostLauncher } from './electron/createUtilityHostLauncher'
 import { hardenContents } from './electron/hardenContents'
@@ -63,6 +63,7 @@ if (primary) void app.whenReady().then(async () => {
 
   core = await ArborCore.create({
     modelsFolder: defaultModelsFolder(),
+    settingsFile: defaultSettingsFile(),
     transport: 'electron',
     version: app.getVersion(),
     // Hosts are Node child processes (Electron's binary as Node), where Node's permission model holds. Electron's

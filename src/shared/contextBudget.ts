@@ -20,20 +20,31 @@ export type OverflowPolicy = 'compact' | 'truncateMiddle' | 'stop'
 export const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ['compact', 'truncateMiddle', 'stop']
 export const DEFAULT_OVERFLOW_POLICY: OverflowPolicy = 'compact'
 
+/** The user's own compaction sizes (app settings); null takes the scaled default. */
+export type CompactionOverrides = { reserveTokens: number | null; keepRecentTokens: number | null }
+export const NO_OVERRIDES: CompactionOverrides = { reserveTokens: null, keepRecentTokens: null }
+
 /**
  * Pi's compaction settings scaled to a local context. Pi keeps `reserveTokens` 16,384 free for the summary and the
  * next answer and `keepRecentTokens` 20,000 of recent history, for windows of 128k–200k tokens; in a 4k–32k window
  * those would be the whole context. Arbor takes a quarter of the context as the reserve and 30% as the recent part
  * kept (never more than Pi's numbers, never less than 512 and 256): 1,024 and 1,228 in a 4,096-token context,
- * 8,192 and 9,830 in 32,768.
+ * 8,192 and 9,830 in 32,768. A size the user set is taken as it is, but never more than half the context (a larger
+ * reserve would compact before every turn, a larger recent part would leave nothing to summarise).
  */
-export function compactionSettings(contextSize: number): { reserveTokens: number; keepRecentTokens: number } {
+export function compactionSettings(contextSize: number, overrides: CompactionOverrides = NO_OVERRIDES): { reserveTokens: number; keepRecentTokens: number } {
   const clamp = (n: number, low: number, high: number) => Math.min(high, Math.max(low, Math.round(n)))
-  return { reserveTokens: clamp(contextSize * 0.25, 512, 16_384), keepRecentTokens: clamp(contextSize * 0.3, 256, 20_000) }
+  const half = Math.max(1, Math.floor(contextSize / 2))
+  const own = (n: number | null, scaled: number) => (n === null ? scaled : Math.min(half, Math.max(1, Math.round(n))))
+  return {
+    reserveTokens: own(overrides.reserveTokens, clamp(contextSize * 0.25, 512, 16_384)),
+    keepRecentTokens: own(overrides.keepRecentTokens, clamp(contextSize * 0.3, 256, 20_000)),
+  }
 }
 
 /** Whether a prompt of `promptTokens` should be compacted first: it leaves less than the reserve free (Pi's `shouldCompact`). */
-export const shouldCompact = (promptTokens: number, contextSize: number): boolean => promptTokens > contextSize - compactionSettings(contextSize).reserveTokens
+export const shouldCompact = (promptTokens: number, contextSize: number, overrides: CompactionOverrides = NO_OVERRIDES): boolean =>
+  promptTokens > contextSize - compactionSettings(contextSize, overrides).reserveTokens
 
 /** The words of a refusal: the numbers and what the user can do. */
 export function overflowMessage(promptTokens: number, contextSize: number): string {

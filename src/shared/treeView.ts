@@ -92,8 +92,8 @@ export type SessionView = {
   toolsEnabled: boolean
   /** The folder the session works in (its header's `cwd`: where Pi runs its tools); empty when it names none. */
   cwd: string
-  /** What a turn that would not fit the context does (see `OverflowPolicy`). */
-  overflowPolicy: OverflowPolicy
+  /** What a turn that would not fit the context does (see `OverflowPolicy`); null follows the app's default. */
+  overflowPolicy: OverflowPolicy | null
   composition: ContextComposition | null
 }
 

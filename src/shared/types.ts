@@ -1,3 +1,4 @@
+import type { AppSettings } from './appSettings'
 import type { UsedSampling } from './sampling'
 import type { TreeNode } from './treeView'
 import type { ArborError } from './errors'
@@ -189,4 +190,7 @@ export type AppSnapshot = {
   transport: 'electron' | 'headless'
   /** A problem with the file of the user's extension choices (they may not hold); null when there is none. */
   extensionsWarning: string | null
+  /** The app settings, and a problem with their file (they may not hold); null when there is none. */
+  settings: AppSettings
+  settingsWarning: string | null
 }

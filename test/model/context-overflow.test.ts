@@ -6,7 +6,7 @@ import type { LoadSettings } from '../../src/shared/types'
 import { getDemoModelPath } from '../helpers/fixtures'
 import { piSession } from '../helpers/bigPiSession'
 import { piSends } from '../helpers/piContext'
-import { createTestCore, unwrap, viewOf, type TestCore } from '../helpers/testCore'
+import { codeOf, createTestCore, unwrap, viewOf, type TestCore } from '../helpers/testCore'
 
 // Pi's summary prompt alone is ~1,100 tokens with the demo model's byte-level vocabulary (~400 with a real one).
 const CONTEXT = 4096
@@ -52,7 +52,8 @@ describe('a turn that would not fit the context', () => {
   it('under "compact" (the default): the old part is summarised into a compaction Pi reads, and the turn fits', async () => {
     // Six turns of ~470 tokens: under the compaction threshold (context - reserve = 3,072); the next message crosses it.
     const view = await history(6, 80)
-    expect(view.overflowPolicy).toBe('compact')
+    // The session chose nothing: the app's default (compact) holds.
+    expect(view.overflowPolicy).toBeNull()
     expect(view.nodes.some((n) => n.kind === 'compactionSummary')).toBe(false)
     const sent = unwrap(await t.core.request('chat.send', { text: `Now this: ${words(150, 'n')}` }))
     const stats = sent.assistant.stats!
@@ -88,6 +89,66 @@ describe('a turn that would not fit the context', () => {
       const result = await t.core.request('chat.send', { text: words(3000, 'huge') })
       expect(result.ok ? 'ok' : result.error.code).toBe('CONTEXT_OVERFLOW')
     }
+  })
+
+  it("the app's default policy holds in every session that chose none; a session's own choice wins until it is cleared", async () => {
+    unwrap(await t.core.request('settings.set', { overflowPolicy: 'stop' }))
+    try {
+      unwrap(await t.core.request('session.new', undefined))
+      expect((await viewOf(t)).overflowPolicy).toBeNull()
+      const big = words(2000, 'big')
+      expect(codeOf(await t.core.request('chat.send', { text: big }))).toBe('CONTEXT_OVERFLOW')
+      // Chosen here: the message still alone exceeds the context, so "drop the middle" refuses too, but through
+      // its own path; compact is then chosen and cleared back to the default.
+      unwrap(await t.core.request('session.setOverflow', { policy: 'compact' }))
+      expect((await viewOf(t)).overflowPolicy).toBe('compact')
+      unwrap(await t.core.request('session.setOverflow', { policy: null }))
+      expect((await viewOf(t)).overflowPolicy).toBeNull()
+      const snapshot = unwrap(await t.core.request('app.snapshot', undefined))
+      expect(snapshot.settings.overflowPolicy).toBe('stop')
+      expect(t.events.some((e) => e.type === 'settings.changed' && e.settings.overflowPolicy === 'stop')).toBe(true)
+    } finally {
+      unwrap(await t.core.request('settings.set', { overflowPolicy: 'compact' }))
+    }
+  })
+
+  it('a turn too long to keep is split as Pi splits it: its start summarised apart, the files it touched listed, and progress told', async () => {
+    // One user request answered by many tool rounds (a Pi agent turn): the recent part kept starts inside it.
+    const lines: object[] = [{ type: 'session', version: 3, id: 'split-turn', timestamp: '2026-01-01T00:00:00.000Z', cwd: t.sessionsFolder }]
+    let parentId: string | null = null
+    const add = (message: object) => {
+      const id = `e${lines.length.toString(16).padStart(7, '0')}`
+      lines.push({ type: 'message', id, parentId, timestamp: '2026-01-01T00:00:00.000Z', message: { timestamp: 1, ...message } })
+      parentId = id
+    }
+    const usage = { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, totalTokens: 2, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } }
+    add({ role: 'user', content: 'Rename every exported function to camelCase.' })
+    for (let i = 0; i < 10; i++) {
+      const name = i % 2 ? 'edit' : 'read'
+      add({ role: 'assistant', content: [{ type: 'toolCall', id: `c${i}`, name, arguments: { path: `src/file${i}.ts` } }], api: 'openai-completions', provider: 'arbor', model: 'local', usage, stopReason: 'toolUse' })
+      add({ role: 'toolResult', toolCallId: `c${i}`, toolName: name, content: [{ type: 'text', text: words(60, `f${i}x`) }], isError: false })
+    }
+    const path = join(t.sessionsFolder, 'split-turn.jsonl')
+    await writeFile(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n')
+    unwrap(await t.core.request('session.open', { path }))
+    const from = t.events.length
+    const { node } = unwrap(await t.core.request('chat.command', { text: '/compact' }))
+    expect(node.kind).toBe('compactionSummary')
+    const entry = JSON.parse((await readFile(path, 'utf8')).split('\n').find((l) => l.includes('"type":"compaction"'))!) as { summary: string; details: { readFiles: string[]; modifiedFiles: string[]; splitTurn: boolean } }
+    expect(entry.details.splitTurn).toBe(true)
+    expect(entry.summary).toContain('\n\n---\n\n**Turn Context (split turn):**\n\n')
+    // The lists in the summary are cut to a tenth of the reserve, edited files first; the details keep them all.
+    expect(entry.summary).toMatch(/<modified-files>\nsrc\/file1\.ts\n/)
+    expect(entry.details.readFiles[0]).toBe('src/file0.ts')
+    expect(entry.details.modifiedFiles[0]).toBe('src/file1.ts')
+    const progress = t.events.slice(from).filter((e) => e.type === 'chat.compactProgress')
+    expect(progress.length).toBeGreaterThan(0)
+    expect(progress.at(-1)).toMatchObject({ step: 1, steps: 1 })
+    expect((progress.at(-1) as { tokens: number }).tokens).toBeGreaterThan(0)
+    // Pi reads the summary first, then the kept part of the turn.
+    const pi = piSends(path)
+    expect(pi[0]!.text).toContain('**Turn Context (split turn):**')
+    expect(pi.some((m) => m.text === 'Rename every exported function to camelCase.')).toBe(false)
   })
 
   it('/compact writes a compaction node at the position; the next turn starts from its summary', async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_APP_SETTINGS } from '../../src/shared/appSettings'
 import { describe, expect, it } from 'vitest'
 import type { ArborEvent, RequestName } from '../../src/shared/contract'
 import { fail, ok, type Result } from '../../src/shared/errors'
@@ -50,6 +51,8 @@ const snapshot = (session: SessionView): AppSnapshot => ({
   generating: false,
   transport: 'headless',
   extensionsWarning: null,
+  settings: DEFAULT_APP_SETTINGS,
+  settingsWarning: null,
 })
 
 /** A client whose core is this test: it answers from `answers` and delivers the events the test emits. */

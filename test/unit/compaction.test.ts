@@ -50,7 +50,9 @@ describe('compaction', () => {
       if (!p) continue
       expect((path.find((e) => e.id === p.firstKeptEntryId) as { message: { role: string } }).message.role).not.toBe('toolResult')
     }
-    expect(plan.toSummarize.map((m) => m.role)).toEqual(['user', 'assistant', 'toolResult', 'assistant', 'user'])
+    // The cut is inside the turn of "two": that turn's start is summarised apart (Pi's split turn), the history before it as usual.
+    expect(plan.toSummarize.map((m) => m.role)).toEqual(['user', 'assistant', 'toolResult', 'assistant'])
+    expect(plan.turnPrefix.map((m) => m.text)).toEqual(['two'])
     // 150 kept: the crossing is at the c2 result, which is no cut point: the cut moves on to the assistant after it.
     expect(planCompaction(path, 150, hundred)!.firstKeptEntryId).toBe(path[7]!.id)
   })

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { ArborCore } from '../core/ArborCore'
-import { defaultModelsFolder } from '../core/arborHome'
+import { defaultModelsFolder, defaultSettingsFile } from '../core/arborHome'
 import { runChat } from './runChat'
 import { runInspect } from './runInspect'
 import { runMeasure } from './runMeasure'
@@ -106,6 +106,7 @@ async function main(): Promise<number> {
   }
   const core = await ArborCore.create({
     modelsFolder: values.models ?? defaultModelsFolder(),
+    settingsFile: defaultSettingsFile(),
     transport: 'headless',
     watchModels: false,
   })

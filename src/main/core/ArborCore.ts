@@ -23,10 +23,12 @@ import type { CoreParts, Handlers } from './requests/CoreParts'
 import { extensionRequests } from './requests/extensionRequests'
 import { modelRequests } from './requests/modelRequests'
 import { sessionRequests } from './requests/sessionRequests'
+import { settingsRequests } from './requests/settingsRequests'
 import { treeRequests } from './requests/treeRequests'
 import { defaultPiSessionsFolder, PiSessions } from './sessions/PiSessions'
 import { SessionService } from './sessions/SessionService'
 import { SessionsFolder } from './sessions/SessionsFolder'
+import { SettingsStore } from './settings/SettingsStore'
 import { toolPromptTokens } from './turns/toolPromptTokens'
 import { TurnRunner } from './turns/TurnRunner'
 
@@ -51,6 +53,8 @@ export type ArborCoreOptions = Pick<LocalEngineOptions, 'ramBudgetBytes' | 'vram
    * unless `extensions.state` is given. Defaults to `extensions.json` in Arbor's home (`~/.arbor` or `$ARBOR_HOME`).
    */
   extensionStateFile?: string
+  /** The app settings file (see `SettingsStore`); without one the settings are the defaults, kept in memory. */
+  settingsFile?: string
   /** Watch the models folder for new files. Defaults to `true`. */
   watchModels?: boolean
   version?: string
@@ -92,9 +96,10 @@ export class ArborCore {
     private readonly listeners: Set<(event: ArborEvent) => void>,
     private readonly emitEvent: (event: ArborEvent) => void,
     private readonly extensions: Extensions | null,
+    private readonly settings: SettingsStore,
   ) {
     this.runner = new TurnRunner(engine, extensions)
-    this.turns = new TreeTurns(sessions, this.runner, engine, extensions, emitEvent)
+    this.turns = new TreeTurns(sessions, this.runner, engine, extensions, emitEvent, () => settings.settings)
     sessions.offeredTools = () => (sessions.toolsEnabled ? (extensions?.toolDefinitions() ?? []) : [])
     this.folder = new ModelsFolder(options.modelsFolder)
     const parts: CoreParts = {
@@ -104,6 +109,7 @@ export class ArborCore {
       runner: this.runner,
       extensions,
       models: this.folder,
+      settings,
       emit: emitEvent,
       stopTurns: () => this.stopTurns(),
       announce: (event) => this.announce(event),
@@ -118,6 +124,7 @@ export class ArborCore {
       ...sessionRequests(parts),
       ...treeRequests(parts),
       ...extensionRequests(parts),
+      ...settingsRequests(parts),
     }
   }
 
@@ -153,7 +160,9 @@ export class ArborCore {
           onChange: () => void core?.extensionsChanged(),
         })
       : null
-    core = new ArborCore(engine, options, sessions, listeners, emit, extensions)
+    const settings = options.settingsFile ? await SettingsStore.open(options.settingsFile) : SettingsStore.inMemory()
+    if (settings.warning) console.warn(`Arbor: ${settings.warning}`)
+    core = new ArborCore(engine, options, sessions, listeners, emit, extensions, settings)
     core.extensionsWarning = () => stateStore?.warning ?? null
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())
     core.sampler = setInterval(() => void core.sampleMemory(), options.memorySampleMs ?? 1000)
@@ -241,6 +250,8 @@ export class ArborCore {
       ...(this.turns.streaming ? { streaming: this.turns.streaming } : {}),
       transport: this.options.transport,
       extensionsWarning: this.extensionsWarning(),
+      settings: this.settings.settings,
+      settingsWarning: this.settings.warning,
     }
   }
 

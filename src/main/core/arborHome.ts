@@ -9,6 +9,9 @@ export const defaultModelsFolder = (): string => join(arborHome(), 'models')
 
 export const DEMO_FILE_NAME = 'arbor-demo.gguf'
 
+/** The app settings (default overflow policy, compaction sizes). */
+export const defaultSettingsFile = (): string => join(arborHome(), 'settings.json')
+
 /** The user's extension choices (disabled, settings, allowed permissions, trusted folders). */
 export const defaultExtensionStateFile = (): string => join(arborHome(), 'extensions.json')
 

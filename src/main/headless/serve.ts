@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { dirname, join, resolve } from 'node:path'
 import { existsSync } from 'node:fs'
 import { ArborCore } from '../core/ArborCore'
-import { defaultExtensionFolders, defaultModelsFolder } from '../core/arborHome'
+import { defaultExtensionFolders, defaultModelsFolder, defaultSettingsFile } from '../core/arborHome'
 import { createHeadlessServer } from './createHeadlessServer'
 
 const { values } = parseArgs({
@@ -24,6 +24,7 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
 
 const core = await ArborCore.create({
   modelsFolder: values.models ?? defaultModelsFolder(),
+  settingsFile: defaultSettingsFile(),
   transport: 'headless',
   extensions: defaultExtensionFolders(root),
 })

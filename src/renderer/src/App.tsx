@@ -4,6 +4,7 @@ import { ConnectionBanner } from './components/ConnectionBanner'
 import { DropOverlay } from './components/DropOverlay'
 import { ErrorPanel } from './components/ErrorPanel'
 import { ExtensionManager } from './components/extensions/ExtensionManager'
+import { SettingsDialog } from './components/SettingsDialog'
 import { ExtensionNoticeToast } from './components/extensions/ExtensionNoticeToast'
 import { FitPanel } from './components/FitPanel'
 import { HardwarePanel } from './components/HardwarePanel'
@@ -97,6 +98,7 @@ export function App() {
         {narrow && narrowPanel && <div className="scrim" aria-hidden="true" onClick={() => setNarrowPanel(null)} />}
       </main>
       <ExtensionManager />
+      <SettingsDialog />
       <ExtensionNoticeToast />
       {dragging && <DropOverlay extensions={extensionsOpen} />}
     </div>

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { extensionViewSchema } from './extensionSchemas'
 import { loadPhaseSchema, loadStateSchema, memorySampleSchema, modelEntrySchema } from './modelSchemas'
+import { appSettingsSchema } from './settingsSchemas'
 import { sessionDeltaSchema, sessionSummarySchema, sessionViewSchema, treeNodeSchema } from './sessionSchemas'
 
 /** Every event the core announces to its clients, with its schema; checked where it crosses the wire. */
@@ -24,6 +25,13 @@ export const arborEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat.turnEnd'), pendingId: z.string(), node: treeNodeSchema }),
   /** Nothing is generating any more: the turn, with all its tool rounds, is over (or failed, or was stopped). */
   z.object({ type: z.literal('chat.idle') }),
+  /**
+   * A compaction is being written (before a turn, or `/compact`): which of its summary requests runs (`step` of
+   * `steps`, from 1) and how many tokens of that one's summary are written so far.
+   */
+  z.object({ type: z.literal('chat.compactProgress'), step: count, steps: count, tokens: count }),
+  /** The app settings changed (every UI shows the new ones). */
+  z.object({ type: z.literal('settings.changed'), settings: appSettingsSchema, warning: z.string().nullable() }),
   /** Another session is open (new, opened, forked, or the open one deleted): the whole view. */
   z.object({ type: z.literal('session.opened'), session: sessionViewSchema }),
   /** One change of the open session: only what changed. */

@@ -13,6 +13,7 @@ import {
 } from './modelSchemas'
 import { sessionDeltaSchema, sessionPositionSchema, sessionSummarySchema, sessionViewSchema, treeNodeSchema } from './sessionSchemas'
 import { MAX_CONTEXT_SIZE } from '../fit'
+import { appSettingsFields, appSettingsSchema } from './settingsSchemas'
 
 /**
  * Every request the core answers, declared once: its argument schema (checked at the boundary before the core sees
@@ -61,6 +62,8 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
   streaming: z.object({ node: treeNodeSchema, text: z.string(), prompt: z.object({ evaluated: z.number(), total: z.number() }).optional() }).optional(),
   transport: z.enum(['electron', 'headless']),
   extensionsWarning: z.string().nullable(),
+  settings: appSettingsSchema,
+  settingsWarning: z.string().nullable(),
 })
 
 const request = <A extends z.ZodType, R extends z.ZodType>(arg: A, result: R) => ({ arg, result })
@@ -118,7 +121,8 @@ export const requests = {
   'session.rename': request(z.object({ name: z.string().max(200) }), sessionDeltaSchema),
   /** Offers the extensions' tools to the model in this session, or stops (they cost tokens in every prompt). */
   'session.setTools': request(z.object({ enabled: z.boolean() }), sessionDeltaSchema),
-  'session.setOverflow': request(z.object({ policy: z.enum(OVERFLOW_POLICIES) }), sessionDeltaSchema),
+  /** What a turn that would not fit does in this session; null follows the app's default (`settings.overflowPolicy`). */
+  'session.setOverflow': request(z.object({ policy: z.enum(OVERFLOW_POLICIES).nullable() }), sessionDeltaSchema),
   'session.delete': request(z.object({ path }), z.array(sessionSummarySchema)),
   /** Moves the current position; null is the root (the next message starts a new tree). */
   'tree.select': request(z.object({ nodeId: nodeId.nullable() }), sessionPositionSchema),
@@ -135,6 +139,10 @@ export const requests = {
   'tree.fork': request(z.object({ nodeId }), sessionViewSchema),
   /** Summarises the path from the common ancestor to `fromLeafId` (the branch being left) with the loaded model. */
   'tree.summarizeBranch': request(z.object({ fromLeafId: nodeId, toNodeId: nodeId.nullable() }), z.object({ summary: treeNodeSchema })),
+  /** The app settings (kept in `settings.json` in Arbor's home). */
+  'settings.get': request(none, appSettingsSchema),
+  /** Changes some app settings; answers with all of them once saved. */
+  'settings.set': request(z.object(appSettingsFields).partial().strict(), appSettingsSchema),
   'extensions.list': request(none, extensionViews),
   'extensions.setEnabled': request(z.object({ name: extensionName, enabled: z.boolean() }), extensionViews),
   'extensions.reload': request(z.object({ name: extensionName }), extensionViews),

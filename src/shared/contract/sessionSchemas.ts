@@ -63,7 +63,7 @@ const flags = {
   warnings: z.array(z.string()),
   canUndo: z.boolean(),
   toolsEnabled: z.boolean(),
-  overflowPolicy: z.enum(OVERFLOW_POLICIES),
+  overflowPolicy: z.enum(OVERFLOW_POLICIES).nullable(),
   cwd: z.string(),
 }
 

@@ -86,6 +86,24 @@ Use this EXACT format:
 
 Keep each section concise. Preserve exact file paths, function names, and error messages.`
 
+export const TURN_PREFIX_SUMMARIZATION_PROMPT = `This is the PREFIX of a turn that was too large to keep. The SUFFIX (recent work) is retained.
+
+Summarize the prefix to provide context for the retained suffix:
+
+## Original Request
+[What did the user ask for in this turn?]
+
+## Early Progress
+- [Key decisions and work done in the prefix]
+
+## Context for Suffix
+- [Information needed to understand the retained recent work]
+
+Be concise. Focus on what's needed to understand the kept suffix.`
+
+/** The summariser's user message for the start of a split turn (Pi's `generateTurnPrefixSummary`). */
+export const turnPrefixRequest = (conversation: string): string => `<conversation>\n${conversation}\n</conversation>\n\n${TURN_PREFIX_SUMMARIZATION_PROMPT}`
+
 const TOOL_RESULT_MAX_CHARS = 2000
 
 /** Messages as the text the summariser reads (Pi's `serializeConversation`), so that the model does not continue them. */
@@ -124,20 +142,76 @@ const isCutPoint = (entry: SessionEntry): boolean =>
 export type CompactionPlan = {
   /** The first entry the context keeps after the summary. */
   firstKeptEntryId: string
-  /** What the summary replaces, as the model read it. */
+  /** What the summary replaces, as the model read it (before the turn that is split, if one is). */
   toSummarize: ContextMessage[]
+  /**
+   * The start of the turn the cut falls in (its user message up to the first kept entry), summarised on its own
+   * with Pi's turn-prefix prompt; empty when the cut is at a turn's start.
+   */
+  turnPrefix: ContextMessage[]
   /** The summary of the compaction before, which the new one updates. */
   previousSummary: string | undefined
   /** How many entries the summary replaces. */
   replacedEntries: number
+  /** Files the summarised part read only, and files it edited or wrote (Pi's file lists, with the earlier compaction's). */
+  readFiles: string[]
+  modifiedFiles: string[]
 }
+
+/** Where the turn holding `at` starts (Pi's `findTurnStartIndex`): a user message, a bash execution, a summary or an extension message. */
+function turnStart(path: readonly SessionEntry[], at: number, start: number): number {
+  for (let i = at; i >= start; i--) {
+    const entry = path[i]!
+    if (entry.type === 'branch_summary' || entry.type === 'custom_message') return i
+    const role = roleOf(entry)
+    if (role === 'user' || role === 'bashExecution') return i
+  }
+  return -1
+}
+
+/** Pi's `extractFileOperations`: the paths of `read`, `write` and `edit` calls, and the earlier compaction's lists. */
+function fileLists(messages: readonly ContextMessage[], previous: Extract<SessionEntry, { type: 'compaction' }> | undefined) {
+  const read = new Set<string>()
+  const modified = new Set<string>()
+  const details = previous && !previous.fromHook ? (previous.details as { readFiles?: unknown; modifiedFiles?: unknown } | undefined) : undefined
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : [])
+  for (const f of strings(details?.readFiles)) read.add(f)
+  for (const f of strings(details?.modifiedFiles)) modified.add(f)
+  for (const m of messages) {
+    for (const call of m.role === 'assistant' ? (m.toolCalls ?? []) : []) {
+      const path = call.arguments.path
+      if (typeof path !== 'string') continue
+      if (call.name === 'read') read.add(path)
+      else if (call.name === 'write' || call.name === 'edit') modified.add(path)
+    }
+  }
+  return { readFiles: [...read].filter((f) => !modified.has(f)).sort(), modifiedFiles: [...modified].sort() }
+}
+
+/**
+ * Pi's `formatFileOperations`: the file lists as tags after the summary. With `limit`, at most that many paths are
+ * written (edited files first), and the tags say how many more there were.
+ */
+export function fileOperationsText(readFiles: readonly string[], modifiedFiles: readonly string[], limit = Infinity): string {
+  const modified = modifiedFiles.slice(0, limit)
+  const read = readFiles.slice(0, Math.max(0, limit - modified.length))
+  const more = (shown: number, all: number) => (all > shown ? [`(and ${all - shown} more)`] : [])
+  const sections: string[] = []
+  if (readFiles.length) sections.push(`<read-files>\n${[...read, ...more(read.length, readFiles.length)].join('\n')}\n</read-files>`)
+  if (modifiedFiles.length) sections.push(`<modified-files>\n${[...modified, ...more(modified.length, modifiedFiles.length)].join('\n')}\n</modified-files>`)
+  return sections.length ? `\n\n${sections.join('\n\n')}` : ''
+}
+
+/** Pi's `compact` merge of the history's summary and the split turn's. */
+export const mergeSplitTurn = (history: string, turnPrefix: string): string => `${history}\n\n---\n\n**Turn Context (split turn):**\n\n${turnPrefix}`
 
 /**
  * What to summarise so that about `keepRecentTokens` of recent history stay as they are (Pi's `prepareCompaction`
  * and `findCutPoint`): walking back from the newest message until that many tokens are kept, then cutting at the
- * nearest message a turn can resume from at or after it, never at a tool result. After an earlier compaction only
- * what it kept and what came after is looked at; its summary is updated. Null when there is nothing to summarise
- * (the path ends with a compaction, or everything is recent).
+ * nearest message a turn can resume from at or after it, never at a tool result. A cut inside a turn (at one of its
+ * assistant messages) splits it: the turn's start is summarised apart (`turnPrefix`). After an earlier compaction
+ * only what it kept and what came after is looked at; its summary is updated. Null when there is nothing to
+ * summarise (the path ends with a compaction, or everything is recent).
  */
 export function planCompaction(path: readonly SessionEntry[], keepRecentTokens: number, tokensOf: (entry: SessionEntry) => number): CompactionPlan | null {
   if (path.length === 0 || path.at(-1)!.type === 'compaction') return null
@@ -169,10 +243,14 @@ export function planCompaction(path: readonly SessionEntry[], keepRecentTokens: 
   }
   // Bookkeeping just before the cut (a model change, a label) stays with what is kept.
   while (cut > start && path[cut - 1]!.type !== 'message' && path[cut - 1]!.type !== 'compaction') cut--
-  const replaced = path.slice(start, cut).filter((e) => e.type !== 'compaction')
-  const toSummarize = contextMessages(replaced)
-  if (toSummarize.length === 0) return null
-  return { firstKeptEntryId: path[cut]!.id, toSummarize, previousSummary: previous?.summary, replacedEntries: replaced.length }
+  const splitAt = roleOf(path[cut]!) === 'user' ? -1 : turnStart(path, cut, start)
+  const historyEnd = splitAt >= 0 ? splitAt : cut
+  const withoutCompactions = (from: number, to: number) => path.slice(from, to).filter((e) => e.type !== 'compaction')
+  const toSummarize = contextMessages(withoutCompactions(start, historyEnd))
+  const turnPrefix = splitAt >= 0 ? contextMessages(withoutCompactions(splitAt, cut)) : []
+  if (toSummarize.length === 0 && turnPrefix.length === 0) return null
+  const replaced = withoutCompactions(start, cut).length
+  return { firstKeptEntryId: path[cut]!.id, toSummarize, turnPrefix, previousSummary: previous?.summary, replacedEntries: replaced, ...fileLists([...toSummarize, ...turnPrefix], previous) }
 }
 
 /** Pi's estimate of a message's tokens (characters / 4), for entries no tokenizer has counted. */

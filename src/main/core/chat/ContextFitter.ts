@@ -1,7 +1,17 @@
+import type { AppSettings } from '../../../shared/appSettings'
 import { compactionSettings, maxPromptTokens, overflowMessage, shouldCompact, type OverflowPolicy } from '../../../shared/contextBudget'
 import { ArborFailure } from '../../../shared/errors'
 import type { ContextMessage } from '../../../shared/extensions/ExtensionEvents'
-import { planCompaction, type CompactionPlan, serializeConversation, summaryRequest, SUMMARIZATION_SYSTEM_PROMPT } from '../../../shared/tree/compaction'
+import {
+  fileOperationsText,
+  mergeSplitTurn,
+  planCompaction,
+  serializeConversation,
+  summaryRequest,
+  SUMMARIZATION_SYSTEM_PROMPT,
+  turnPrefixRequest,
+  type CompactionPlan,
+} from '../../../shared/tree/compaction'
 import { renderToolCall } from '../../../shared/session/toolParts'
 import type { Engine } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
@@ -9,6 +19,9 @@ import type { SessionService } from '../sessions/SessionService'
 
 /** Requests a summary may take at most: its first part and the most recent ones (see `compact`). */
 const MAX_SUMMARY_PARTS = 4
+
+/** How far a compaction is: its `step`th summary request of `steps`, and the tokens that one has written so far. */
+export type CompactProgress = { step: number; steps: number; tokens: number }
 
 /** A turn's context once it fits: where to add the user's message, and what was left out of the middle, if anything. */
 export type FittedTurn = { parent: string | null; dropped: { from: number; count: number } | null }
@@ -25,7 +38,16 @@ export class ContextFitter {
     private readonly sessions: SessionService,
     private readonly engine: Engine,
     private readonly extensions: Extensions | null,
+    /** The app settings now (the compaction sizes the user set). */
+    private readonly settings: () => AppSettings,
+    /** Told while a compaction is written, a few times a second at most. */
+    private readonly onProgress: (progress: CompactProgress) => void = () => undefined,
   ) {}
+
+  /** The reserve and the recent part kept for the loaded model's context, with the user's sizes. */
+  private get sizes() {
+    return compactionSettings(this.contextSize, this.settings())
+  }
 
   private get contextSize(): number {
     const loaded = this.engine.loaded
@@ -58,7 +80,7 @@ export class ContextFitter {
     const contextSize = this.contextSize
     const withUser = (at: string | null) => [...this.sessions.contextAt(at), { role: 'user' as const, text }]
     let tokens = await this.promptTokens(withUser(parent))
-    const plan = policy === 'compact' && shouldCompact(tokens, contextSize) ? await this.plan(parent) : null
+    const plan = policy === 'compact' && shouldCompact(tokens, contextSize, this.settings()) ? await this.plan(parent) : null
     if (plan) {
       parent = await this.compact(parent, undefined, signal, plan)
       tokens = await this.promptTokens(withUser(parent))
@@ -78,30 +100,74 @@ export class ContextFitter {
    * @param planned What `beforeTurn` worked out already (counted once).
    */
   async compact(at: string | null, instructions: string | undefined, signal: AbortSignal, planned?: CompactionPlan): Promise<string> {
-    const contextSize = this.contextSize
-    const { reserveTokens } = compactionSettings(contextSize)
+    const { reserveTokens } = this.sizes
     const plan = planned ?? (await this.plan(at))
     if (!plan) throw new ArborFailure('BAD_REQUEST', 'There is nothing to compact here: the conversation is all recent, or it was just compacted.')
     const tokensBefore = await this.promptTokens(this.sessions.contextAt(at))
-    const maxTokens = Math.floor(0.8 * reserveTokens)
-    let summary = plan.previousSummary
-    const all = await this.parts(plan.toSummarize, maxTokens, instructions, plan.previousSummary !== undefined)
+    // Pi gives the summary 80% of the reserve, and a split turn's start another 50%: in a local context that is
+    // more than the reserve, and the summary would not leave room for the turn. Here the two share the 80%.
+    const budget = Math.floor(0.8 * reserveTokens)
+    const split = plan.turnPrefix.length > 0
+    const maxTokens = split ? Math.floor((budget * 8) / 13) : budget
+    const all = plan.toSummarize.length ? await this.parts(plan.toSummarize, maxTokens, instructions, plan.previousSummary !== undefined) : []
     // A history many contexts long (an imported Pi session) would take one request per context: on a CPU, hours.
     // The summary reads its start (where the goal is) and its most recent parts; the middle is left out, and said so.
     const parts = all.length > MAX_SUMMARY_PARTS ? [all[0]!, ...all.slice(-(MAX_SUMMARY_PARTS - 1))] : all
-    for (const part of parts) {
-      if (signal.aborted) throw new ArborFailure('GENERATION_FAILED', 'The compaction was stopped; nothing was changed.')
-      summary = await this.summarise(summaryRequest(part, summary, instructions), maxTokens, signal)
+    const steps = parts.length + (split ? 1 : 0)
+    let summary = plan.previousSummary
+    for (const [i, part] of parts.entries()) {
+      summary = await this.summarise(summaryRequest(part, summary, instructions), maxTokens, signal, { step: i + 1, steps })
+    }
+    if (split) {
+      // Pi's split turn: the start of the turn the cut falls in, summarised apart, then merged.
+      const prefixTokens = budget - maxTokens
+      const prefix = await this.summarise(turnPrefixRequest(await this.fitText(serializeConversation(plan.turnPrefix), prefixTokens)), prefixTokens, signal, { step: steps, steps })
+      summary = mergeSplitTurn(parts.length ? (summary ?? '') : (summary ?? 'No prior history.'), prefix.trim())
     }
     if (!summary?.trim()) throw new ArborFailure('GENERATION_FAILED', 'The model wrote an empty summary; nothing was changed.')
-    const details = { by: 'arbor', replacedEntries: plan.replacedEntries, parts: all.length, partsRead: parts.length }
-    return this.sessions.append({ type: 'compaction', summary: summary.trim(), firstKeptEntryId: plan.firstKeptEntryId, tokensBefore, details }, at)
+    const { readFiles, modifiedFiles } = plan
+    const details = { readFiles, modifiedFiles, by: 'arbor', replacedEntries: plan.replacedEntries, parts: all.length, partsRead: parts.length, splitTurn: split }
+    // Pi lists every file; a session that read hundreds would fill a local context with paths: the list in the
+    // summary is cut to a tenth of the reserve (the details keep them all, for the next compaction).
+    const text = summary.trim() + (await this.fileListText(readFiles, modifiedFiles, Math.floor(reserveTokens / 10)))
+    return this.sessions.append({ type: 'compaction', summary: text, firstKeptEntryId: plan.firstKeptEntryId, tokensBefore, details }, at)
+  }
+
+  /** Pi's file lists after the summary, with as many paths as fit in `maxTokens`. */
+  private async fileListText(readFiles: string[], modifiedFiles: string[], maxTokens: number): Promise<string> {
+    const fits = async (limit: number) => {
+      const text = fileOperationsText(readFiles, modifiedFiles, limit)
+      return (await this.engine.countTokens([text]))[0]! <= maxTokens ? text : null
+    }
+    const whole = await fits(Infinity)
+    if (whole !== null) return whole
+    let low = 0
+    let high = readFiles.length + modifiedFiles.length
+    while (low < high) {
+      const mid = (low + high + 1) >> 1
+      if ((await fits(mid)) !== null) low = mid
+      else high = mid - 1
+    }
+    return fileOperationsText(readFiles, modifiedFiles, low)
+  }
+
+  /**
+   * `text` cut to what one summary request can read beside an answer of `answerTokens`: its start and its end, with
+   * a note of what was left out between them.
+   */
+  private async fitText(text: string, answerTokens: number): Promise<string> {
+    const contextSize = this.contextSize
+    const room = contextSize - Math.ceil(contextSize / 10) - answerTokens - 600
+    const [tokens = 0] = await this.engine.countTokens([text])
+    if (tokens <= room) return text
+    const keep = Math.max(0, Math.floor((text.length * room) / tokens / 2) - 80)
+    return `${text.slice(0, keep)}\n\n[... ${text.length - 2 * keep} characters of this turn left out to fit]\n\n${text.slice(-keep)}`
   }
 
   /** What compacting at `at` would summarise, cut by the loaded model's own token counts. */
   private async plan(at: string | null) {
     const path = this.sessions.entriesTo(at)
-    return planCompaction(path, compactionSettings(this.contextSize).keepRecentTokens, await this.sessions.tokensOfEntries(path))
+    return planCompaction(path, this.sizes.keepRecentTokens, await this.sessions.tokensOfEntries(path))
   }
 
   /**
@@ -145,12 +211,24 @@ export class ContextFitter {
     return parts
   }
 
-  private async summarise(request: string, maxTokens: number, signal: AbortSignal): Promise<string> {
+  private async summarise(request: string, maxTokens: number, signal: AbortSignal, progress: Omit<CompactProgress, 'tokens'>): Promise<string> {
+    if (signal.aborted) throw new ArborFailure('GENERATION_FAILED', 'The compaction was stopped; nothing was changed.')
     let text = ''
+    let tokens = 0
+    let told = 0
+    this.onProgress({ ...progress, tokens })
     for await (const event of this.engine.generate({ systemPrompt: SUMMARIZATION_SYSTEM_PROMPT, messages: [{ role: 'user', text: request }], sampling: { maxTokens } }, signal)) {
+      if (event.type === 'text') {
+        tokens++
+        if (performance.now() - told > 250) {
+          told = performance.now()
+          this.onProgress({ ...progress, tokens })
+        }
+      }
       if (event.type !== 'end') continue
       if (event.reason === 'error' || event.reason === 'stopped') throw new ArborFailure('GENERATION_FAILED', event.error?.message ?? 'The compaction was stopped; nothing was changed.')
       text = event.text
+      this.onProgress({ ...progress, tokens: event.stats.generatedTokens })
     }
     return text
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ArborEvent } from '../../../shared/contract'
 import type { EngineEnd } from '../../../shared/engine/engineTypes'
+import { DEFAULT_APP_SETTINGS, type AppSettings } from '../../../shared/appSettings'
 import { compactionSettings, maxPromptTokens } from '../../../shared/contextBudget'
 import { ArborFailure } from '../../../shared/errors'
 import { parseCommandLine } from '../../../shared/extensions/parseCommandLine'
@@ -102,10 +103,12 @@ export class TreeTurns {
     private readonly engine: Engine,
     private readonly extensions: Extensions | null,
     private readonly emit: (event: ArborEvent) => void,
+    /** The app settings now: the default overflow policy and the compaction sizes. */
+    private readonly settings: () => AppSettings = () => DEFAULT_APP_SETTINGS,
     /** Generations in a row that may call tools before Arbor stops the turn. Defaults to `8`. */
     private readonly maxToolRounds = 8,
   ) {
-    this.fitter = new ContextFitter(sessions, engine, extensions)
+    this.fitter = new ContextFitter(sessions, engine, extensions, settings, (progress) => emit({ type: 'chat.compactProgress', ...progress }))
   }
 
   private readonly fitter: ContextFitter
@@ -214,7 +217,7 @@ export class TreeTurns {
     const turn = this.begin()
     try {
       // Made to fit first (compacted, or its middle left out, as the session says); refused otherwise, with nothing added.
-      const fitted = await this.fitter.beforeTurn(parent, text, this.sessions.overflowPolicy, turn.signal)
+      const fitted = await this.fitter.beforeTurn(parent, text, this.sessions.overflowPolicy ?? this.settings().overflowPolicy, turn.signal)
       const userId = await this.sessions.append({ type: 'message', message: { role: 'user', content: text, timestamp: Date.now() } }, fitted.parent)
       const user = this.sessions.node(userId)
       return { user, assistant: await this.answer(user, turn.signal, usedSampling(sampling, maxTokens), fitted.dropped) }
@@ -231,7 +234,7 @@ export class TreeTurns {
     const messages = [...this.sessions.contextAt(this.sessions.position), ...(text ? [{ role: 'user' as const, text }] : [])]
     const promptTokens = await this.fitter.promptTokens(messages).catch(() => null)
     if (promptTokens === null) return null
-    return { promptTokens, maxPromptTokens: maxPromptTokens(contextSize), compactAt: contextSize - compactionSettings(contextSize).reserveTokens, contextSize }
+    return { promptTokens, maxPromptTokens: maxPromptTokens(contextSize), compactAt: contextSize - compactionSettings(contextSize, this.settings()).reserveTokens, contextSize }
   }
 
   /**

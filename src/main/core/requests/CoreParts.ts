@@ -4,6 +4,7 @@ import type { Engine } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
 import type { ModelsFolder } from '../ModelsFolder'
 import type { SessionService } from '../sessions/SessionService'
+import type { SettingsStore } from '../settings/SettingsStore'
 import type { TurnRunner } from '../turns/TurnRunner'
 
 export type Handler<K extends RequestName> = (arg: RequestArgs[K]) => Promise<RequestResults[K]> | RequestResults[K]
@@ -22,6 +23,7 @@ export type CoreParts = {
   runner: TurnRunner
   extensions: Extensions | null
   models: ModelsFolder
+  settings: SettingsStore
   emit(event: ArborEvent): void
   /** Stops every turn (the tree's and every other client's) and waits until each is stored and over. */
   stopTurns(): Promise<void>

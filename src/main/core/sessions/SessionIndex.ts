@@ -1,4 +1,4 @@
-import { DEFAULT_OVERFLOW_POLICY, OVERFLOW_POLICIES, type OverflowPolicy } from '../../../shared/contextBudget'
+import { OVERFLOW_POLICIES, type OverflowPolicy } from '../../../shared/contextBudget'
 import { jsonDepth } from '../../../shared/boundedJson'
 import type { SessionDocument } from '../../../shared/session/SessionDocument'
 import type { SessionEntry } from '../../../shared/session/sessionTypes'
@@ -14,7 +14,7 @@ import type { TreeNode } from '../../../shared/treeView'
 import type { TurnStats } from '../../../shared/types'
 
 /** Arbor's own state in a session: the latest `arbor.*` entries. */
-export type SessionState = { systemPrompt: string | null; favouriteLeafId: string | null; collapsed: string[]; toolsEnabled: boolean; overflowPolicy: OverflowPolicy }
+export type SessionState = { systemPrompt: string | null; favouriteLeafId: string | null; collapsed: string[]; toolsEnabled: boolean; overflowPolicy: OverflowPolicy | null }
 
 /** What one entry (or a rebuild) changed: nodes added or replaced, nodes gone, and whether Arbor's state moved. */
 export type IndexChange = { upserted: string[]; removed: string[]; state: boolean }
@@ -86,7 +86,8 @@ export class SessionIndex {
       collapsed: field(this.arbor.get('arbor.collapsed'), 'ids', isStringArray) ?? [],
       // Tools cost tokens in every prompt: off in a session until the user turns them on there.
       toolsEnabled: field(this.arbor.get('arbor.tools'), 'enabled', (v): v is boolean => typeof v === 'boolean') ?? false,
-      overflowPolicy: field(this.arbor.get('arbor.overflow'), 'policy', (v): v is OverflowPolicy => OVERFLOW_POLICIES.includes(v as OverflowPolicy)) ?? DEFAULT_OVERFLOW_POLICY,
+      // None chosen (or `null`, "the app's default"): the app settings decide.
+      overflowPolicy: field(this.arbor.get('arbor.overflow'), 'policy', (v): v is OverflowPolicy => OVERFLOW_POLICIES.includes(v as OverflowPolicy)) ?? null,
     }
   }
 

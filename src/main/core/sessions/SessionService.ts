@@ -267,12 +267,13 @@ export class SessionService {
     return (entry) => this.counts.get(entry.id) ?? estimatedTokens(entry)
   }
 
-  get overflowPolicy(): OverflowPolicy {
+  /** The session's own overflow policy; null when it follows the app's default. */
+  get overflowPolicy(): OverflowPolicy | null {
     return this.open.index.state.overflowPolicy
   }
 
-  /** What a turn that would not fit does in this session (an `arbor.overflow` entry, so it lasts). */
-  setOverflowPolicy(policy: OverflowPolicy): Promise<SessionDelta> {
+  /** What a turn that would not fit does in this session (an `arbor.overflow` entry, so it lasts); null: the app's default. */
+  setOverflowPolicy(policy: OverflowPolicy | null): Promise<SessionDelta> {
     return this.appendAtPosition({ type: 'custom', customType: 'arbor.overflow', data: { policy } })
   }
 

@@ -19,6 +19,7 @@ const selectHeader = (s: AppState) => ({
   extensionCount: s.extensions.length,
   extensionsFailed: s.extensions.some((e) => e.status === 'failed'),
   openExtensions: s.setExtensionsOpen,
+  openSettings: s.setSettingsOpen,
   theme: s.theme,
   setTheme: s.setTheme,
 })
@@ -38,7 +39,7 @@ const summarize = (hw: Hardware): string => {
 /** App name, the sessions toggle, the model bar, the hardware summary, how it runs, the model panel's toggle, Extensions, theme. */
 export function Header() {
   const h = useArbor(useShallow(selectHeader))
-  const { transport, hardware, version, extensionCount, extensionsFailed, openExtensions, theme, setTheme } = h
+  const { transport, hardware, version, extensionCount, extensionsFailed, openExtensions, openSettings, theme, setTheme } = h
   const narrow = useNarrowWindow()
   const sessionsShown = narrow ? h.narrowPanel === 'sessions' : !h.sessionsHidden
   const modelShown = narrow ? h.narrowPanel === 'model' : !h.modelsHidden
@@ -91,6 +92,9 @@ export function Header() {
         onClick={() => openExtensions(true)}
       >
         Extensions{extensionCount > 0 ? ` (${extensionCount})` : ''}
+      </button>
+      <button type="button" className="btn btn-small" data-testid="open-settings" title="Settings: what a full context does, compaction sizes" onClick={() => openSettings(true)}>
+        Settings
       </button>
       <button
         type="button"

@@ -7,6 +7,7 @@ import type { LoadSlice } from './createLoadSlice'
 import type { ModelSlice } from './createModelSlice'
 import type { SessionSlice } from './createSessionSlice'
 import type { SamplingSlice } from './createSamplingSlice'
+import type { SettingsSlice } from './createSettingsSlice'
 import type { TreeSlice } from './createTreeSlice'
 import type { UiSlice } from './createUiSlice'
 
@@ -21,4 +22,5 @@ export type AppState = AppSlice &
   GraphSlice &
   ExtensionsSlice &
   UiSlice &
-  SamplingSlice
+  SamplingSlice &
+  SettingsSlice

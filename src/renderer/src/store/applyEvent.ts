@@ -28,7 +28,7 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
       return
     case 'chat.turnStart': {
       const { user, assistant } = event
-      set({ generating: true, pendingLeaf: null, focusedId: assistant.id, streaming: { nodeId: assistant.id, text: '' } })
+      set({ generating: true, pendingLeaf: null, focusedId: assistant.id, streaming: { nodeId: assistant.id, text: '' }, compacting: null })
       get().upsertNodes(user ? [user, assistant] : [assistant], assistant.id)
       get().requestCenter(assistant.id)
       return
@@ -67,7 +67,13 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
       set({ toolProgress: { ...get().toolProgress, [event.callId]: event.text } })
       return
     case 'chat.idle':
-      set({ generating: false, streaming: null, toolProgress: {} })
+      set({ generating: false, streaming: null, toolProgress: {}, compacting: null })
+      return
+    case 'chat.compactProgress':
+      set({ compacting: { step: event.step, steps: event.steps, tokens: event.tokens } })
+      return
+    case 'settings.changed':
+      get().adoptSettings(event.settings, event.warning)
       return
     case 'session.opened':
       get().adoptSession(event.session)

@@ -77,6 +77,7 @@ export const createAppSlice =
         get().upsertNodes([node], node.id)
       }
       if (snap.extensionsWarning) get().showExtensionNotice('arbor', snap.extensionsWarning)
+      get().adoptSettings(snap.settings, snap.settingsWarning)
       const active = loadedPath(snap.load)
       const { selectedPath, facts } = get()
       if (snap.load.status === 'loaded' && (selectedPath === null || (selectedPath === active && !facts))) get().adoptLoadedModel(snap.load.model)

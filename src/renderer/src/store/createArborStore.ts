@@ -11,6 +11,7 @@ import { createModelSlice } from './createModelSlice'
 import { createSessionSlice } from './createSessionSlice'
 import { createTreeSlice } from './createTreeSlice'
 import { createSamplingSlice } from './createSamplingSlice'
+import { createSettingsSlice } from './createSettingsSlice'
 import { createUiSlice } from './createUiSlice'
 
 export type ArborStore = StoreApi<AppState>
@@ -29,5 +30,6 @@ export function createArborStore(client: ArborClient): ArborStore {
     ...createExtensionsSlice(client)(...a),
     ...createUiSlice(...a),
     ...createSamplingSlice(...a),
+    ...createSettingsSlice(client)(...a),
   }))
 }

@@ -18,6 +18,8 @@ export type ChatSlice = {
   } | null
   /** The latest progress each running tool call reported, by call id. */
   toolProgress: Readonly<Record<string, string>>
+  /** The compaction being written (before a turn, or `/compact`): which summary of how many, and its tokens so far. */
+  compacting: { step: number; steps: number; tokens: number } | null
   /** The `/command` running now (its text), for the spinner and its Stop. */
   runningCommand: string | null
   /**
@@ -100,6 +102,7 @@ export const createChatSlice =
       generating: false,
       streaming: null,
       toolProgress: {},
+      compacting: null,
       runningCommand: null,
       commandError: null,
       dismissCommandError() {

@@ -53,7 +53,8 @@ export type SessionSlice = {
   /** Offers the extensions' tools to the model in this session, or stops. */
   setToolsEnabled(enabled: boolean): Promise<void>
   /** What a turn that would not fit does in this session. */
-  setOverflowPolicy(policy: OverflowPolicy): Promise<void>
+  /** null: the session follows the app's default again. */
+  setOverflowPolicy(policy: OverflowPolicy | null): Promise<void>
   /** Moves the session to another working folder; false when the core refused it (the error is shown). */
   setWorkingFolder(cwd: string): Promise<boolean>
   /** Deletes a session after a few seconds, with Undo meanwhile (the open one is left for a new session first). */

@@ -14,7 +14,7 @@ export const emptySession: SessionView = {
   warnings: [],
   canUndo: false,
   toolsEnabled: false,
-  overflowPolicy: 'compact',
+  overflowPolicy: null,
   cwd: '',
   composition: null,
 }

@@ -25,6 +25,7 @@ const selectComposer = (s: AppState) => ({
   stopGeneration: s.stopGeneration,
   extensions: s.extensions,
   runningCommand: s.runningCommand,
+  compacting: s.compacting,
   lastUser: lastUserOf(s),
   selectNode: s.selectNode,
   putDraft: s.putDraft,
@@ -37,7 +38,7 @@ const SUGGESTIONS_ID = 'command-suggestions'
  * A draft starting with `/` lists the matching extension commands.
  */
 export function ChatComposer({ enabled }: { enabled: boolean }) {
-  const { draft, editing, atRoot, generating, setDraft, sendMessage, stopGeneration, extensions, lastUser, selectNode, putDraft, runningCommand } =
+  const { draft, editing, atRoot, generating, setDraft, sendMessage, stopGeneration, extensions, lastUser, selectNode, putDraft, runningCommand, compacting } =
     useArbor(useShallow(selectComposer))
   const store = useArborStore()
   // Commands run without the model: with extensions offering some, the input works before a load.
@@ -119,7 +120,12 @@ export function ChatComposer({ enabled }: { enabled: boolean }) {
         onKeyDown={onKeyDown}
       />
       <div className="composer-actions">
-        {runningCommand && (
+        {compacting ? (
+          <span className="command-running muted small" data-testid="compact-progress" role="status">
+            <span className="spinner" aria-hidden="true" /> Compacting the conversation
+            {compacting.steps > 1 ? `: summary ${compacting.step} of ${compacting.steps}` : ''} · {compacting.tokens.toLocaleString('en-US')} tokens written
+          </span>
+        ) : runningCommand && (
           <span className="command-running muted small" data-testid="command-running">
             <span className="spinner" aria-hidden="true" /> Running {runningCommand.split(/\s/)[0]}…
           </span>

@@ -17,7 +17,8 @@ const selectComposition = (s: AppState) => ({
   seq: s.session.seq,
   draftCount: s.draftCount,
   countDraft: s.countDraft,
-  policy: s.session.overflowPolicy,
+  ownPolicy: s.session.overflowPolicy,
+  defaultPolicy: s.settings.overflowPolicy,
   setOverflowPolicy: s.setOverflowPolicy,
 })
 
@@ -32,12 +33,16 @@ function useDraftCount(draft: string, leafId: string | null, seq: number, loaded
 
 const POLICY_LABELS: Record<OverflowPolicy, string> = { compact: 'compact', truncateMiddle: 'drop the middle', stop: 'refuse' }
 
-/** What happens when a turn would not fit: chosen per session. */
-function PolicySelect({ policy, onChange }: { policy: OverflowPolicy; onChange(policy: OverflowPolicy): void }) {
+/** What happens when a turn would not fit: chosen per session, or the app's default (Settings). */
+function PolicySelect({ own, fallback, onChange }: { own: OverflowPolicy | null; fallback: OverflowPolicy; onChange(policy: OverflowPolicy | null): void }) {
   return (
-    <label className="overflow-policy" title="What a message that would not fit the context does: summarise the old part (Pi's compaction), leave out the middle of the conversation, or be refused">
+    <label
+      className="overflow-policy"
+      title="What a message that would not fit the context does in this session: summarise the old part (Pi's compaction), leave out the middle of the conversation, or be refused. The default is set in Settings."
+    >
       When full:{' '}
-      <select data-testid="overflow-policy" value={policy} onChange={(e) => onChange(e.target.value as OverflowPolicy)}>
+      <select data-testid="overflow-policy" value={own ?? ''} onChange={(e) => onChange(e.target.value === '' ? null : (e.target.value as OverflowPolicy))}>
+        <option value="">default ({POLICY_LABELS[fallback]})</option>
         {(Object.keys(POLICY_LABELS) as OverflowPolicy[]).map((p) => (
           <option key={p} value={p}>
             {POLICY_LABELS[p]}
@@ -101,8 +106,9 @@ const percent = (part: number, whole: number): string => `${Math.min(100, (part 
  * the context size. The parts add up to the prompt the model reads at the current position.
  */
 export function CompositionBar() {
-  const { composition, toolsEnabled, setToolsEnabled, toolCount, toolCost, draft, leafId, seq, draftCount, countDraft, policy, setOverflowPolicy } =
+  const { composition, toolsEnabled, setToolsEnabled, toolCount, toolCost, draft, leafId, seq, draftCount, countDraft, ownPolicy, defaultPolicy, setOverflowPolicy } =
     useArbor(useShallow(selectComposition))
+  const policy = ownPolicy ?? defaultPolicy
   useDraftCount(draft, leafId, seq, composition !== null, countDraft)
   const toggle = <ToolsToggle enabled={toolsEnabled} count={toolCount} cost={toolCost} onToggle={() => void setToolsEnabled(!toolsEnabled)} />
   if (!composition)
@@ -147,7 +153,7 @@ export function CompositionBar() {
           </b>
         </span>
         {toggle}
-        <PolicySelect policy={policy} onChange={(p) => void setOverflowPolicy(p)} />
+        <PolicySelect own={ownPolicy} fallback={defaultPolicy} onChange={(p) => void setOverflowPolicy(p)} />
         <span className="composition-total">
           {used} of <b data-testid="composition-context">{contextSize}</b> context
         </span>

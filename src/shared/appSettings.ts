@@ -1,0 +1,15 @@
+import { DEFAULT_OVERFLOW_POLICY, type CompactionOverrides, type OverflowPolicy } from './contextBudget'
+
+/**
+ * The user's app-wide choices, kept by the core in `settings.json` in Arbor's home, the same for the window,
+ * headless mode and the CLI. A session may choose its own overflow policy; one that did not follows this one.
+ */
+export type AppSettings = CompactionOverrides & {
+  /** What a turn that would not fit does in a session that chose nothing (see `OverflowPolicy`). */
+  overflowPolicy: OverflowPolicy
+}
+
+export const DEFAULT_APP_SETTINGS: AppSettings = { overflowPolicy: DEFAULT_OVERFLOW_POLICY, reserveTokens: null, keepRecentTokens: null }
+
+/** The largest compaction size a user may set (a million tokens: more than any context). */
+export const MAX_COMPACTION_TOKENS = 1 << 20

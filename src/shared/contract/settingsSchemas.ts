@@ -1,0 +1,14 @@
+import { z } from 'zod'
+import { MAX_COMPACTION_TOKENS, type AppSettings } from '../appSettings'
+import { OVERFLOW_POLICIES } from '../contextBudget'
+
+const compactionTokens = z.number().int().min(1).max(MAX_COMPACTION_TOKENS).nullable()
+
+/** Each app setting with its bounds: what `settings.set` accepts (any subset) and what `settings.json` may hold. */
+export const appSettingsFields = {
+  overflowPolicy: z.enum(OVERFLOW_POLICIES),
+  reserveTokens: compactionTokens,
+  keepRecentTokens: compactionTokens,
+} satisfies { [K in keyof AppSettings]: z.ZodType<AppSettings[K]> }
+
+export const appSettingsSchema: z.ZodType<AppSettings> = z.object(appSettingsFields)
