@@ -7,9 +7,22 @@ import { DEFAULT_OVERFLOW_POLICY, type CompactionOverrides, type OverflowPolicy 
 export type AppSettings = CompactionOverrides & {
   /** What a turn that would not fit does in a session that chose nothing (see `OverflowPolicy`). */
   overflowPolicy: OverflowPolicy
+  /** The OpenAI-compatible server starts with Arbor (it was running when Arbor quit). */
+  apiAutoStart: boolean
+  /** Its port; null: 1234, or the next free one. */
+  apiPort: number | null
+  /** The key its clients must send (Bearer); null: none (loopback only). */
+  apiKey: string | null
 }
 
-export const DEFAULT_APP_SETTINGS: AppSettings = { overflowPolicy: DEFAULT_OVERFLOW_POLICY, reserveTokens: null, keepRecentTokens: null }
+export const DEFAULT_APP_SETTINGS: AppSettings = {
+  overflowPolicy: DEFAULT_OVERFLOW_POLICY,
+  reserveTokens: null,
+  keepRecentTokens: null,
+  apiAutoStart: false,
+  apiPort: null,
+  apiKey: null,
+}
 
 /** The largest compaction size a user may set (a million tokens: more than any context). */
 export const MAX_COMPACTION_TOKENS = 1 << 20

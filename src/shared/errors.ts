@@ -45,6 +45,7 @@ export const errorCodes = [
   'NOTHING_TO_UNDO',
   'CONTEXT_OVERFLOW',
   'SESSION_CHANGED_ON_DISK',
+  'PORT_IN_USE',
   'INTERNAL',
 ] as const
 
@@ -75,6 +76,10 @@ export type ErrorDetails = {
   DISK_FULL: { neededBytes: number; freeBytes: number }
   /** The prompt a turn would need, the most a prompt may take in this context (room left for an answer), and the context. */
   CONTEXT_OVERFLOW: { promptTokens: number; maxPromptTokens: number; contextSize: number }
+  /** The address another program listens on already. */
+  PORT_IN_USE: { host: string; port: number }
+  /** The field of the request that is wrong, when one is. */
+  BAD_REQUEST: { field?: string }
 }
 
 export type DetailsOf<C extends ErrorCode> = C extends keyof ErrorDetails ? ErrorDetails[C] : never

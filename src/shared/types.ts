@@ -1,3 +1,4 @@
+import type { ApiRequestLog, ApiServerStatus } from './apiServer'
 import type { AppSettings } from './appSettings'
 import type { UsedSampling } from './sampling'
 import type { TreeNode } from './treeView'
@@ -193,4 +194,6 @@ export type AppSnapshot = {
   /** The app settings, and a problem with their file (they may not hold); null when there is none. */
   settings: AppSettings
   settingsWarning: string | null
+  /** The OpenAI-compatible server and the requests it answered lately. */
+  server: { status: ApiServerStatus & { error: string | null }; log: ApiRequestLog[] }
 }

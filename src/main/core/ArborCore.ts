@@ -8,6 +8,7 @@ import type { ToolInfo } from '../../shared/extensions/ExtensionContext'
 import type { ExtensionInfo } from '../../shared/extensions/ExtensionInfo'
 import { groupTokenCost, type ToolForModel } from '../../shared/extensions/toolTokenCost'
 import type { AppSnapshot, LoadSettings } from '../../shared/types'
+import { ApiService } from './api/ApiService'
 import { defaultExtensionStateFile } from './arborHome'
 import { extensionCallContext, modelInfoOf } from './chat/extensionCallContext'
 import { TreeTurns } from './chat/TreeTurns'
@@ -23,6 +24,7 @@ import type { CoreParts, Handlers } from './requests/CoreParts'
 import { extensionRequests } from './requests/extensionRequests'
 import { modelRequests } from './requests/modelRequests'
 import { sessionRequests } from './requests/sessionRequests'
+import { serverRequests } from './requests/serverRequests'
 import { settingsRequests } from './requests/settingsRequests'
 import { treeRequests } from './requests/treeRequests'
 import { defaultPiSessionsFolder, PiSessions } from './sessions/PiSessions'
@@ -55,6 +57,8 @@ export type ArborCoreOptions = Pick<LocalEngineOptions, 'ramBudgetBytes' | 'vram
   extensionStateFile?: string
   /** The app settings file (see `SettingsStore`); without one the settings are the defaults, kept in memory. */
   settingsFile?: string
+  /** Start the OpenAI-compatible server when the settings say it was running. Defaults to `true`. */
+  serveApi?: boolean
   /** Watch the models folder for new files. Defaults to `true`. */
   watchModels?: boolean
   version?: string
@@ -83,6 +87,8 @@ export class ArborCore {
   private readonly handlers: Handlers
   private readonly turns: TreeTurns
   readonly runner: TurnRunner
+  /** The OpenAI-compatible server over this core's engine. */
+  readonly api: ApiService
   /** The last problem with the extension state file, for a UI that connects later. */
   private extensionsWarning: () => string | null = () => null
   /** The last change of working folder given to the extensions; the next one waits for it. */
@@ -100,6 +106,7 @@ export class ArborCore {
   ) {
     this.runner = new TurnRunner(engine, extensions)
     this.turns = new TreeTurns(sessions, this.runner, engine, extensions, emitEvent, () => settings.settings)
+    this.api = new ApiService(engine, this.runner, settings, emitEvent)
     sessions.offeredTools = () => (sessions.toolsEnabled ? (extensions?.toolDefinitions() ?? []) : [])
     this.folder = new ModelsFolder(options.modelsFolder)
     const parts: CoreParts = {
@@ -110,6 +117,7 @@ export class ArborCore {
       extensions,
       models: this.folder,
       settings,
+      api: this.api,
       emit: emitEvent,
       stopTurns: () => this.stopTurns(),
       announce: (event) => this.announce(event),
@@ -125,6 +133,7 @@ export class ArborCore {
       ...treeRequests(parts),
       ...extensionRequests(parts),
       ...settingsRequests(parts),
+      ...serverRequests(parts),
     }
   }
 
@@ -165,6 +174,8 @@ export class ArborCore {
     core = new ArborCore(engine, options, sessions, listeners, emit, extensions, settings)
     core.extensionsWarning = () => stateStore?.warning ?? null
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())
+    // Running when Arbor last quit: it runs again (a port taken meanwhile is said in its status).
+    if (options.serveApi !== false) await core.api.autoStart()
     core.sampler = setInterval(() => void core.sampleMemory(), options.memorySampleMs ?? 1000)
     core.sampler.unref()
     return core
@@ -252,6 +263,7 @@ export class ArborCore {
       extensionsWarning: this.extensionsWarning(),
       settings: this.settings.settings,
       settingsWarning: this.settings.warning,
+      server: { status: this.api.status, log: this.api.log },
     }
   }
 
@@ -323,6 +335,7 @@ export class ArborCore {
     this.disposed = true
     if (this.sampler) clearInterval(this.sampler)
     this.folder.close()
+    await this.api.dispose()
     await this.stopTurns()
     await this.sessions.close()
     await this.extensions?.dispose()

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { extensionViewSchema } from './extensionSchemas'
 import { loadPhaseSchema, loadStateSchema, memorySampleSchema, modelEntrySchema } from './modelSchemas'
 import { appSettingsSchema } from './settingsSchemas'
+import { apiRequestLogSchema, apiServerStatusSchema } from './apiSchemas'
 import { sessionDeltaSchema, sessionSummarySchema, sessionViewSchema, treeNodeSchema } from './sessionSchemas'
 
 /** Every event the core announces to its clients, with its schema; checked where it crosses the wire. */
@@ -30,6 +31,10 @@ export const arborEventSchema = z.discriminatedUnion('type', [
    * `steps`, from 1) and how many tokens of that one's summary are written so far.
    */
   z.object({ type: z.literal('chat.compactProgress'), step: count, steps: count, tokens: count }),
+  /** The OpenAI-compatible server started, stopped or failed to start. */
+  z.object({ type: z.literal('server.changed'), status: apiServerStatusSchema }),
+  /** It answered a request (the live request log). */
+  z.object({ type: z.literal('server.request'), entry: apiRequestLogSchema }),
   /** The app settings changed (every UI shows the new ones). */
   z.object({ type: z.literal('settings.changed'), settings: appSettingsSchema, warning: z.string().nullable() }),
   /** Another session is open (new, opened, forked, or the open one deleted): the whole view. */

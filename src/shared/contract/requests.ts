@@ -14,6 +14,7 @@ import {
 import { sessionDeltaSchema, sessionPositionSchema, sessionSummarySchema, sessionViewSchema, treeNodeSchema } from './sessionSchemas'
 import { MAX_CONTEXT_SIZE } from '../fit'
 import { appSettingsFields, appSettingsSchema } from './settingsSchemas'
+import { apiRequestLogSchema, apiServerStatusSchema, apiStartSchema } from './apiSchemas'
 
 /**
  * Every request the core answers, declared once: its argument schema (checked at the boundary before the core sees
@@ -64,6 +65,7 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
   extensionsWarning: z.string().nullable(),
   settings: appSettingsSchema,
   settingsWarning: z.string().nullable(),
+  server: z.object({ status: apiServerStatusSchema, log: z.array(apiRequestLogSchema) }),
 })
 
 const request = <A extends z.ZodType, R extends z.ZodType>(arg: A, result: R) => ({ arg, result })
@@ -143,6 +145,12 @@ export const requests = {
   'settings.get': request(none, appSettingsSchema),
   /** Changes some app settings; answers with all of them once saved. */
   'settings.set': request(z.object(appSettingsFields).partial().strict(), appSettingsSchema),
+  /** The OpenAI-compatible server: where it listens, whether it needs a key, its last error. */
+  'server.status': request(none, apiServerStatusSchema),
+  /** Starts it (port, key and host as given, else as remembered) and remembers it runs. */
+  'server.start': request(apiStartSchema.optional(), apiServerStatusSchema),
+  /** Stops it (open requests end) and remembers it does not run. */
+  'server.stop': request(none, apiServerStatusSchema),
   'extensions.list': request(none, extensionViews),
   'extensions.setEnabled': request(z.object({ name: extensionName, enabled: z.boolean() }), extensionViews),
   'extensions.reload': request(z.object({ name: extensionName }), extensionViews),

@@ -9,6 +9,9 @@ export const appSettingsFields = {
   overflowPolicy: z.enum(OVERFLOW_POLICIES),
   reserveTokens: compactionTokens,
   keepRecentTokens: compactionTokens,
+  apiAutoStart: z.boolean(),
+  apiPort: z.number().int().min(1).max(65_535).nullable(),
+  apiKey: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable characters, no spaces').nullable(),
 } satisfies { [K in keyof AppSettings]: z.ZodType<AppSettings[K]> }
 
 export const appSettingsSchema: z.ZodType<AppSettings> = z.object(appSettingsFields)

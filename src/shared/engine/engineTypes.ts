@@ -39,8 +39,11 @@ export type Sampling = {
   topK?: number
   /** Defaults to the engine's (off). */
   minP?: number
-  /** Penalise tokens seen in the last `lastTokens`; 1 is off. Defaults to off. */
-  repeatPenalty?: { penalty: number; lastTokens?: number }
+  /**
+   * Penalise tokens seen in the last `lastTokens`: `penalty` divides their odds (1 is off), `presencePenalty` and
+   * `frequencyPenalty` subtract (once, and per time seen). Defaults to off.
+   */
+  repeatPenalty?: { penalty: number; lastTokens?: number; presencePenalty?: number; frequencyPenalty?: number }
   /** Defaults to a random seed. */
   seed?: number
   /** Longest answer in tokens. Defaults to the room left in the context. */
@@ -52,6 +55,12 @@ export type Sampling = {
 /** Who waits for a generation: a person at the UI goes first; API clients and scripts queue behind. */
 export type GenerationPriority = 'interactive' | 'background'
 
+/**
+ * The shape the answer must have, enforced while sampling (a grammar): any JSON object, or JSON that matches a
+ * schema. Not with `tools`.
+ */
+export type ResponseFormat = { type: 'json' } | { type: 'jsonSchema'; schema: unknown }
+
 export type GenerateRequest = {
   systemPrompt: string
   /** The conversation, oldest first (tool calls and results included). */
@@ -59,6 +68,8 @@ export type GenerateRequest = {
   /** Tools the model may call; generation stops at the calls. Defaults to none. */
   tools?: ToolForModel[]
   sampling?: Sampling
+  /** Defaults to free text. */
+  responseFormat?: ResponseFormat
   /** Defaults to `interactive`. */
   priority?: GenerationPriority
 }

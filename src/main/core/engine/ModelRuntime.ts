@@ -1,10 +1,10 @@
 import { basename } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
-import { LlamaChat, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp'
+import { LlamaChat, type Llama, type LlamaContext, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp'
 import { maxPromptTokens, overflowMessage } from '../../../shared/contextBudget'
 import { ArborFailure } from '../../../shared/errors'
-import type { EngineEvent, GenerateRequest, PromptRequest } from '../../../shared/engine/engineTypes'
+import type { EngineEvent, GenerateRequest, PromptRequest, ResponseFormat } from '../../../shared/engine/engineTypes'
 import type { LoadPhase, LoadSettings } from '../../../shared/types'
 import { contextOptions } from './estimateMemory'
 import { generateOnSlot } from './generateOnSlot'
@@ -90,6 +90,27 @@ export class ModelRuntime {
     return this.scheduler.queueLimit
   }
 
+  /** Grammars made for response formats, by their JSON: a client sends the same schema with every request. */
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>()
+
+  /** The grammar that makes the answer take this shape. Throws `BAD_REQUEST` for a schema llama.cpp's grammars cannot express. */
+  private async grammarFor(format: ResponseFormat): Promise<LlamaGrammar> {
+    const key = JSON.stringify(format)
+    let grammar = this.grammars.get(key)
+    if (!grammar) {
+      const llama = this.model.llama
+      grammar = format.type === 'json' ? llama.getGrammarFor('json') : llama.createGrammarForJsonSchema(format.schema as never)
+      this.grammars.set(key, grammar)
+      if (this.grammars.size > 32) this.grammars.delete(this.grammars.keys().next().value!)
+    }
+    try {
+      return await grammar
+    } catch (error) {
+      this.grammars.delete(key)
+      throw new ArborFailure('BAD_REQUEST', `This JSON schema cannot be turned into a grammar: ${(error as Error)?.message ?? String(error)}`, { field: 'response_format' })
+    }
+  }
+
   /** Runs `work` under a lease: the model is not freed while it runs. */
   private async leased<T>(work: () => T | Promise<T>): Promise<T> {
     const lease = this.leases.take()
@@ -142,6 +163,8 @@ export class ModelRuntime {
     try {
       const started = performance.now()
       const functions = toFunctions(request.tools ?? [])
+      if (functions && request.responseFormat) throw new ArborFailure('BAD_REQUEST', 'A response format cannot be combined with tools here: send one or the other.', { field: 'response_format' })
+      const grammar = request.responseFormat ? await this.grammarFor(request.responseFormat) : undefined
       const { chatHistory, tokens: prompt } = this.render(request)
       // Never evaluate more than fits: llama.cpp would slide its window and forget the start without a word.
       const contextSize = this.slots[0]!.sequence.contextSize
@@ -160,7 +183,7 @@ export class ModelRuntime {
         return
       }
       await this.scheduler.prepare(assigned)
-      yield* generateOnSlot(assigned.slot, { request, chatHistory, prompt, functions, signal: lease.signal, started, threads: this.context.currentThreads, modelName: this.modelName })
+      yield* generateOnSlot(assigned.slot, { request, chatHistory, prompt, functions, grammar, signal: lease.signal, started, threads: this.context.currentThreads, modelName: this.modelName })
     } finally {
       if (assigned) this.scheduler.release(assigned.slot)
       else if (assignment) {

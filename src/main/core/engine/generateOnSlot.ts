@@ -1,4 +1,4 @@
-import type { ChatHistoryItem, ChatModelFunctions, LLamaChatGenerateResponseOptions, Token } from 'node-llama-cpp'
+import type { ChatHistoryItem, ChatModelFunctions, LLamaChatGenerateResponseOptions, LlamaGrammar, Token } from 'node-llama-cpp'
 import { EventChannel } from '../../../shared/eventChannel'
 import type { EngineEvent, GenerateRequest, ModelToolCall, Sampling, StopReason } from '../../../shared/engine/engineTypes'
 import type { TurnStats } from '../../../shared/types'
@@ -9,6 +9,8 @@ export type SlotGeneration = {
   chatHistory: ChatHistoryItem[]
   prompt: readonly Token[]
   functions: ChatModelFunctions | undefined
+  /** Shapes the answer (a response format); never with `functions`. */
+  grammar?: LlamaGrammar | undefined
   signal: AbortSignal
   /** When the request arrived (time to first token counts from there). */
   started: number
@@ -31,7 +33,15 @@ function samplingOptions(sampling: Sampling, roomLeft: number): SamplingOptions 
   if (sampling.seed !== undefined) options.seed = sampling.seed
   // node-llama-cpp's chat applies a repeat penalty unless told not to: off unless asked for (it is not the user's
   // choice otherwise, and it costs work on every token).
-  options.repeatPenalty = sampling.repeatPenalty ? { penalty: sampling.repeatPenalty.penalty, lastTokens: sampling.repeatPenalty.lastTokens ?? 64 } : false
+  const repeat = sampling.repeatPenalty
+  options.repeatPenalty = repeat
+    ? {
+        penalty: repeat.penalty,
+        lastTokens: repeat.lastTokens ?? 64,
+        ...(repeat.presencePenalty ? { presencePenalty: repeat.presencePenalty } : {}),
+        ...(repeat.frequencyPenalty ? { frequencyPenalty: repeat.frequencyPenalty } : {}),
+      }
+    : false
   if (sampling.stop?.length) options.customStopTriggers = sampling.stop
   return options
 }
@@ -119,7 +129,7 @@ export async function* generateOnSlot(slot: Slot, g: SlotGeneration): AsyncGener
       if (signal.aborted) throw signal.reason
     })
     .then(() => chat.generateResponse(g.chatHistory, {
-      ...(g.functions ? { functions: g.functions, documentFunctionParams: true } : {}),
+      ...(g.functions ? { functions: g.functions, documentFunctionParams: true } : g.grammar ? { grammar: g.grammar } : {}),
       ...samplingOptions(g.request.sampling ?? {}, roomLeft),
       signal,
       stopOnAbortSignal: true,

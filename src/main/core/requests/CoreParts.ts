@@ -1,4 +1,5 @@
 import type { ArborEvent, ExtensionView, RequestArgs, RequestName, RequestResults } from '../../../shared/contract'
+import type { ApiService } from '../api/ApiService'
 import type { TreeTurns } from '../chat/TreeTurns'
 import type { Engine } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
@@ -24,6 +25,7 @@ export type CoreParts = {
   extensions: Extensions | null
   models: ModelsFolder
   settings: SettingsStore
+  api: ApiService
   emit(event: ArborEvent): void
   /** Stops every turn (the tree's and every other client's) and waits until each is stored and over. */
   stopTurns(): Promise<void>

@@ -1,5 +1,6 @@
 import { EventChannel } from '../../../shared/eventChannel'
-import type { EngineEnd, EngineEvent, GenerationPriority, Sampling } from '../../../shared/engine/engineTypes'
+import type { EngineEnd, EngineEvent, GenerationPriority, ResponseFormat, Sampling } from '../../../shared/engine/engineTypes'
+import type { ToolForModel } from '../../../shared/extensions/toolTokenCost'
 import type { ContextMessage, ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
 import type { ToolResultMessage } from '../../../shared/session/sessionTypes'
 import type { Engine } from '../engine'
@@ -13,7 +14,15 @@ export type TurnRequest = {
   messages: ContextMessage[]
   /** Offer the running extensions' tools to the model. Defaults to `true`. */
   tools?: boolean
+  /**
+   * Tools the caller runs itself (an API client), offered instead of the extensions': never run here, the turn
+   * ends at the model's calls. Defaults to none.
+   */
+  clientTools?: ToolForModel[]
+  /** Let the extensions' `context` hooks rewrite the context. Defaults to `true`; an API request is sent as its client sent it. */
+  hooks?: boolean
   sampling?: Sampling
+  responseFormat?: ResponseFormat
   /** Defaults to `interactive`. */
   priority?: GenerationPriority
   /** Generations in a row that may call tools before the turn stops. Defaults to `8`. */
@@ -86,11 +95,12 @@ export class TurnRunner {
       let conversation = request.messages
       const maxRounds = request.maxToolRounds ?? 8
       for (let round = 1; ; round++) {
-        const tools = request.tools === false ? [] : (this.extensions?.toolDefinitions() ?? [])
-        const { systemPrompt, messages } = await this.contextHooks(request, conversation)
+        const client = request.clientTools !== undefined
+        const tools = client ? request.clientTools! : request.tools === false ? [] : (this.extensions?.toolDefinitions() ?? [])
+        const { systemPrompt, messages } = request.hooks === false ? { systemPrompt: request.systemPrompt, messages: conversation } : await this.contextHooks(request, conversation)
         yield { type: 'round', round, systemPrompt, messages }
         let reply: Extract<TurnEvent, { type: 'reply' }> | null = null
-        const generation = { systemPrompt, messages, tools, sampling: request.sampling, priority: request.priority }
+        const generation = { systemPrompt, messages, tools, sampling: request.sampling, priority: request.priority, ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}) }
         for await (const event of this.engine.generate(generation, stop)) {
           if (event.type !== 'end') {
             yield event
@@ -102,7 +112,8 @@ export class TurnRunner {
           reply = { type: 'reply', round, end: event, toolCalls, systemPrompt, message }
           yield reply
         }
-        if (!reply || reply.toolCalls.length === 0 || reply.end.reason === 'error') return
+        // The caller's own tools are the caller's to run.
+        if (!reply || reply.toolCalls.length === 0 || reply.end.reason === 'error' || client) return
         const results: ContextMessage[] = []
         for (const call of reply.toolCalls) {
           const event = yield* this.runTool(call, request.callContext(systemPrompt), stop)

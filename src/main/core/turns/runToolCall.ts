@@ -16,7 +16,7 @@ export const MAX_TOOL_RESULT_CHARS = 100_000
 export const TOOL_RESULT_CHARS_PER_CONTEXT_TOKEN = 2
 
 /** The model's calls as Pi `toolCall` blocks: each with an id, its arguments as the tool will receive them. */
-export function toToolCallRefs(calls: readonly ModelToolCall[], tools: readonly ToolInfo[]): ToolCallRef[] {
+export function toToolCallRefs(calls: readonly ModelToolCall[], tools: readonly Pick<ToolInfo, 'name' | 'parameters'>[] | readonly { name: string; parameters: unknown }[]): ToolCallRef[] {
   return calls.map((call) => {
     const args = withoutNullOptionals(call.arguments, tools.find((t) => t.name === call.name)?.parameters)
     return {

@@ -1,0 +1,104 @@
+import type { ArborEvent } from '../../../shared/contract'
+import type { ApiRequestLog, ApiServerStatus } from '../../../shared/apiServer'
+import { ArborFailure } from '../../../shared/errors'
+import type { Engine } from '../engine'
+import type { SettingsStore } from '../settings/SettingsStore'
+import type { TurnRunner } from '../turns/TurnRunner'
+import { ApiServer, type ApiServerOptions } from './ApiServer'
+
+/** Requests kept for a UI that connects later. */
+const LOG_SIZE = 100
+
+export type ApiStartOptions = Pick<ApiServerOptions, 'host' | 'port' | 'apiKey' | 'corsOrigins'>
+
+/**
+ * The core's OpenAI-compatible server: started and stopped on request (the Server panel, the CLI), its choices
+ * remembered in the app settings (it starts with Arbor when it was running when Arbor quit), every answered request
+ * told to the UIs and kept in a short log.
+ */
+export class ApiService {
+  private server: ApiServer | null = null
+  private readonly entries: ApiRequestLog[] = []
+  private lastError: string | null = null
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly runner: TurnRunner,
+    private readonly settings: SettingsStore,
+    private readonly emit: (event: ArborEvent) => void,
+  ) {}
+
+  get status(): ApiServerStatus & { error: string | null } {
+    const s = this.settings.settings
+    const stopped: ApiServerStatus = { running: false, host: '127.0.0.1', port: s.apiPort ?? 1234, baseUrl: null, keyRequired: s.apiKey !== null }
+    return { ...(this.server?.status ?? stopped), error: this.lastError }
+  }
+
+  get log(): ApiRequestLog[] {
+    return [...this.entries]
+  }
+
+  /**
+   * Starts the server with these choices (else the remembered ones) and remembers them. Throws `PORT_IN_USE`, or
+   * `BAD_REQUEST` for a non-loopback host without a key.
+   */
+  async start(options: ApiStartOptions = {}, remember = true): Promise<ApiServerStatus> {
+    await this.stopServer()
+    const s = this.settings.settings
+    const port = options.port ?? s.apiPort ?? undefined
+    const apiKey = options.apiKey !== undefined ? options.apiKey : s.apiKey
+    const server = new ApiServer(this.engine, this.runner, {
+      ...(options.host ? { host: options.host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      apiKey,
+      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+      onRequest: (entry) => this.note(entry),
+    })
+    try {
+      await server.start()
+      this.lastError = null
+    } catch (error) {
+      this.lastError = ArborFailure.wrap(error, 'INTERNAL').message
+      this.changed()
+      throw error
+    }
+    this.server = server
+    if (remember) await this.settings.update({ apiAutoStart: true, apiPort: options.port !== undefined ? options.port : s.apiPort, apiKey })
+    this.changed()
+    return server.status
+  }
+
+  /** Stops it; it will not start with Arbor next time. */
+  async stop(remember = true): Promise<ApiServerStatus> {
+    await this.stopServer()
+    if (remember) await this.settings.update({ apiAutoStart: false })
+    this.changed()
+    return this.status
+  }
+
+  /** Starts it when the settings say it ran when Arbor last quit; a failure is kept in `status.error`, not thrown. */
+  async autoStart(): Promise<void> {
+    if (!this.settings.settings.apiAutoStart) return
+    await this.start({}, false).catch(() => undefined)
+  }
+
+  async dispose(): Promise<void> {
+    await this.stopServer()
+  }
+
+  private async stopServer(): Promise<void> {
+    const server = this.server
+    this.server = null
+    await server?.stop()
+  }
+
+  private note(entry: ApiRequestLog): void {
+    this.entries.push(entry)
+    if (this.entries.length > LOG_SIZE) this.entries.shift()
+    this.emit({ type: 'server.request', entry })
+  }
+
+  private changed(): void {
+    this.emit({ type: 'server.changed', status: this.status })
+  }
+}
