@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { makeDemoModel } from '../../src/main/core/gguf-writer/makeDemoModel'
 import { makeLlamaModel } from '../../src/main/core/gguf-writer/makeLlamaModel'
 import { MARKDOWN_ANSWER, makeMarkdownModel } from '../../src/main/core/gguf-writer/makeMarkdownModel'
-import { ECHO_SCRIPT, makeToolCallingModel } from '../../src/main/core/gguf-writer/makeToolCallingModel'
+import { ECHO_SCRIPT, READ_SCRIPT, makeToolCallingModel } from '../../src/main/core/gguf-writer/makeToolCallingModel'
 import { type ShapeName, shapes } from '../../src/main/core/gguf-writer/shapes'
 
 /** Generated fixtures live here (git-ignored). */
@@ -80,4 +80,9 @@ export function getShapePath(shapeName: ShapeName): Promise<string> {
 export function getToolCallingModelPath(repeat = false): Promise<string> {
   const script = { ...ECHO_SCRIPT, repeat }
   return fixturePath(repeat ? 'tool-caller-repeat' : 'tool-caller', (path) => makeToolCallingModel(path, script), script)
+}
+
+/** A chain model that calls Pi's `read` tool on hello.txt and then answers (see `READ_SCRIPT`). */
+export function getPiReaderModelPath(): Promise<string> {
+  return fixturePath('pi-reader', (path) => makeToolCallingModel(path, READ_SCRIPT), READ_SCRIPT)
 }

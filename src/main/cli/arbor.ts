@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ArborCore } from '../core/ArborCore'
 import { defaultModelsFolder, defaultSettingsFile } from '../core/arborHome'
+import { runApi } from './runApi'
 import { runChat } from './runChat'
 import { runInspect } from './runInspect'
 import { runMeasure } from './runMeasure'
@@ -18,6 +19,9 @@ const usage = `Usage: npm run arbor -- <command> [options]
       Loads the model, fills every sequence's KV cache and reports measured memory beside the estimate.
   chat <file.gguf> --prompt "..." [--context N] [--threads N] [--json]
       One turn with the model, streamed to stdout.
+  api <file.gguf> [--port N] [--host H] [--api-key K] [--context N] [--agents N] [--threads N]
+      Serves the model over the OpenAI-compatible API (default http://127.0.0.1:1234/v1) until
+      Ctrl+C; --agents is how many requests are answered at once (sequences).
   make-demo [--models DIR]
       Writes the demo model into the models folder.
   ext check <path> [--json] [--model <file.gguf>]
@@ -41,6 +45,10 @@ const { positionals, values } = parseArgs({
     'gpu-layers': { type: 'string' },
     threads: { type: 'string' },
     prompt: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'api-key': { type: 'string' },
+    agents: { type: 'string' },
     models: { type: 'string' },
     model: { type: 'string' },
     at: { type: 'string' },
@@ -109,6 +117,8 @@ async function main(): Promise<number> {
     settingsFile: defaultSettingsFile(),
     transport: 'headless',
     watchModels: false,
+    // The CLI serves only when told to (`api`), never because the app's server was left running.
+    serveApi: false,
   })
   try {
     if (command === 'make-demo') {
@@ -123,7 +133,7 @@ async function main(): Promise<number> {
     const options: CliOptions = {
       file,
       contextSize: int('context'),
-      sequences: int('sequences'),
+      sequences: int('agents') ?? int('sequences'),
       gpuLayers: int('gpu-layers'),
       threads: int('threads'),
       prompt: values.prompt,
@@ -132,6 +142,10 @@ async function main(): Promise<number> {
     if (command === 'inspect') return await runInspect(core, options)
     if (command === 'measure') return await runMeasure(core, options)
     if (command === 'chat') return await runChat(core, options)
+    if (command === 'api') {
+      const port = int('port')
+      return await runApi(core, { ...options, ...(port !== undefined ? { port } : {}), ...(values.host ? { host: values.host } : {}), ...(values['api-key'] ? { apiKey: values['api-key'] } : {}) })
+    }
     console.error(`Unknown command "${command}".\n\n${usage}`)
     return 2
   } finally {

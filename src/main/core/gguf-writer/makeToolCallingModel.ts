@@ -17,6 +17,15 @@ export const ECHO_SCRIPT: ToolCallingScript = {
   answer: ['The', '▁tool', '▁said', '▁hi', '.'],
 }
 
+/**
+ * `||call: read({"path": "hello.txt", "offset": null, "limit": null})` (Pi's `read` tool, its optional arguments as
+ * the grammar asks for them), then "The file says hi." For a test of the real Pi agent against Arbor's API.
+ */
+export const READ_SCRIPT: ToolCallingScript = {
+  call: ['||', 'call', ':▁', 'read', '(', '{"', 'path', '":', '▁"', 'hello', '.txt', '",▁"', 'offset', '":▁null', ',▁"', 'limit', '":▁nul', 'l}', ')'],
+  answer: ['The', '▁file', '▁says', '▁hi', '.'],
+}
+
 export const toolScriptText = (pieces: readonly string[]): string => pieces.join('').replaceAll('▁', ' ')
 
 /**
