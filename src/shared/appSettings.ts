@@ -13,6 +13,8 @@ export type AppSettings = CompactionOverrides & {
   apiPort: number | null
   /** The key its clients must send (Bearer); null: none (loopback only). */
   apiKey: string | null
+  /** Each client's requests are recorded as a conversation tree (`api-<user>.jsonl` in the sessions folder). */
+  apiRecord: boolean
 }
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
@@ -22,6 +24,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   apiAutoStart: false,
   apiPort: null,
   apiKey: null,
+  apiRecord: true,
 }
 
 /** The largest compaction size a user may set (a million tokens: more than any context). */

@@ -87,6 +87,32 @@ describe('the OpenAI-compatible API, through the openai client', () => {
     expect(cached).toBeLessThan(c.usage!.prompt_tokens)
   })
 
+  it("records a client's requests as a tree: a shared history is one path, a jump back is a branch, the user's session untouched", async () => {
+    const before = unwrap(await t.core.request('app.snapshot', undefined)).session.nodes.length
+    const user = 'pi-tree-test'
+    const system = { role: 'system' as const, content: 'You are terse.' }
+    const ask = async (messages: OpenAI.ChatCompletionMessageParam[]) => (await client.chat.completions.create({ model: 'any', messages: [system, ...messages], user, temperature: 0 })).choices[0]!.message.content!
+    const first = { role: 'user' as const, content: 'First question' }
+    const r1 = await ask([first])
+    await ask([first, { role: 'assistant', content: r1 }, { role: 'user', content: 'Second question' }])
+    // Pi's /tree back to the first answer, then another question: a branch there.
+    await ask([first, { role: 'assistant', content: r1 }, { role: 'user', content: 'Another way' }])
+    await expect.poll(() => t.events.some((e) => e.type === 'sessions.changed' && e.sessions.some((s) => s.path === t.core.api.recordingOf(user)))).toBe(true)
+    expect(unwrap(await t.core.request('app.snapshot', undefined)).session.nodes.length).toBe(before)
+    const view = unwrap(await t.core.request('session.open', { path: t.core.api.recordingOf(user) }))
+    const users = view.nodes.filter((n) => n.kind === 'user')
+    expect(users.map((n) => n.text)).toEqual(['First question', 'Second question', 'Another way'])
+    const answer1 = view.nodes.find((n) => n.kind === 'assistant' && n.parentId === users[0]!.id)!
+    // Both later questions hang under the one stored first answer: the shared history was matched, not copied.
+    expect(users.slice(1).map((n) => n.parentId)).toEqual([answer1.id, answer1.id])
+    expect(view.nodes.filter((n) => n.kind === 'assistant')).toHaveLength(3)
+    expect(view.systemPrompt).toBe('You are terse.')
+    const branch = view.nodes.find((n) => n.kind === 'assistant' && n.parentId === users[2]!.id)!
+    expect(branch.stats!.reusedTokens).toBeGreaterThan(0)
+    expect(branch.stats!.promptTokens).toBeGreaterThan(branch.stats!.reusedTokens)
+    unwrap(await t.core.request('session.new', undefined))
+  })
+
   it('writes JSON that matches a json_schema response format', async () => {
     const answer = await client.chat.completions.create({
       model: 'any',

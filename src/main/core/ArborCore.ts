@@ -106,7 +106,7 @@ export class ArborCore {
   ) {
     this.runner = new TurnRunner(engine, extensions)
     this.turns = new TreeTurns(sessions, this.runner, engine, extensions, emitEvent, () => settings.settings)
-    this.api = new ApiService(engine, this.runner, settings, emitEvent)
+    this.api = new ApiService(engine, this.runner, settings, emitEvent, sessions.folderPath, () => sessions.filesChanged())
     sessions.offeredTools = () => (sessions.toolsEnabled ? (extensions?.toolDefinitions() ?? []) : [])
     this.folder = new ModelsFolder(options.modelsFolder)
     const parts: CoreParts = {

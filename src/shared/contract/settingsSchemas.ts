@@ -11,6 +11,7 @@ export const appSettingsFields = {
   keepRecentTokens: compactionTokens,
   apiAutoStart: z.boolean(),
   apiPort: z.number().int().min(1).max(65_535).nullable(),
+  apiRecord: z.boolean(),
   apiKey: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable characters, no spaces').nullable(),
 } satisfies { [K in keyof AppSettings]: z.ZodType<AppSettings[K]> }
 

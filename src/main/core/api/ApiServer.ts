@@ -7,6 +7,7 @@ import type { Engine } from '../engine'
 import type { TurnRunner } from '../turns/TurnRunner'
 import { ApiError, sendError, toApiError } from './apiErrors'
 import { answerChatCompletion, type CompletionOutcome } from './chatCompletion'
+import type { RecordedRequest } from './ApiRecorder'
 import { chatCompletionSchema, describeIssue, toChatTurn, type ChatCompletionBody } from './chatRequest'
 
 export type ApiServerOptions = {
@@ -22,6 +23,8 @@ export type ApiServerOptions = {
   maxBodyBytes?: number
   /** Told of every request once it is answered. */
   onRequest?(entry: ApiRequestLog): void
+  /** Given every completed chat request (history and reply), to record it as a conversation tree. */
+  record?(request: RecordedRequest): void
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
@@ -172,6 +175,11 @@ export class ApiServer {
         const gone = new AbortController()
         res.on('close', () => gone.abort())
         outcome = await answerChatCompletion(this.runner, turn, modelIdOf(loaded.facts.fileName), res, gone.signal)
+        const reply = outcome.reply
+        if (outcome.status === 200 && reply && this.options.record) {
+          // Recorded per client: its `user` field, else all in one tree (each conversation a root of it).
+          this.options.record({ client: body.user || 'default', systemPrompt: turn.systemPrompt, messages: turn.messages, reply, stats: reply.stats, model: loaded.facts.fileName })
+        }
         return
       }
       throw new ApiError(404, `There is no ${req.method} ${path.slice(0, 200)} here: the API is under /v1 (models, chat/completions).`, 'invalid_request_error', null, 'not_found')

@@ -4,6 +4,7 @@ import { ArborFailure } from '../../../shared/errors'
 import type { Engine } from '../engine'
 import type { SettingsStore } from '../settings/SettingsStore'
 import type { TurnRunner } from '../turns/TurnRunner'
+import { ApiRecorder } from './ApiRecorder'
 import { ApiServer, type ApiServerOptions } from './ApiServer'
 
 /** Requests kept for a UI that connects later. */
@@ -21,12 +22,24 @@ export class ApiService {
   private readonly entries: ApiRequestLog[] = []
   private lastError: string | null = null
 
+  private readonly recorder: ApiRecorder
+
   constructor(
     private readonly engine: Engine,
     private readonly runner: TurnRunner,
     private readonly settings: SettingsStore,
     private readonly emit: (event: ArborEvent) => void,
-  ) {}
+    /** Where recorded API sessions go (the sessions folder), and who hears that one changed. */
+    sessionsFolder: string,
+    onRecorded: (path: string) => void = () => undefined,
+  ) {
+    this.recorder = new ApiRecorder(sessionsFolder, onRecorded)
+  }
+
+  /** Where a client's requests are recorded (`user` field, else `default`). */
+  recordingOf(client: string): string {
+    return this.recorder.pathOf(client)
+  }
 
   get status(): ApiServerStatus & { error: string | null } {
     const s = this.settings.settings
@@ -53,6 +66,9 @@ export class ApiService {
       apiKey,
       ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
       onRequest: (entry) => this.note(entry),
+      record: (request) => {
+        if (this.settings.settings.apiRecord) void this.recorder.record(request)
+      },
     })
     try {
       await server.start()
@@ -84,6 +100,7 @@ export class ApiService {
 
   async dispose(): Promise<void> {
     await this.stopServer()
+    await this.recorder.flush()
   }
 
   private async stopServer(): Promise<void> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import type { EngineEnd } from '../../../shared/engine/engineTypes'
 import type { ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
+import type { TurnStats } from '../../../shared/types'
 import type { TurnRunner } from '../turns/TurnRunner'
 import { ApiError, toApiError } from './apiErrors'
 import type { ChatTurn } from './chatRequest'
@@ -13,8 +14,8 @@ export type CompletionOutcome = {
   cachedTokens: number
   completionTokens: number
   timeToFirstTokenMs: number | null
-  /** The assistant's reply, for a recorder; null when there was none. */
-  reply: { text: string; toolCalls: ToolCallRef[] } | null
+  /** The assistant's reply and its numbers, for the recorder; null when there was none. */
+  reply: { text: string; toolCalls: ToolCallRef[]; stats: TurnStats } | null
 }
 
 const FINISH: Record<EngineEnd['reason'], string> = { eos: 'stop', maxTokens: 'length', toolUse: 'tool_calls', stopped: 'stop', error: 'stop' }
@@ -86,7 +87,7 @@ export async function answerChatCompletion(runner: TurnRunner, turn: ChatTurn, m
           cachedTokens: end.stats.reusedTokens,
           completionTokens: end.stats.generatedTokens,
           timeToFirstTokenMs: end.stats.timeToFirstTokenMs,
-          reply: { text: end.text, toolCalls },
+          reply: { text: end.text, toolCalls, stats: end.stats },
         }
         if (signal.aborted) return { ...outcome, status: 499 }
         if (turn.stream) {

@@ -519,6 +519,11 @@ export class SessionService {
     this.listTimer.unref()
   }
 
+  /** Another writer (the API recorder) changed a file of the folder: every UI gets the new list. */
+  filesChanged(): void {
+    void this.listChanged()
+  }
+
   private async listChanged(): Promise<void> {
     if (this.closed) return
     this.emit({ type: 'sessions.changed', sessions: await this.list().catch(() => []) })
