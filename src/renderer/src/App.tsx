@@ -4,6 +4,7 @@ import { ConnectionBanner } from './components/ConnectionBanner'
 import { DropOverlay } from './components/DropOverlay'
 import { ErrorPanel } from './components/ErrorPanel'
 import { ExtensionManager } from './components/extensions/ExtensionManager'
+import { ServerDialog } from './components/ServerDialog'
 import { SettingsDialog } from './components/SettingsDialog'
 import { ExtensionNoticeToast } from './components/extensions/ExtensionNoticeToast'
 import { FitPanel } from './components/FitPanel'
@@ -99,6 +100,7 @@ export function App() {
       </main>
       <ExtensionManager />
       <SettingsDialog />
+      <ServerDialog />
       <ExtensionNoticeToast />
       {dragging && <DropOverlay extensions={extensionsOpen} />}
     </div>

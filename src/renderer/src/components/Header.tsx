@@ -20,6 +20,8 @@ const selectHeader = (s: AppState) => ({
   extensionsFailed: s.extensions.some((e) => e.status === 'failed'),
   openExtensions: s.setExtensionsOpen,
   openSettings: s.setSettingsOpen,
+  openServer: s.setServerOpen,
+  serverRunning: s.server.running,
   theme: s.theme,
   setTheme: s.setTheme,
 })
@@ -39,7 +41,7 @@ const summarize = (hw: Hardware): string => {
 /** App name, the sessions toggle, the model bar, the hardware summary, how it runs, the model panel's toggle, Extensions, theme. */
 export function Header() {
   const h = useArbor(useShallow(selectHeader))
-  const { transport, hardware, version, extensionCount, extensionsFailed, openExtensions, openSettings, theme, setTheme } = h
+  const { transport, hardware, version, extensionCount, extensionsFailed, openExtensions, openSettings, openServer, serverRunning, theme, setTheme } = h
   const narrow = useNarrowWindow()
   const sessionsShown = narrow ? h.narrowPanel === 'sessions' : !h.sessionsHidden
   const modelShown = narrow ? h.narrowPanel === 'model' : !h.modelsHidden
@@ -92,6 +94,15 @@ export function Header() {
         onClick={() => openExtensions(true)}
       >
         Extensions{extensionCount > 0 ? ` (${extensionCount})` : ''}
+      </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="open-server"
+        title={serverRunning ? 'The API server is running: Pi and other clients can use the model' : 'Serve the model over an OpenAI-compatible API (for Pi, editors, scripts)'}
+        onClick={() => openServer(true)}
+      >
+        {serverRunning && <span className="status-dot" aria-hidden="true" />}API server
       </button>
       <button type="button" className="btn btn-small" data-testid="open-settings" title="Settings: what a full context does, compaction sizes" onClick={() => openSettings(true)}>
         Settings

@@ -8,6 +8,7 @@ import type { ModelSlice } from './createModelSlice'
 import type { SessionSlice } from './createSessionSlice'
 import type { SamplingSlice } from './createSamplingSlice'
 import type { SettingsSlice } from './createSettingsSlice'
+import type { ServerSlice } from './createServerSlice'
 import type { TreeSlice } from './createTreeSlice'
 import type { UiSlice } from './createUiSlice'
 
@@ -23,4 +24,5 @@ export type AppState = AppSlice &
   ExtensionsSlice &
   UiSlice &
   SamplingSlice &
-  SettingsSlice
+  SettingsSlice &
+  ServerSlice

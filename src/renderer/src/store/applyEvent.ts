@@ -72,6 +72,12 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
     case 'chat.compactProgress':
       set({ compacting: { step: event.step, steps: event.steps, tokens: event.tokens } })
       return
+    case 'server.changed':
+      get().adoptServer(event.status)
+      return
+    case 'server.request':
+      get().noteServerRequest(event.entry)
+      return
     case 'settings.changed':
       get().adoptSettings(event.settings, event.warning)
       return

@@ -78,6 +78,7 @@ export const createAppSlice =
       }
       if (snap.extensionsWarning) get().showExtensionNotice('arbor', snap.extensionsWarning)
       get().adoptSettings(snap.settings, snap.settingsWarning)
+      get().adoptServer(snap.server.status, snap.server.log)
       const active = loadedPath(snap.load)
       const { selectedPath, facts } = get()
       if (snap.load.status === 'loaded' && (selectedPath === null || (selectedPath === active && !facts))) get().adoptLoadedModel(snap.load.model)

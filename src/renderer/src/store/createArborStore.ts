@@ -12,6 +12,7 @@ import { createSessionSlice } from './createSessionSlice'
 import { createTreeSlice } from './createTreeSlice'
 import { createSamplingSlice } from './createSamplingSlice'
 import { createSettingsSlice } from './createSettingsSlice'
+import { createServerSlice } from './createServerSlice'
 import { createUiSlice } from './createUiSlice'
 
 export type ArborStore = StoreApi<AppState>
@@ -31,5 +32,6 @@ export function createArborStore(client: ArborClient): ArborStore {
     ...createUiSlice(...a),
     ...createSamplingSlice(...a),
     ...createSettingsSlice(client)(...a),
+    ...createServerSlice(client)(...a),
   }))
 }
