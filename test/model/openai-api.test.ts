@@ -203,6 +203,42 @@ describe('the API under load', () => {
   })
 })
 
+/** `/v1/completions`: the prompt continued without a chat template, on the same sequences as the chat. */
+describe('raw completions through the API', () => {
+  let t: TestCore
+  let client: OpenAI
+  beforeAll(async () => {
+    t = await createTestCore()
+    unwrap(await t.core.request('model.load', { path: await getDemoModelPath(), settings: { ...settings, sequences: 1 } }))
+    client = new OpenAI({ baseURL: (await t.core.api.start({ port: 0 }, false)).baseUrl!, apiKey: 'unused', maxRetries: 0 })
+  })
+  afterAll(() => t.dispose())
+
+  it('continues the text (16 tokens unless asked), streams it, reuses a repeated prompt, and leaves the chat as it was', async () => {
+    const prompt = `Once upon a time ${words(40, 'w')}`
+    const first = await client.completions.create({ model: 'any', prompt, temperature: 0 })
+    expect(first.object).toBe('text_completion')
+    expect(first.usage!.completion_tokens).toBeLessThanOrEqual(16)
+    // The demo model's one sentence, cut at 16 tokens.
+    expect(first.choices[0]!.finish_reason).toBe('length')
+    expect(first.choices[0]!.text.length).toBeGreaterThan(20)
+    expect(DEMO_ANSWER.startsWith(first.choices[0]!.text)).toBe(true)
+    const parts: string[] = []
+    for await (const chunk of await client.completions.create({ model: 'any', prompt, temperature: 0, max_tokens: 40, stream: true })) parts.push(chunk.choices[0]?.text ?? '')
+    expect(parts.join('').startsWith(first.choices[0]!.text)).toBe(true)
+    const again = await client.completions.create({ model: 'any', prompt, temperature: 0, max_tokens: 4 })
+    expect((again.usage as { prompt_tokens_details?: { cached_tokens?: number } }).prompt_tokens_details!.cached_tokens).toBeGreaterThan(again.usage!.prompt_tokens - 3)
+    // The same sequence then answers a chat as before.
+    const chat = await client.chat.completions.create({ model: 'any', messages: [{ role: 'user', content: 'Hello' }], temperature: 0 })
+    expect(chat.choices[0]!.message.content).toBe(DEMO_ANSWER)
+  })
+
+  it('refuses n > 1 and echo with a 400 naming the field', async () => {
+    expect((await refusal(client.completions.create({ model: 'any', prompt: 'x', n: 2 }))).param).toBe('n')
+    expect((await refusal(client.completions.create({ model: 'any', prompt: 'x', echo: true }))).param).toBe('echo')
+  })
+})
+
 describe('the API without a model, and with a key', () => {
   let t: TestCore
   beforeAll(async () => {

@@ -74,6 +74,14 @@ export type GenerateRequest = {
   priority?: GenerationPriority
 }
 
+/** A raw completion: `prompt` continued as it is, no chat template around it (`/v1/completions`). */
+export type CompleteRequest = {
+  prompt: string
+  sampling?: Sampling
+  /** Defaults to `interactive`. */
+  priority?: GenerationPriority
+}
+
 /** The prompt a chat template renders, for counting its tokens. */
 export type PromptRequest = { systemPrompt: string; messages: ContextMessage[]; tools?: ToolForModel[] }
 

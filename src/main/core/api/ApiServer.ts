@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { z } from 'zod'
 import { performance } from 'node:perf_hooks'
 import { ArborFailure } from '../../../shared/errors'
 import type { ApiRequestLog, ApiServerStatus } from '../../../shared/apiServer'
@@ -9,6 +10,7 @@ import { ApiError, sendError, toApiError } from './apiErrors'
 import { answerChatCompletion, type CompletionOutcome } from './chatCompletion'
 import type { RecordedRequest } from './ApiRecorder'
 import { chatCompletionSchema, describeIssue, toChatTurn, type ChatCompletionBody } from './chatRequest'
+import { answerCompletion, completionSchema } from './completion'
 
 export type ApiServerOptions = {
   /** Defaults to `127.0.0.1`. Another address needs an `apiKey`. */
@@ -33,6 +35,16 @@ const DEFAULT_PORT = 1234
 /** The model's id in the API: its file name without `.gguf`. */
 export const modelIdOf = (fileName: string): string => fileName.replace(/\.gguf$/i, '')
 
+/** `raw` checked against `schema`; a 400 naming the first wrong field otherwise. */
+function parse<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const parsed = schema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const { message, param } = describeIssue(parsed.error)
+  throw new ApiError(400, message, 'invalid_request_error', param, 'invalid_value')
+}
+
+const noModel = () => new ApiError(503, 'No model is loaded in Arbor: load one, then retry.', 'server_error', null, 'model_not_loaded')
+
 /** Reads a JSON body of at most `limit` bytes: 413 past it, 400 for what is not JSON. */
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0)
@@ -52,7 +64,7 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
 }
 
 /**
- * Arbor's model over an OpenAI-compatible API (`/v1/models`, `/v1/chat/completions`, `/health`) for Pi, editors
+ * Arbor's model over an OpenAI-compatible API (`/v1/models`, `/v1/chat/completions`, `/v1/completions`, `/health`) for Pi, editors
  * and scripts. Every request runs through the turn runner at background priority, on the engine's sequences
  * (the longest shared prefix wins a sequence, so a re-sent history is not read again), within its queue bound
  * (429 past it). Only loopback by default; a key when set; the Host header checked (DNS rebinding); bodies
@@ -160,20 +172,23 @@ export class ApiServer {
       }
       if (!this.authorized(req)) throw new ApiError(401, 'A valid API key is required (Authorization: Bearer <key>).', 'invalid_request_error', null, 'invalid_api_key')
       if (path === '/v1/models' && req.method === 'GET') return this.models(res)
-      if (path === '/v1/chat/completions' && req.method === 'POST') {
-        const parsed = chatCompletionSchema.safeParse(await readJson(req, this.options.maxBodyBytes ?? 16 << 20))
-        if (!parsed.success) {
-          const { message, param } = describeIssue(parsed.error)
-          throw new ApiError(400, message, 'invalid_request_error', param, 'invalid_value')
-        }
-        const body: ChatCompletionBody = parsed.data
-        client = body.user || client
+      const isChat = path === '/v1/chat/completions'
+      if ((isChat || path === '/v1/completions') && req.method === 'POST') {
+        const raw = await readJson(req, this.options.maxBodyBytes ?? 16 << 20)
         const loaded = this.engine.loaded
-        if (!loaded) throw new ApiError(503, 'No model is loaded in Arbor: load one, then retry.', 'server_error', null, 'model_not_loaded')
-        const turn = toChatTurn(body)
         // The client going away (a closed connection) stops its generation.
         const gone = new AbortController()
         res.on('close', () => gone.abort())
+        if (!isChat) {
+          const completion = parse(completionSchema, raw)
+          if (!loaded) throw noModel()
+          outcome = await answerCompletion(this.engine, completion, modelIdOf(loaded.facts.fileName), res, gone.signal)
+          return
+        }
+        const body: ChatCompletionBody = parse(chatCompletionSchema, raw)
+        client = body.user || client
+        if (!loaded) throw noModel()
+        const turn = toChatTurn(body)
         outcome = await answerChatCompletion(this.runner, turn, modelIdOf(loaded.facts.fileName), res, gone.signal)
         const reply = outcome.reply
         if (outcome.status === 200 && reply && this.options.record) {
@@ -182,13 +197,13 @@ export class ApiServer {
         }
         return
       }
-      throw new ApiError(404, `There is no ${req.method} ${path.slice(0, 200)} here: the API is under /v1 (models, chat/completions).`, 'invalid_request_error', null, 'not_found')
+      throw new ApiError(404, `There is no ${req.method} ${path.slice(0, 200)} here: the API is under /v1 (models, chat/completions, completions).`, 'invalid_request_error', null, 'not_found')
     } catch (error) {
       const failure = toApiError(error)
       outcome = { status: failure.status }
       sendError(res, failure, !req.complete)
     } finally {
-      if (path.startsWith('/v1/chat')) this.options.onRequest?.(this.logEntry(client, path, outcome, since))
+      if (path === '/v1/chat/completions' || path === '/v1/completions') this.options.onRequest?.(this.logEntry(client, path, outcome, since))
     }
   }
 

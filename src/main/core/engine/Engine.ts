@@ -1,4 +1,5 @@
 import type {
+  CompleteRequest,
   EngineEvent,
   EngineInfo,
   GenerateRequest,
@@ -59,6 +60,8 @@ export interface Engine {
    * `ENGINE_BUSY` or `CONTEXT_OVERFLOW` (the prompt leaves no room for an answer) before the first event; anything after that (a failure, a stop) is the `end` event's reason.
    */
   generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<EngineEvent>
+  /** The prompt text continued without a chat template, as events like `generate` (no tool calls). Same refusals. */
+  complete(request: CompleteRequest, signal?: AbortSignal): AsyncIterable<EngineEvent>
   /** Memory in use now. */
   sample(): Promise<MemorySample>
   /** Loads a separate copy, fills its KV cache and measures what it really takes (CLI, benchmark); unloads first. */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { Llama } from 'node-llama-cpp'
 import { ArborFailure } from '../../../shared/errors'
-import { describeRef, type EngineEvent, type EngineInfo, type GenerateRequest, type LoadRequestForEngine, type ModelRef, type PromptRequest } from '../../../shared/engine/engineTypes'
+import { describeRef, type CompleteRequest, type EngineEvent, type EngineInfo, type GenerateRequest, type LoadRequestForEngine, type ModelRef, type PromptRequest } from '../../../shared/engine/engineTypes'
 import { judgeFit, MAX_CONTEXT_SIZE, napkinEstimate, type Capacity } from '../../../shared/fit'
 import { recommendSettings } from '../../../shared/recommendSettings'
 import type { FitReport, FitSettings, LoadedModel, LoadSettings, LoadState, MemorySample, ModelFacts } from '../../../shared/types'
@@ -264,6 +264,10 @@ export class LocalEngine implements Engine {
   generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<EngineEvent> {
     // Resolved when reading starts, so that a generation asked for before an unload sees the unload.
     return { [Symbol.asyncIterator]: () => this.runtime().generate(request, signal)[Symbol.asyncIterator]() }
+  }
+
+  complete(request: CompleteRequest, signal?: AbortSignal): AsyncIterable<EngineEvent> {
+    return { [Symbol.asyncIterator]: () => this.runtime().complete(request, signal)[Symbol.asyncIterator]() }
   }
 
   /** Resident memory of this process and VRAM in use now. */

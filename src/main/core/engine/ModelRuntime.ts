@@ -4,9 +4,10 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { LlamaChat, type Llama, type LlamaContext, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp'
 import { maxPromptTokens, overflowMessage } from '../../../shared/contextBudget'
 import { ArborFailure } from '../../../shared/errors'
-import type { EngineEvent, GenerateRequest, PromptRequest, ResponseFormat } from '../../../shared/engine/engineTypes'
+import type { CompleteRequest, EngineEvent, GenerateRequest, PromptRequest, ResponseFormat } from '../../../shared/engine/engineTypes'
 import type { LoadPhase, LoadSettings } from '../../../shared/types'
 import { contextOptions } from './estimateMemory'
+import { completeOnSlot } from './completeOnSlot'
 import { generateOnSlot } from './generateOnSlot'
 import { llamaErrorsSince } from './getArborLlama'
 import { Leases } from './Leases'
@@ -155,23 +156,59 @@ export class ModelRuntime {
    * for an answer) before the first event.
    */
   async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    const started = performance.now()
+    yield* this.onSequence(signal, started, request.priority, async () => {
+      const functions = toFunctions(request.tools ?? [])
+      if (functions && request.responseFormat) throw new ArborFailure('BAD_REQUEST', 'A response format cannot be combined with tools here: send one or the other.', { field: 'response_format' })
+      const grammar = request.responseFormat ? await this.grammarFor(request.responseFormat) : undefined
+      const { chatHistory, tokens: prompt } = this.render(request)
+      return {
+        prompt,
+        work: (slot, lease) => generateOnSlot(slot, { request, chatHistory, prompt, functions, grammar, signal: lease, started, threads: this.context.currentThreads, modelName: this.modelName }),
+      }
+    })
+  }
+
+  /** A raw completion of `request.prompt` (no chat template), scheduled like `generate`. */
+  async *complete(request: CompleteRequest, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    const started = performance.now()
+    yield* this.onSequence(signal, started, request.priority, async () => {
+      const text = this.model.tokenize(request.prompt, false)
+      const bos = this.model.tokens.bos
+      const prompt = bos !== null && this.model.tokens.shouldPrependBosToken ? [bos, ...text] : text
+      return {
+        prompt,
+        work: (slot, lease) => completeOnSlot(slot, { prompt, text, sampling: request.sampling ?? {}, signal: lease, started, threads: this.context.currentThreads, modelName: this.modelName }),
+      }
+    })
+  }
+
+  /**
+   * Under a lease (held until the reader has taken the `end` event or stopped reading, so `close()` waits until the
+   * answer is stored): `prepare` renders the prompt, then its `work` runs on the sequence sharing the longest prefix
+   * with it, after waiting in the queue when every sequence is busy. Throws what `prepare` throws,
+   * `CONTEXT_OVERFLOW` (a prompt that leaves no room for an answer) or `ENGINE_BUSY` (queue full) before the first
+   * event.
+   */
+  private async *onSequence(
+    signal: AbortSignal | undefined,
+    started: number,
+    priority: GenerateRequest['priority'],
+    prepare: () => Promise<{ prompt: readonly Token[]; work: (slot: Slot, lease: AbortSignal) => AsyncGenerator<EngineEvent> }>,
+  ): AsyncGenerator<EngineEvent> {
     const lease = this.leases.take(signal)
     // A reader that stops while this waits in the queue takes it out of the queue.
     const waiting = new AbortController()
     let assignment: Promise<Assignment> | null = null
     let assigned: Assignment | null = null
     try {
-      const started = performance.now()
-      const functions = toFunctions(request.tools ?? [])
-      if (functions && request.responseFormat) throw new ArborFailure('BAD_REQUEST', 'A response format cannot be combined with tools here: send one or the other.', { field: 'response_format' })
-      const grammar = request.responseFormat ? await this.grammarFor(request.responseFormat) : undefined
-      const { chatHistory, tokens: prompt } = this.render(request)
+      const { prompt, work } = await prepare()
       // Never evaluate more than fits: llama.cpp would slide its window and forget the start without a word.
       const contextSize = this.slots[0]!.sequence.contextSize
       if (prompt.length > maxPromptTokens(contextSize)) {
         throw new ArborFailure('CONTEXT_OVERFLOW', overflowMessage(prompt.length, contextSize), { promptTokens: prompt.length, maxPromptTokens: maxPromptTokens(contextSize), contextSize })
       }
-      const queued = this.scheduler.request(prompt, request.priority ?? 'interactive', AbortSignal.any([lease.signal, waiting.signal]))
+      const queued = this.scheduler.request(prompt, priority ?? 'interactive', AbortSignal.any([lease.signal, waiting.signal]))
       assignment = queued.assignment
       if (!queued.immediate) yield { type: 'queued', ahead: queued.ahead }
       assigned = await assignment.catch((error: unknown) => {
@@ -183,7 +220,7 @@ export class ModelRuntime {
         return
       }
       await this.scheduler.prepare(assigned)
-      yield* generateOnSlot(assigned.slot, { request, chatHistory, prompt, functions, grammar, signal: lease.signal, started, threads: this.context.currentThreads, modelName: this.modelName })
+      yield* work(assigned.slot, lease.signal)
     } finally {
       if (assigned) this.scheduler.release(assigned.slot)
       else if (assignment) {

@@ -21,7 +21,7 @@ export type SlotGeneration = {
 type SamplingOptions = Pick<LLamaChatGenerateResponseOptions, 'temperature' | 'maxTokens' | 'topP' | 'topK' | 'minP' | 'seed' | 'repeatPenalty' | 'customStopTriggers'>
 
 /** node-llama-cpp's sampling options for Arbor's. */
-function samplingOptions(sampling: Sampling, roomLeft: number): SamplingOptions {
+export function samplingOptions(sampling: Sampling, roomLeft: number): SamplingOptions {
   const options: SamplingOptions = {
     temperature: sampling.temperature ?? 0,
     // Never past the context: a model that does not stop would slide its window forever.
