@@ -1,5 +1,16 @@
 import type { UsedSampling } from '../sampling'
 import type { TurnStats } from '../types'
+import type { AssistantMessage } from './sessionTypes'
+
+/** A turn's numbers as Pi's `usage` of an assistant message: evaluated input, output, tokens read from the cache. */
+export const piUsageOf = (stats: TurnStats): AssistantMessage['usage'] => ({
+  input: stats.evaluatedTokens,
+  output: stats.generatedTokens,
+  cacheRead: stats.reusedTokens,
+  cacheWrite: 0,
+  totalTokens: stats.promptTokens + stats.generatedTokens,
+  cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 },
+})
 
 const STOP_REASONS: readonly TurnStats['stopReason'][] = ['eos', 'maxTokens', 'stopped', 'error', 'toolUse']
 

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ContextMessage, ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
+import { piUsageOf } from '../../../shared/session/readTurnStats'
 import { SessionDocument } from '../../../shared/session/SessionDocument'
 import type { AssistantMessage, NewSessionEntry, SessionEntry } from '../../../shared/session/sessionTypes'
 import type { TurnStats } from '../../../shared/types'
@@ -48,22 +49,13 @@ function keyOfEntry(entry: SessionEntry): string | null {
   return null
 }
 
-const usage = (s: TurnStats): AssistantMessage['usage'] => ({
-  input: s.evaluatedTokens,
-  output: s.generatedTokens,
-  cacheRead: s.reusedTokens,
-  cacheWrite: 0,
-  totalTokens: s.promptTokens + s.generatedTokens,
-  cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 },
-})
-
 function toEntry(m: ContextMessage): NewSessionEntry {
   const timestamp = Date.now()
   if (m.role === 'user') return { type: 'message', message: { role: 'user', content: m.text, timestamp } }
   if (m.role === 'toolResult')
     return { type: 'message', message: { role: 'toolResult', toolCallId: m.toolCallId ?? '', toolName: m.toolName ?? 'tool', content: [{ type: 'text', text: m.text }], isError: m.isError ?? false, timestamp } }
   const content: AssistantMessage['content'] = [...(m.text || !m.toolCalls?.length ? [{ type: 'text' as const, text: m.text }] : []), ...(m.toolCalls ?? []).map((c) => ({ type: 'toolCall' as const, ...c }))]
-  return { type: 'message', message: { role: 'assistant', content, api: 'openai-completions', provider: 'api-client', model: 'unknown', usage: usage({ promptTokens: 0, reusedTokens: 0, evaluatedTokens: 0, contextSize: 0, generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, totalMs: 0, stopReason: 'eos', threads: 0 }), stopReason: m.toolCalls?.length ? 'toolUse' : 'stop', timestamp } }
+  return { type: 'message', message: { role: 'assistant', content, api: 'openai-completions', provider: 'api-client', model: 'unknown', usage: piUsageOf({ promptTokens: 0, reusedTokens: 0, evaluatedTokens: 0, contextSize: 0, generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, totalMs: 0, stopReason: 'eos', threads: 0 }), stopReason: m.toolCalls?.length ? 'toolUse' : 'stop', timestamp } }
 }
 
 /** A client's name as part of a file name. */
@@ -146,7 +138,7 @@ export class ApiRecorder {
     }
     const replyEntry = toEntry({ role: 'assistant', text: request.reply.text, toolCalls: request.reply.toolCalls })
     if (replyEntry.type === 'message' && replyEntry.message.role === 'assistant') {
-      Object.assign(replyEntry.message, { provider: 'llama.cpp', api: 'arbor', model: request.model, usage: usage(request.stats) })
+      Object.assign(replyEntry.message, { provider: 'llama.cpp', api: 'arbor', model: request.model, usage: piUsageOf(request.stats) })
       if (request.stats.stopReason === 'maxTokens') replyEntry.message.stopReason = 'length'
     }
     const replyId = await add(replyEntry, parent)

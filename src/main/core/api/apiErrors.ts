@@ -51,3 +51,9 @@ export function sendError(res: ServerResponse, error: ApiError, unreadBody = fal
   if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter)
   res.writeHead(error.status, headers).end(JSON.stringify(error.body))
 }
+
+/** A stream that has begun ends with the error in it, in OpenAI's shape, then `[DONE]`. */
+export function endStreamWithError(res: ServerResponse, error: ApiError): void {
+  if (!res.destroyed) res.write(`data: ${JSON.stringify(error.body)}\n\n`)
+  res.end('data: [DONE]\n\n')
+}

@@ -4,7 +4,7 @@ import type { EngineEnd } from '../../../shared/engine/engineTypes'
 import type { ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
 import type { TurnStats } from '../../../shared/types'
 import type { TurnRunner } from '../turns/TurnRunner'
-import { ApiError, toApiError } from './apiErrors'
+import { ApiError, endStreamWithError, toApiError } from './apiErrors'
 import type { ChatTurn } from './chatRequest'
 
 /** What one request cost and how it went, for the request log. */
@@ -20,13 +20,16 @@ export type CompletionOutcome = {
 
 const FINISH: Record<EngineEnd['reason'], string> = { eos: 'stop', maxTokens: 'length', toolUse: 'tool_calls', stopped: 'stop', error: 'stop' }
 
-const usageOf = (end: EngineEnd) => ({
+export const usageOf = (end: EngineEnd) => ({
   prompt_tokens: end.stats.promptTokens,
   completion_tokens: end.stats.generatedTokens,
   total_tokens: end.stats.promptTokens + end.stats.generatedTokens,
   // Honest: the prompt tokens the KV cache already held, which were not evaluated again.
   prompt_tokens_details: { cached_tokens: end.stats.reusedTokens },
 })
+
+/** What a request that ended in `status` without an answer cost. */
+export const failedOutcome = (status: number, timeToFirstTokenMs: number | null = null): CompletionOutcome => ({ status, promptTokens: 0, cachedTokens: 0, completionTokens: 0, timeToFirstTokenMs, reply: null })
 
 const openaiCalls = (calls: readonly ToolCallRef[]) => calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: JSON.stringify(c.arguments) } }))
 
@@ -110,9 +113,7 @@ export async function answerChatCompletion(runner: TurnRunner, turn: ChatTurn, m
   } catch (error) {
     const failure = toApiError(error)
     if (!started) throw failure
-    // The stream has begun: the error goes in it, in OpenAI's shape, and the stream ends.
-    send(failure.body)
-    res.end('data: [DONE]\n\n')
-    return { status: failure.status, promptTokens: 0, cachedTokens: 0, completionTokens: 0, timeToFirstTokenMs: firstTokenAt, reply: null }
+    endStreamWithError(res, failure)
+    return failedOutcome(failure.status, firstTokenAt)
   }
 }

@@ -35,28 +35,49 @@ const responseFormat = z.discriminatedUnion('type', [
 ])
 const tokens = z.number().int().min(1).max(1 << 20)
 
+/** How tokens are chosen, the same for chat and raw completions. */
+export const samplingFields = {
+  stream_options: z.object({ include_usage: z.boolean().optional() }).passthrough().nullish(),
+  temperature: z.number().min(0).max(5).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  top_k: z.number().int().min(0).max(100_000).nullish(),
+  min_p: z.number().min(0).max(1).nullish(),
+  seed: z.number().int().nullish(),
+  stop: z.union([z.string().max(200), z.array(z.string().max(200)).max(16)]).nullish(),
+  max_tokens: tokens.nullish(),
+  n: z.number().int().min(1).nullish(),
+}
+
+type SamplingBody = { [K in keyof typeof samplingFields]?: z.infer<(typeof samplingFields)[K]> }
+
+/** OpenAI's sampling fields as the engine's (temperature 1 unless given, as OpenAI's default). */
+export function toSampling(body: SamplingBody): Sampling {
+  const stop = (body.stop == null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop).filter(Boolean)
+  return {
+    temperature: body.temperature ?? 1,
+    ...(body.top_p != null ? { topP: body.top_p } : {}),
+    ...(body.top_k != null ? { topK: body.top_k } : {}),
+    ...(body.min_p != null ? { minP: body.min_p } : {}),
+    ...(body.seed != null ? { seed: body.seed >>> 0 } : {}),
+    ...(body.max_tokens != null ? { maxTokens: body.max_tokens } : {}),
+    ...(stop.length ? { stop } : {}),
+  }
+}
+
 export const chatCompletionSchema = z
   .object({
     model: z.string().max(500).optional(),
     messages: z.array(message).min(1).max(100_000),
     stream: z.boolean().nullish(),
-    stream_options: z.object({ include_usage: z.boolean().optional() }).passthrough().nullish(),
     tools: z.array(tool).max(256).nullish(),
     tool_choice: toolChoice.nullish(),
     parallel_tool_calls: z.boolean().nullish(),
     response_format: responseFormat.nullish(),
-    temperature: z.number().min(0).max(5).nullish(),
-    top_p: z.number().min(0).max(1).nullish(),
-    top_k: z.number().int().min(0).max(100_000).nullish(),
-    min_p: z.number().min(0).max(1).nullish(),
-    seed: z.number().int().nullish(),
-    stop: z.union([z.string().max(200), z.array(z.string().max(200)).max(16)]).nullish(),
-    max_tokens: tokens.nullish(),
+    ...samplingFields,
     max_completion_tokens: tokens.nullish(),
     presence_penalty: z.number().min(-2).max(2).nullish(),
     frequency_penalty: z.number().min(-2).max(2).nullish(),
     repeat_penalty: z.number().min(1).max(3).nullish(),
-    n: z.number().int().min(1).nullish(),
     user: z.string().max(500).nullish(),
   })
   .passthrough()
@@ -134,15 +155,9 @@ export function toChatTurn(body: ChatCompletionBody): ChatTurn {
   const responseFormat: ResponseFormat | undefined =
     format?.type === 'json_object' ? { type: 'json' } : format?.type === 'json_schema' ? { type: 'jsonSchema', schema: format.json_schema.schema } : undefined
   if (responseFormat && tools.length) throw new ApiError(400, 'response_format cannot be combined with tools here: send one or the other.', 'invalid_request_error', 'response_format')
-  const stop = body.stop === undefined || body.stop === null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop
   const sampling: Sampling = {
-    temperature: body.temperature ?? 1,
-    ...(body.top_p != null ? { topP: body.top_p } : {}),
-    ...(body.top_k != null ? { topK: body.top_k } : {}),
-    ...(body.min_p != null ? { minP: body.min_p } : {}),
-    ...(body.seed != null ? { seed: body.seed >>> 0 } : {}),
-    ...(body.max_completion_tokens != null || body.max_tokens != null ? { maxTokens: (body.max_completion_tokens ?? body.max_tokens)! } : {}),
-    ...(stop.filter(Boolean).length ? { stop: stop.filter(Boolean) } : {}),
+    ...toSampling(body),
+    ...(body.max_completion_tokens != null ? { maxTokens: body.max_completion_tokens } : {}),
     ...penalty(body),
   }
   return { systemPrompt: system.join('\n\n'), messages, tools, sampling, ...(responseFormat ? { responseFormat } : {}), stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true }

@@ -3,8 +3,9 @@ import type { ServerResponse } from 'node:http'
 import { z } from 'zod'
 import type { EngineEnd, Sampling } from '../../../shared/engine/engineTypes'
 import type { Engine } from '../engine'
-import { ApiError, toApiError } from './apiErrors'
-import type { CompletionOutcome } from './chatCompletion'
+import { ApiError, endStreamWithError, toApiError } from './apiErrors'
+import { failedOutcome, usageOf, type CompletionOutcome } from './chatCompletion'
+import { samplingFields, toSampling } from './chatRequest'
 
 /** `POST /v1/completions` (the legacy text API raw-completion clients use): one prompt string continued. */
 export const completionSchema = z
@@ -12,15 +13,7 @@ export const completionSchema = z
     model: z.string().max(500).optional(),
     prompt: z.union([z.string().max(4_000_000), z.array(z.string().max(4_000_000)).length(1)]),
     stream: z.boolean().nullish(),
-    stream_options: z.object({ include_usage: z.boolean().optional() }).passthrough().nullish(),
-    temperature: z.number().min(0).max(5).nullish(),
-    top_p: z.number().min(0).max(1).nullish(),
-    top_k: z.number().int().min(0).max(100_000).nullish(),
-    min_p: z.number().min(0).max(1).nullish(),
-    seed: z.number().int().nullish(),
-    stop: z.union([z.string().max(200), z.array(z.string().max(200)).max(16)]).nullish(),
-    max_tokens: z.number().int().min(1).max(1 << 20).nullish(),
-    n: z.number().int().min(1).nullish(),
+    ...samplingFields,
     echo: z.boolean().nullish(),
     suffix: z.string().nullish(),
   })
@@ -37,16 +30,7 @@ export async function answerCompletion(engine: Engine, body: z.infer<typeof comp
   if (body.echo) throw new ApiError(400, 'echo is not supported.', 'invalid_request_error', 'echo')
   if (body.suffix) throw new ApiError(400, 'suffix (infill) is not supported.', 'invalid_request_error', 'suffix')
   const prompt = typeof body.prompt === 'string' ? body.prompt : body.prompt[0]!
-  const stop = body.stop == null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop
-  const sampling: Sampling = {
-    temperature: body.temperature ?? 1,
-    maxTokens: body.max_tokens ?? 16,
-    ...(body.top_p != null ? { topP: body.top_p } : {}),
-    ...(body.top_k != null ? { topK: body.top_k } : {}),
-    ...(body.min_p != null ? { minP: body.min_p } : {}),
-    ...(body.seed != null ? { seed: body.seed >>> 0 } : {}),
-    ...(stop.filter(Boolean).length ? { stop: stop.filter(Boolean) } : {}),
-  }
+  const sampling: Sampling = { ...toSampling(body), maxTokens: body.max_tokens ?? 16 }
   const id = `cmpl-${randomBytes(12).toString('hex')}`
   const created = Math.floor(Date.now() / 1000)
   const stream = body.stream === true
@@ -64,12 +48,7 @@ export async function answerCompletion(engine: Engine, body: z.infer<typeof comp
       }
       if (event.type !== 'end') continue
       if (event.reason === 'error') throw new ApiError(500, event.error?.message ?? 'The model failed.', 'server_error', null, 'generation_failed')
-      const usage = {
-        prompt_tokens: event.stats.promptTokens,
-        completion_tokens: event.stats.generatedTokens,
-        total_tokens: event.stats.promptTokens + event.stats.generatedTokens,
-        prompt_tokens_details: { cached_tokens: event.stats.reusedTokens },
-      }
+      const usage = usageOf(event)
       const outcome: CompletionOutcome = {
         status: signal.aborted ? 499 : 200,
         promptTokens: event.stats.promptTokens,
@@ -94,8 +73,7 @@ export async function answerCompletion(engine: Engine, body: z.infer<typeof comp
   } catch (error) {
     const failure = toApiError(error)
     if (!started) throw failure
-    send(failure.body)
-    res.end('data: [DONE]\n\n')
-    return { status: failure.status, promptTokens: 0, cachedTokens: 0, completionTokens: 0, timeToFirstTokenMs: null, reply: null }
+    endStreamWithError(res, failure)
+    return failedOutcome(failure.status)
   }
 }

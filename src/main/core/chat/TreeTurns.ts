@@ -6,10 +6,11 @@ import { compactionSettings, maxPromptTokens } from '../../../shared/contextBudg
 import { ArborFailure } from '../../../shared/errors'
 import { parseCommandLine } from '../../../shared/extensions/parseCommandLine'
 import type { ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
+import { piUsageOf } from '../../../shared/session/readTurnStats'
 import type { AssistantMessage } from '../../../shared/session/sessionTypes'
 import { COMMAND_OUTPUT_TYPE, contextMessages } from '../../../shared/tree/contextMessages'
 import type { TreeNode } from '../../../shared/treeView'
-import type { AppSnapshot, TurnStats } from '../../../shared/types'
+import type { AppSnapshot } from '../../../shared/types'
 import type { Engine } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
 import type { SessionService } from '../sessions/SessionService'
@@ -20,15 +21,6 @@ import { pickSeed, toEngineSampling, type SamplingSettings, type UsedSampling } 
 
 const SUMMARY_PROMPT =
   'Summarise the conversation branch below in a few sentences: what was asked, what was found or decided, and anything left open. Write only the summary.'
-
-const usageOf = (stats: TurnStats): AssistantMessage['usage'] => ({
-  input: stats.evaluatedTokens,
-  output: stats.generatedTokens,
-  cacheRead: stats.reusedTokens,
-  cacheWrite: 0,
-  totalTokens: stats.promptTokens + stats.generatedTokens,
-  cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 },
-})
 
 type TurnState = { at: string | null; pendingId: string; announced: boolean; last: TreeNode | null; failure: ArborFailure | null; sampling: UsedSampling; dropped: number }
 
@@ -65,7 +57,7 @@ function assistantMessage(end: EngineEnd, toolCalls: ToolCallRef[]): AssistantMe
     api: 'arbor',
     provider: 'llama.cpp',
     model: end.model,
-    usage: usageOf(end.stats),
+    usage: piUsageOf(end.stats),
     stopReason: PI_STOP_REASONS[end.reason],
     timestamp: Date.now(),
   }

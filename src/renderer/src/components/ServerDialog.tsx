@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
+import { useEscapeToClose } from '../hooks/useEscapeToClose'
 import { useShallow } from 'zustand/react/shallow'
 import { piProviderSnippet, type ApiRequestLog } from '../../../shared/apiServer'
 import type { AppState } from '../store/AppState'
@@ -69,16 +70,13 @@ export function ServerDialog() {
   const { open, setOpen, server, log, busy, start, stop, settings, updateSettings, loaded } = useArbor(useShallow(selectServer))
   const [port, setPort] = useState('')
   const [key, setKey] = useState('')
+  useEscapeToClose(open, useCallback(() => setOpen(false), [setOpen]))
+  // Opened: the fields show what is remembered.
   useEffect(() => {
     if (!open) return
     setPort(settings.apiPort === null ? '' : String(settings.apiPort))
     setKey(settings.apiKey ?? '')
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false)
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [open, setOpen, settings.apiPort, settings.apiKey])
+  }, [open, settings.apiPort, settings.apiKey])
 
   if (!open) return null
   const portNumber = port.trim() === '' ? undefined : Number(port)

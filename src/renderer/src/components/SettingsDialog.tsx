@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react'
+import { useCallback, useState } from 'react'
+import { useEscapeToClose } from '../hooks/useEscapeToClose'
 import { useShallow } from 'zustand/react/shallow'
 import { MAX_COMPACTION_TOKENS, type AppSettings } from '../../../shared/appSettings'
 import { compactionSettings, OVERFLOW_POLICIES, type OverflowPolicy } from '../../../shared/contextBudget'
@@ -59,14 +60,7 @@ function TokensField({ id, label, value, onCommit }: { id: string; label: string
 export function SettingsDialog() {
   const { open, setOpen, settings, warning, update, contextSize } = useArbor(useShallow(selectSettings))
 
-  useEffect(() => {
-    if (!open) return
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false)
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [open, setOpen])
+  useEscapeToClose(open, useCallback(() => setOpen(false), [setOpen]))
 
   if (!open) return null
   const change = (c: Partial<AppSettings>) => void update(c)

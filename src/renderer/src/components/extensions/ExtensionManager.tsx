@@ -1,4 +1,5 @@
-import { useEffect } from 'react'
+import { useCallback } from 'react'
+import { useEscapeToClose } from '../../hooks/useEscapeToClose'
 import { useShallow } from 'zustand/react/shallow'
 import type { AppState } from '../../store/AppState'
 import { useArbor } from '../../store/useArbor'
@@ -18,14 +19,7 @@ const selectManager = (s: AppState) => ({
 export function ExtensionManager() {
   const { open, extensions, loaded, error, setOpen } = useArbor(useShallow(selectManager))
 
-  useEffect(() => {
-    if (!open) return
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false)
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [open, setOpen])
+  useEscapeToClose(open, useCallback(() => setOpen(false), [setOpen]))
 
   if (!open) return null
   return (
