@@ -1,27 +1,21 @@
 import { estimatedTokens } from '../../../shared/tree/compaction'
 import type { OverflowPolicy } from '../../../shared/contextBudget'
 import type { ArborEvent } from '../../../shared/contract'
-import { ArborFailure, fail, ok, type Result } from '../../../shared/errors'
+import { ArborFailure, type Result } from '../../../shared/errors'
 import type { ToolForModel } from '../../../shared/extensions/toolTokenCost'
 import type { NewSessionEntry, SessionEntry, SessionHeader } from '../../../shared/session/sessionTypes'
 import { contextMessages, type ContextMessage } from '../../../shared/tree/contextMessages'
 import { nearestNode, nodeKindOf } from '../../../shared/tree/treeNodes'
-import type { ContextComposition, SessionDelta, SessionFlags, SessionPosition, SessionSummary, SessionView, TreeNode } from '../../../shared/treeView'
+import type { SessionDelta, SessionPosition, SessionSummary, SessionView, TreeNode } from '../../../shared/treeView'
 import type { Engine } from '../engine'
-import { CompositionCounter } from './CompositionCounter'
-import type { IndexChange } from './SessionIndex'
 import { OpenSession } from './OpenSession'
-import { SessionFile } from './SessionFile'
-import { SessionLock } from './SessionLock'
-import type { SessionListing, SessionsFolder } from './SessionsFolder'
 import type { PiSessions } from './PiSessions'
-import { TokenCounts } from './TokenCounts'
 import { checkWorkingFolder, ProjectFolders } from './projectFolders'
-import { writePruned } from './prunedSidecar'
+import { noChange, SessionDeltas } from './SessionDeltas'
+import type { SessionsFolder } from './SessionsFolder'
+import { SessionsList } from './SessionsList'
 
 export { DEFAULT_SYSTEM_PROMPT } from './OpenSession'
-
-const noChange: IndexChange = { upserted: [], removed: [], state: false }
 
 /**
  * The open session and the operations on it. Every change is on disk (appended and flushed, or rewritten
@@ -31,14 +25,10 @@ const noChange: IndexChange = { upserted: [], removed: [], state: false }
  */
 export class SessionService {
   private open: OpenSession
-  private seq = 0
-  private readonly counts: TokenCounts
-  private readonly compositions: CompositionCounter
-  private sentFlags: Required<SessionFlags> | null = null
-  private composition: ContextComposition | null = null
-  /** Bumped by every change: a composition computed for an older state is not sent. */
-  private changes = 0
-  private listTimer: NodeJS.Timeout | null = null
+  /** What every UI hears: the deltas, the token counts, the composition. */
+  private readonly deltas: SessionDeltas
+  /** The sidebar's list of sessions. */
+  private readonly sessions: SessionsList
   /** The tools offered to the model with every prompt, for the context's composition. Defaults to none. */
   offeredTools: () => readonly ToolForModel[] = () => []
 
@@ -51,8 +41,8 @@ export class SessionService {
     private readonly pi: PiSessions | null = null,
   ) {
     this.projects = new ProjectFolders(startFolder)
-    this.counts = new TokenCounts(engine)
-    this.compositions = new CompositionCounter(engine, this.counts)
+    this.deltas = new SessionDeltas(engine, emit, () => this.open, () => this.offeredTools())
+    this.sessions = new SessionsList(folder, pi, emit, () => this.open)
     this.open = null as unknown as OpenSession
   }
 
@@ -80,16 +70,13 @@ export class SessionService {
 
   /** Lets another process open the session that is open here (at shutdown). */
   async close(): Promise<void> {
-    // A list refresh due after this would create the sessions folder again (a test's, being deleted, included).
-    this.closed = true
-    if (this.listTimer) clearTimeout(this.listTimer)
-    this.listTimer = null
+    this.sessions.close()
     await this.open.close()
   }
 
-  private closed = false
-
-  private readonly tokensOf = (id: string): number | null => this.counts.get(id)
+  private get tokensOf() {
+    return this.deltas.tokensOf
+  }
 
   private readonly projects: ProjectFolders
 
@@ -109,8 +96,8 @@ export class SessionService {
     open.doc.setCwd(cwd)
     await open.rewrite()
     this.projects.note(cwd)
-    void this.listChanged()
-    return this.changed({ upserted: [], removed: [], state: true })
+    void this.sessions.changed()
+    return this.deltas.changed({ upserted: [], removed: [], state: true })
   }
 
   get folderPath(): string {
@@ -174,20 +161,13 @@ export class SessionService {
   }
 
   /** Whether a file reads as a session (warnings allowed), without opening it. */
-  async checkFile(path: string): Promise<Result<{ path: string }>> {
-    try {
-      await SessionFile.open(path)
-      return ok({ path })
-    } catch (error) {
-      if (error instanceof ArborFailure) return { ok: false, error: error.toError() }
-      return fail('SESSION_INVALID', `${path} could not be read as a session: ${(error as Error)?.message ?? String(error)}`)
-    }
+  checkFile(path: string): Promise<Result<{ path: string }>> {
+    return this.sessions.checkFile(path)
   }
 
   /** The open session whole, with its composition counted (for a snapshot). */
-  async view(): Promise<SessionView> {
-    await this.updateComposition()
-    return this.open.view(this.seq, this.sentFlags?.systemPromptTokens ?? null, this.composition)
+  view(): Promise<SessionView> {
+    return this.deltas.view()
   }
 
   // --- Changes: each emits one delta. ---
@@ -200,36 +180,35 @@ export class SessionService {
   private async appendEntry(entry: NewSessionEntry, parentId: string | null): Promise<{ id: string; delta: SessionDelta | null }> {
     const open = this.open
     const { entry: added, change } = await open.append(entry, parentId)
-    if (nodeKindOf(added) !== null) open.index.setTokens(await this.counts.count([{ id: added.id, text: () => open.index.countedText(added.id) }]))
-    this.scheduleList()
-    return { id: added.id, delta: open === this.open ? this.changed(change) : null }
+    if (nodeKindOf(added) !== null) open.index.setTokens(await this.deltas.counts.count([{ id: added.id, text: () => open.index.countedText(added.id) }]))
+    this.sessions.schedule()
+    return { id: added.id, delta: open === this.open ? this.deltas.changed(change) : null }
   }
 
   /** Moves the position without checks (a turn moving to what it wrote). */
   moveTo(id: string | null): SessionDelta {
     this.open.position = id
-    return this.changed(noChange, { leafId: id })
+    return this.deltas.changed(noChange, { leafId: id })
   }
 
   /** Moves the position; the delta that says so carries what the context there costs. */
   async select(nodeId: string | null): Promise<SessionPosition> {
     if (nodeId !== null) this.nodeExists(nodeId)
     this.open.position = nodeId
-    this.changes++
-    await this.updateComposition(true)
-    return { sessionId: this.open.header.id, leafId: this.open.position, composition: this.composition }
+    const { composition } = await this.deltas.moved()
+    return { sessionId: this.open.header.id, leafId: this.open.position, composition }
   }
 
   /** Bookkeeping (labels, Arbor state, names) hangs under the current position, as Pi appends at its leaf. */
   async appendAtPosition(entry: NewSessionEntry): Promise<SessionDelta> {
     const open = this.open
     const { delta } = await this.appendEntry(entry, open.position ?? open.doc.leafId)
-    return delta ?? { sessionId: open.header.id, seq: this.seq }
+    return delta ?? this.deltas.unchanged
   }
 
   async rename(name: string): Promise<SessionDelta> {
     const delta = await this.appendAtPosition({ type: 'session_info', name })
-    void this.listChanged()
+    void this.sessions.changed()
     return delta
   }
 
@@ -263,8 +242,8 @@ export class SessionService {
   async tokensOfEntries(entries: readonly SessionEntry[]): Promise<(entry: SessionEntry) => number> {
     const open = this.open
     const nodes = entries.filter((e) => nodeKindOf(e) !== null)
-    await this.counts.count(nodes.map((e) => ({ id: e.id, text: () => open.index.countedText(e.id) })))
-    return (entry) => this.counts.get(entry.id) ?? estimatedTokens(entry)
+    await this.deltas.counts.count(nodes.map((e) => ({ id: e.id, text: () => open.index.countedText(e.id) })))
+    return (entry) => this.deltas.counts.get(entry.id) ?? estimatedTokens(entry)
   }
 
   /** The session's own overflow policy; null when it follows the app's default. */
@@ -284,7 +263,7 @@ export class SessionService {
 
   /** The tools offered changed (an extension turned on or off): the context's composition is counted again. */
   toolsChanged(): void {
-    void this.updateComposition()
+    void this.deltas.updateComposition()
   }
 
   setSystemPrompt(prompt: string): Promise<SessionDelta> {
@@ -304,8 +283,8 @@ export class SessionService {
     if (moved) open.position = nearestNode(new Map(open.doc.entries.map((e) => [e.id, e])), parentId)
     await open.rewrite()
     await open.keepUndo()
-    void this.listChanged()
-    return this.changed(open.index.rebuild(), moved ? { leafId: open.position } : {})
+    void this.sessions.changed()
+    return this.deltas.changed(open.index.rebuild(), moved ? { leafId: open.position } : {})
   }
 
   async undo(): Promise<SessionDelta> {
@@ -316,16 +295,16 @@ export class SessionService {
     open.doc.undo(token)
     await open.rewrite()
     await open.keepUndo()
-    void this.listChanged()
+    void this.sessions.changed()
     const change = open.index.rebuild()
-    open.index.setTokens(await this.counts.count(change.upserted.map((id) => ({ id, text: () => open.index.countedText(id) }))))
-    return this.changed(change)
+    open.index.setTokens(await this.deltas.counts.count(change.upserted.map((id) => ({ id, text: () => open.index.countedText(id) }))))
+    return this.deltas.changed(change)
   }
 
   /** Forgets what could be undone in this session (and the pruned lines kept beside its file). */
   async emptyUndo(): Promise<SessionDelta> {
     await this.open.emptyUndo()
-    return this.changed(noChange)
+    return this.deltas.changed(noChange)
   }
 
   // --- Switching: a whole view. ---
@@ -354,62 +333,32 @@ export class SessionService {
       return this.list()
     }
     if (path === this.open.path) {
-      await this.folder.delete(path)
-      await writePruned(path, []).catch(() => undefined)
+      await this.sessions.deleteOpen(path)
       await this.newSession()
-    } else {
-      // Not while another Arbor has it open: its next write would find the file gone.
-      const lock = await SessionLock.acquire(path)
-      try {
-        await this.folder.delete(path)
-        await writePruned(path, []).catch(() => undefined)
-      } finally {
-        await lock.release()
-      }
-    }
+    } else await this.sessions.deleteOther(path)
     const sessions = await this.list()
     this.emit({ type: 'sessions.changed', sessions })
     return sessions
   }
 
-  async list(): Promise<SessionSummary[]> {
-    // The open session is described from memory: rescanning its file after every append would read a large
-    // session again and again while the user chats.
-    const listed: (SessionListing & { project?: string })[] = await this.folder.list({ except: this.open.path })
-    if (this.pi) listed.push(...(await this.pi.list({ except: this.open.path }).catch(() => [])))
-    const sessions: SessionSummary[] = listed.map((s) => ({
-      id: s.id,
-      path: s.path,
-      name: s.name ?? null,
-      updatedAt: s.updatedAt,
-      nodeCount: s.nodeCount,
-      firstMessage: s.firstMessage || null,
-      ...(s.parentSession ? { parentSession: s.parentSession } : {}),
-      ...(s.project !== undefined ? { source: 'pi' as const, project: s.project } : {}),
-    }))
-    sessions.push(this.open.summary())
-    return sessions.sort((a, b) => b.updatedAt - a.updatedAt)
+  list(): Promise<SessionSummary[]> {
+    return this.sessions.list()
   }
 
   /** Another model (or none): counts are counted again with it, in the background. */
   modelChanged(): void {
-    this.counts.reset()
-    this.compositions.reset()
-    const ids = this.nodes().map((n) => n.id)
-    this.open.index.setTokens(new Map(ids.map((id) => [id, null])))
-    this.changed(noChange, { clearTokens: true })
-    this.countInBackground()
+    this.deltas.modelChanged()
   }
 
   private async switchTo(open: OpenSession): Promise<SessionView> {
     const previous = this.open
-    this.counts.reset()
+    this.deltas.counts.reset()
     this.adopt(open)
     if (previous !== open) await previous.close()
-    void this.listChanged()
+    void this.sessions.changed()
     const view = await this.view()
     this.emit({ type: 'session.opened', session: view })
-    this.countInBackground()
+    this.deltas.countInBackground()
     return view
   }
 
@@ -421,111 +370,21 @@ export class SessionService {
     open.follow(
       (change) => {
         if (this.open !== open) return
-        this.changed(change)
-        void this.listChanged()
-        void this.countInBackground()
+        this.deltas.changed(change)
+        void this.sessions.changed()
+        this.deltas.countInBackground()
       },
       (message) => {
         if (this.open !== open) return
         open.warnings.push(message)
-        this.changed({ upserted: [], removed: [], state: true })
+        this.deltas.changed({ upserted: [], removed: [], state: true })
       },
     )
-    this.changes++
-    this.sentFlags = open.flags(null)
-    this.composition = null
-  }
-
-  /** Counts every node not counted yet, a batch at a time, each batch a delta. */
-  private countInBackground(): void {
-    const open = this.open
-    const items = open.index.list().filter((n) => n.tokens === null).map((n) => ({ id: n.id, text: () => open.index.countedText(n.id) }))
-    void this.counts
-      .count(items, (batch) => {
-        if (open !== this.open) return
-        open.index.setTokens(batch)
-        this.changed(noChange, { tokens: Object.fromEntries(batch) })
-      })
-      .catch(() => undefined)
-  }
-
-  /** Tells every UI what one change changed, then counts what its context costs now. */
-  private changed(change: IndexChange, extra: Omit<Partial<SessionDelta>, 'sessionId' | 'seq'> = {}): SessionDelta {
-    const open = this.open
-    this.changes++
-    const flags = open.flags(this.sentFlags?.systemPromptTokens ?? null)
-    const delta: SessionDelta = { sessionId: open.header.id, seq: ++this.seq, ...OpenSession.changedFlags(this.sentFlags, flags), ...extra }
-    this.sentFlags = flags
-    const upserted = change.upserted.flatMap((id) => open.node(id) ?? [])
-    if (upserted.length) delta.upserted = upserted
-    if (change.removed.length) delta.removed = change.removed
-    this.emit({ type: 'session.changed', delta })
-    void this.updateComposition()
-    return delta
-  }
-
-  /**
-   * Counts the context at the position (its nodes' tokens, the system prompt's, the whole prompt's) and says what
-   * changed in a delta of its own; with `withPosition` that delta carries the position too. One at a time, in order.
-   */
-  private updateComposition(withPosition = false): Promise<void> {
-    const run = this.compositionQueue.then(() => this.sendComposition(withPosition))
-    this.compositionQueue = run.catch(() => undefined)
-    return run
-  }
-
-  private compositionQueue: Promise<void> = Promise.resolve()
-
-  private async sendComposition(withPosition: boolean): Promise<void> {
-    const open = this.open
-    const at = this.changes
-    // One position for the whole count: a move meanwhile queues a count of its own.
-    const position = open.position
-    const path = open.doc.pathTo(position)
-    const uncounted = path.filter((e) => nodeKindOf(e) !== null && open.node(e.id)?.tokens === null)
-    const found = await this.counts.count(uncounted.map((e) => ({ id: e.id, text: () => open.index.countedText(e.id) })))
-    if (found.size) open.index.setTokens(found)
-    const composition = await this.compositions.compute({
-      sessionId: open.header.id,
-      position,
-      systemPrompt: open.systemPrompt,
-      path,
-      countedText: (id) => open.index.countedText(id),
-      tools: this.offeredTools(),
-    })
-    const systemPromptTokens = this.engine.loaded ? await this.counts.ofText(open.systemPrompt) : null
-    if (open !== this.open) return
-    // A change since: it sends its own, newer composition.
-    if (at !== this.changes && !withPosition && found.size === 0) return
-    const flags = open.flags(systemPromptTokens)
-    const changedFlags = OpenSession.changedFlags(this.sentFlags, flags)
-    const compositionChanged = JSON.stringify(composition) !== JSON.stringify(this.composition)
-    if (!compositionChanged && Object.keys(changedFlags).length === 0 && !withPosition && found.size === 0) return
-    this.composition = composition
-    this.sentFlags = flags
-    const delta: SessionDelta = { sessionId: open.header.id, seq: ++this.seq, ...changedFlags, composition }
-    if (withPosition) delta.leafId = position
-    if (found.size) delta.tokens = Object.fromEntries(found)
-    this.emit({ type: 'session.changed', delta })
-  }
-
-  /** The sidebar's names, counts and times follow appends, at most a few times a second. */
-  private scheduleList(): void {
-    if (this.listTimer || this.closed) return
-    this.listTimer = setTimeout(() => {
-      this.listTimer = null
-      void this.listChanged()
-    }, 300)
-    this.listTimer.unref()
+    this.deltas.adopt(open)
   }
 
   /** Another writer (the API recorder) changed a file of the folder: every UI gets the new list. */
   filesChanged(): void {
-    void this.listChanged()
-  }
-
-  private async listChanged(): Promise<void> {
-    if (this.closed) return
-    this.emit({ type: 'sessions.changed', sessions: await this.list().catch(() => []) })
+    void this.sessions.changed()
   }
 }
