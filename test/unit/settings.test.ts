@@ -22,9 +22,10 @@ describe('app settings', () => {
     const first = await SettingsStore.open(path)
     expect(first.settings).toEqual(DEFAULT_APP_SETTINGS)
     expect(first.warning).toBeNull()
-    expect(await first.update({ overflowPolicy: 'stop', reserveTokens: 700 })).toEqual({ overflowPolicy: 'stop', reserveTokens: 700, keepRecentTokens: null })
+    const changed = { ...DEFAULT_APP_SETTINGS, overflowPolicy: 'stop' as const, reserveTokens: 700 }
+    expect(await first.update({ overflowPolicy: 'stop', reserveTokens: 700 })).toEqual(changed)
     const again = await SettingsStore.open(path)
-    expect(again.settings).toEqual({ overflowPolicy: 'stop', reserveTokens: 700, keepRecentTokens: null })
+    expect(again.settings).toEqual(changed)
   })
 
   it('a hand-edited file with one bad field keeps the others, says which, and is copied before it is replaced', async () => {
@@ -32,11 +33,11 @@ describe('app settings', () => {
     const text = JSON.stringify({ overflowPolicy: 'explode', reserveTokens: 900, keepRecentTokens: -3 })
     await writeFile(path, text)
     const store = await SettingsStore.open(path)
-    expect(store.settings).toEqual({ overflowPolicy: 'compact', reserveTokens: 900, keepRecentTokens: null })
+    expect(store.settings).toEqual({ ...DEFAULT_APP_SETTINGS, overflowPolicy: 'compact', reserveTokens: 900, keepRecentTokens: null })
     expect(store.warning).toMatch(/"overflowPolicy" is not a valid value.*"keepRecentTokens" is not a valid value/)
     await store.update({ keepRecentTokens: 400 })
     expect(await readFile(`${path}.bak`, 'utf8')).toBe(text)
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ overflowPolicy: 'compact', reserveTokens: 900, keepRecentTokens: 400 })
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ ...DEFAULT_APP_SETTINGS, overflowPolicy: 'compact', reserveTokens: 900, keepRecentTokens: 400 })
   })
 
   it('a file that is not JSON gives the defaults and a warning, never a throw', () => {
