@@ -100,7 +100,7 @@ export function ServerDialog() {
           </button>
         </div>
         <p className="muted small">
-          An OpenAI-compatible API for Pi, editors and scripts, over the loaded model: /v1/models and /v1/chat/completions (streaming, tools, JSON schema). Your own
+          An OpenAI-compatible API for Pi, editors and scripts, over the loaded model: /v1/models, /v1/chat/completions (streaming, tools, JSON schema) and /v1/completions. Your own
           turns in this window go first; requests that share a history reuse its KV cache.
         </p>
         {server.error && (
