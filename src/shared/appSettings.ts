@@ -13,6 +13,8 @@ export type AppSettings = CompactionOverrides & {
   apiPort: number | null
   /** The key its clients must send (Bearer); null: none (loopback only). */
   apiKey: string | null
+  /** Web pages (origins, `http://host:port`) allowed to call the API from a browser (CORS); none by default. */
+  apiCorsOrigins: string[]
   /** Each client's requests are recorded as a conversation tree (`api-<user>.jsonl` in the sessions folder). */
   apiRecord: boolean
 }
@@ -24,6 +26,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   apiAutoStart: false,
   apiPort: null,
   apiKey: null,
+  apiCorsOrigins: [],
   apiRecord: true,
 }
 

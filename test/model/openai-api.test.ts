@@ -162,6 +162,28 @@ describe('the OpenAI-compatible API, through the openai client', () => {
     expect(JSON.parse(malformed.body)).toMatchObject({ error: { code: 'invalid_json', type: 'invalid_request_error' } })
     expect((await client.models.list()).data).toHaveLength(1)
   })
+
+  it('refuses web pages unless their origin is allowed (CORS), and then answers their preflight and requests', async () => {
+    const url = `${baseURL}/models`
+    const page = 'http://localhost:5173'
+    const refused = await raw(url, { method: 'GET', headers: { origin: page } })
+    expect(refused.status).toBe(403)
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'origin_not_allowed' } })
+    // A simple cross-site POST (no preflight) is refused before any generation runs.
+    const simple = await raw(`${baseURL}/chat/completions`, { headers: { origin: 'http://evil.example', 'content-type': 'text/plain' }, body: JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }] }) })
+    expect(simple.status).toBe(403)
+    unwrap(await t.core.request('settings.set', { apiCorsOrigins: [page] }))
+    try {
+      const preflight = await raw(`${baseURL}/chat/completions`, { method: 'OPTIONS', headers: { origin: page, 'access-control-request-method': 'POST' } })
+      expect(preflight.status).toBe(204)
+      expect(preflight.headers['access-control-allow-origin']).toBe(page)
+      const allowed = await raw(url, { method: 'GET', headers: { origin: page } })
+      expect(allowed.status).toBe(200)
+      expect(allowed.headers['access-control-allow-origin']).toBe(page)
+    } finally {
+      unwrap(await t.core.request('settings.set', { apiCorsOrigins: [] }))
+    }
+  })
 })
 
 /** A model that writes until its token limit (random weights): long generations, to fill the sequences and the queue. */

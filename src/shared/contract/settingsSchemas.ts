@@ -12,6 +12,7 @@ export const appSettingsFields = {
   apiAutoStart: z.boolean(),
   apiPort: z.number().int().min(1).max(65_535).nullable(),
   apiRecord: z.boolean(),
+  apiCorsOrigins: z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, 'an origin: http(s)://host[:port], no path').max(300)).max(32),
   apiKey: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable characters, no spaces').nullable(),
 } satisfies { [K in keyof AppSettings]: z.ZodType<AppSettings[K]> }
 

@@ -19,8 +19,8 @@ export type ApiServerOptions = {
   port?: number
   /** Required as `Authorization: Bearer <key>` when set. */
   apiKey?: string | null
-  /** Origins a browser page may call from (CORS); none by default. */
-  corsOrigins?: string[]
+  /** Origins a browser page may call from (CORS), read at each request; none by default. */
+  corsOrigins?: string[] | (() => readonly string[])
   /** Defaults to 16 MiB: a long agent history is a few hundred kilobytes. */
   maxBodyBytes?: number
   /** Told of every request once it is answered. */
@@ -144,10 +144,21 @@ export class ApiServer {
     return given.length === this.key.length && timingSafeEqual(given, this.key)
   }
 
-  /** CORS: only for listed origins; a preflight from another one gets no allowance. */
+  private get origins(): readonly string[] {
+    const origins = this.options.corsOrigins ?? []
+    return typeof origins === 'function' ? origins() : origins
+  }
+
+  /**
+   * CORS, for listed origins only. A page from any other origin is refused outright (403), not merely left
+   * without an allowance: a browser sends a simple cross-site POST without asking first, and its generation
+   * would run (and cost) even though the page could not read the answer.
+   */
   private cors(req: IncomingMessage, res: ServerResponse): void {
     const origin = req.headers.origin
-    if (typeof origin !== 'string' || !(this.options.corsOrigins ?? []).includes(origin)) return
+    if (origin === undefined) return
+    if (typeof origin !== 'string' || !this.origins.includes(origin))
+      throw new ApiError(403, `Web pages from ${String(origin).slice(0, 200)} may not call this server; allow the origin in the API server's settings.`, 'invalid_request_error', null, 'origin_not_allowed')
     res.setHeader('access-control-allow-origin', origin)
     res.setHeader('vary', 'origin')
     res.setHeader('access-control-allow-headers', 'authorization, content-type')

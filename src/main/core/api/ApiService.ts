@@ -64,7 +64,7 @@ export class ApiService {
       ...(options.host ? { host: options.host } : {}),
       ...(port !== undefined ? { port } : {}),
       apiKey,
-      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+      corsOrigins: options.corsOrigins ?? (() => this.settings.settings.apiCorsOrigins),
       onRequest: (entry) => this.note(entry),
       record: (request) => {
         if (this.settings.settings.apiRecord) void this.recorder.record(request)

@@ -62,6 +62,41 @@ function RequestLog({ log }: { log: ApiRequestLog[] }) {
   )
 }
 
+const ORIGIN = /^https?:\/\/[^\s/]+$/
+
+/** The web pages allowed to call the server (CORS), as origins separated by spaces or commas; saved when left. */
+function OriginsField({ origins, onSave }: { origins: readonly string[]; onSave(origins: string[]): void }) {
+  const [text, setText] = useState(origins.join(', '))
+  const [shown, setShown] = useState(origins)
+  if (shown !== origins) {
+    setShown(origins)
+    setText(origins.join(', '))
+  }
+  const list = text.split(/[\s,]+/).filter(Boolean)
+  const bad = list.find((o) => !ORIGIN.test(o))
+  const save = () => {
+    if (!bad && list.join(',') !== origins.join(',')) onSave(list)
+  }
+  return (
+    <div className="field">
+      <label htmlFor="server-origins">Web pages allowed to call it (CORS origins; a page from any other is refused)</label>
+      <input
+        id="server-origins"
+        data-testid="server-origins"
+        type="text"
+        placeholder="none, e.g. http://localhost:3000"
+        value={text}
+        aria-invalid={bad !== undefined}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={save}
+        onKeyDown={(e) => e.key === 'Enter' && save()}
+        spellCheck={false}
+      />
+      {bad !== undefined && <span className="field-error small">{bad.slice(0, 80)} is not an origin: http(s)://host[:port], without a path.</span>}
+    </div>
+  )
+}
+
 /**
  * Arbor's OpenAI-compatible server: start and stop it, its port and key, the base URL to copy, Pi's `models.json`
  * entry for the loaded model, and the requests it answers as they come.
@@ -127,6 +162,7 @@ export function ServerDialog() {
               <input id="server-key" data-testid="server-key" type="text" placeholder="none" value={key} aria-invalid={!keyValid} onChange={(e) => setKey(e.target.value)} autoComplete="off" spellCheck={false} />
             </div>
           </div>
+          <OriginsField origins={settings.apiCorsOrigins} onSave={(apiCorsOrigins) => void updateSettings({ apiCorsOrigins })} />
           <div className="server-actions">
             {server.running ? (
               <button type="button" className="btn" data-testid="server-stop" disabled={busy} onClick={() => void stop()}>
