@@ -110,6 +110,11 @@ describe('the OpenAI-compatible API, through the openai client', () => {
     const branch = view.nodes.find((n) => n.kind === 'assistant' && n.parentId === users[2]!.id)!
     expect(branch.stats!.reusedTokens).toBeGreaterThan(0)
     expect(branch.stats!.promptTokens).toBeGreaterThan(branch.stats!.reusedTokens)
+    // The same first question under another system prompt is another conversation: a tree of its own.
+    await client.chat.completions.create({ model: 'any', messages: [{ role: 'system', content: 'You are verbose.' }, first], user, temperature: 0 })
+    await expect
+      .poll(async () => unwrap(await t.core.request('app.snapshot', undefined)).session.nodes.filter((n) => n.kind === 'user' && n.text === 'First question').length)
+      .toBe(2)
     unwrap(await t.core.request('session.new', undefined))
   })
 
@@ -222,6 +227,15 @@ describe('the API under load', () => {
     expect(t.core.api.log.at(-1)).toMatchObject({ status: 499 })
     const next = await client.chat.completions.create({ ...long, max_tokens: 5 })
     expect(next.choices[0]!.finish_reason).toBe('length')
+  })
+
+  it('a generation Arbor stops (the model unloaded) is answered as an error, never as a finished answer', async () => {
+    const pending = refusal(client.chat.completions.create(long))
+    await expect.poll(() => t.core.runner.active, { timeout: 5000, interval: 10 }).toBe(1)
+    unwrap(await t.core.request('model.unload', undefined))
+    const refused = await pending
+    expect(refused.status).toBe(503)
+    expect(refused.code).toBe('model_unloading')
   })
 })
 

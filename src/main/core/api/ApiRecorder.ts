@@ -28,7 +28,8 @@ function stable(value: unknown): string {
   return JSON.stringify(value) ?? 'null'
 }
 
-const callsKey = (calls: readonly ToolCallRef[] | undefined) => (calls ?? []).map((c) => `${c.name}${stable(c.arguments)}`).join(';')
+// The ids too: clients send back the ids they were given, and the tool results that follow answer them by id.
+const callsKey = (calls: readonly ToolCallRef[] | undefined) => (calls ?? []).map((c) => `${c.id}:${c.name}${stable(c.arguments)}`).join(';')
 
 /** What makes two messages the same node: role, text and calls (a tool result also by the call it answers). */
 function keyOf(m: ContextMessage): string {
@@ -58,6 +59,14 @@ function toEntry(m: ContextMessage): NewSessionEntry {
   return { type: 'message', message: { role: 'assistant', content, api: 'openai-completions', provider: 'api-client', model: 'unknown', usage: piUsageOf({ promptTokens: 0, reusedTokens: 0, evaluatedTokens: 0, contextSize: 0, generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, totalMs: 0, stopReason: 'eos', threads: 0 }), stopReason: m.toolCalls?.length ? 'toolUse' : 'stop', timestamp } }
 }
 
+/** The entry a conversation hangs under: the system prompt it was sent with (two prompts, two trees). */
+const SYSTEM_ROOT = 'arbor.apiSystem'
+const rootPrompt = (entry: SessionEntry): string | null =>
+  entry.type === 'custom' && entry.customType === SYSTEM_ROOT ? String((entry.data as { prompt?: unknown } | undefined)?.prompt ?? '') : null
+
+/** Client files kept open at once; the least recently used is let go (it is read again when its client returns). */
+const OPEN_FILES = 16
+
 /** A client's name as part of a file name. */
 const slug = (client: string) => client.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 60) || 'client'
 
@@ -78,9 +87,17 @@ export class ApiRecorder {
     private readonly onRecorded: (path: string) => void = () => undefined,
   ) {}
 
-  /** Records one request; never throws (a failure is logged: the client had its answer already). */
+  /**
+   * Records one request; never throws (a failure is logged: the client had its answer already, and the file is let
+   * go, so that the next request reads it again or, deleted, starts a new one).
+   */
   record(request: RecordedRequest): Promise<void> {
-    this.queue = this.queue.then(() => this.write(request)).catch((error: unknown) => console.warn(`Arbor: an API request could not be recorded: ${(error as Error)?.message ?? String(error)}`))
+    this.queue = this.queue
+      .then(() => this.write(request))
+      .catch((error: unknown) => {
+        this.files.delete(this.pathOf(request.client))
+        console.warn(`Arbor: an API request could not be recorded: ${(error as Error)?.message ?? String(error)}`)
+      })
     return this.queue
   }
 
@@ -97,7 +114,9 @@ export class ApiRecorder {
   private file(client: string): Promise<SessionFile> {
     const path = this.pathOf(client)
     let file = this.files.get(path)
-    if (!file) {
+    // Most recently used last.
+    if (file) this.files.delete(path)
+    else {
       file = (async () => {
         await mkdir(this.folder, { recursive: true })
         const opened = await SessionFile.open(path).catch(() => null)
@@ -107,8 +126,9 @@ export class ApiRecorder {
         return SessionFile.create(path, doc)
       })()
       file.catch(() => this.files.delete(path))
-      this.files.set(path, file)
     }
+    this.files.set(path, file)
+    if (this.files.size > OPEN_FILES) this.files.delete(this.files.keys().next().value!)
     return file
   }
 
@@ -121,20 +141,18 @@ export class ApiRecorder {
       await file.append(line)
       return added.id
     }
-    let parent: string | null = null
-    for (const [i, m] of request.messages.entries()) {
-      const key = keyOf(m)
-      const found: SessionEntry | undefined = doc.children(parent).find((e) => keyOfEntry(e) === key)
-      if (found) {
-        parent = found.id
-        continue
-      }
-      // A new conversation with another system prompt: the session's (shown with its tokens) becomes that one.
-      const current = (doc.arborState().get('arbor.system') as { prompt?: unknown } | undefined)?.prompt
-      if (i === 0 && request.systemPrompt && current !== request.systemPrompt) {
+    // The conversation's root: its system prompt (a new one starts a new tree, and becomes the session's prompt shown).
+    let parent: string | null = doc.children(null).findLast((e) => rootPrompt(e) === request.systemPrompt)?.id ?? null
+    if (parent === null) {
+      if ((doc.arborState().get('arbor.system') as { prompt?: unknown } | undefined)?.prompt !== request.systemPrompt)
         await add({ type: 'custom', customType: 'arbor.system', data: { prompt: request.systemPrompt } }, null)
-      }
-      parent = await add(toEntry(m), parent)
+      parent = await add({ type: 'custom', customType: SYSTEM_ROOT, data: { prompt: request.systemPrompt } }, null)
+    }
+    for (const m of request.messages) {
+      const key = keyOf(m)
+      // The newest of equal siblings (the same question asked again got its own answer).
+      const found: SessionEntry | undefined = doc.children(parent).findLast((e) => keyOfEntry(e) === key)
+      parent = found ? found.id : await add(toEntry(m), parent)
     }
     const replyEntry = toEntry({ role: 'assistant', text: request.reply.text, toolCalls: request.reply.toolCalls })
     if (replyEntry.type === 'message' && replyEntry.message.role === 'assistant') {

@@ -134,13 +134,15 @@ export class ApiServer {
     const name = at > 0 && !bracket ? header.slice(0, at) : header
     const port = at > 0 && !bracket ? header.slice(at + 1) : '80'
     const names = LOOPBACK.has(this.host) ? LOOPBACK : new Set([this.host, ...LOOPBACK])
-    return names.has(name.toLowerCase()) && port === String(this.port)
+    // An IPv6 address comes in brackets in the header, bare in the bound address.
+    return (names.has(name.toLowerCase()) || names.has(name.replace(/^\[(.*)\]$/, '$1').toLowerCase())) && port === String(this.port)
   }
 
   private authorized(req: IncomingMessage): boolean {
     if (!this.key) return true
     const header = req.headers.authorization
-    const given = Buffer.from(typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '')
+    // The scheme is case-insensitive (RFC 7235): `bearer` is as good as `Bearer`.
+    const given = Buffer.from(typeof header === 'string' && /^bearer /i.test(header) ? header.slice(7).trim() : '')
     return given.length === this.key.length && timingSafeEqual(given, this.key)
   }
 
@@ -166,6 +168,8 @@ export class ApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A write after the client left must not become an uncaught 'error' event.
+    res.on('error', () => undefined)
     const since = performance.now()
     const path = (req.url ?? '/').split('?')[0]!
     let outcome: Partial<CompletionOutcome> & { status: number } = { status: 200 }
@@ -190,6 +194,8 @@ export class ApiServer {
         // The client going away (a closed connection) stops its generation.
         const gone = new AbortController()
         res.on('close', () => gone.abort())
+        // Gone while its body was read: nothing to generate for.
+        if (res.destroyed) gone.abort()
         if (!isChat) {
           const completion = parse(completionSchema, raw)
           if (!loaded) throw noModel()

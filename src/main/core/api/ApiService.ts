@@ -55,7 +55,20 @@ export class ApiService {
    * Starts the server with these choices (else the remembered ones) and remembers them. Throws `PORT_IN_USE`, or
    * `BAD_REQUEST` for a non-loopback host without a key.
    */
-  async start(options: ApiStartOptions = {}, remember = true): Promise<ApiServerStatus> {
+  start(options: ApiStartOptions = {}, remember = true): Promise<ApiServerStatus> {
+    return this.serial(() => this.startNow(options, remember))
+  }
+
+  /** Starts and stops one after the other: two at once (a double click) would leave a server no one can stop. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lifecycle.then(work)
+    this.lifecycle = run.then(() => undefined, () => undefined)
+    return run
+  }
+
+  private lifecycle: Promise<void> = Promise.resolve()
+
+  private async startNow(options: ApiStartOptions, remember: boolean): Promise<ApiServerStatus> {
     await this.stopServer()
     const s = this.settings.settings
     const port = options.port ?? s.apiPort ?? undefined
@@ -85,11 +98,13 @@ export class ApiService {
   }
 
   /** Stops it; it will not start with Arbor next time. */
-  async stop(remember = true): Promise<ApiServerStatus> {
-    await this.stopServer()
-    if (remember) await this.settings.update({ apiAutoStart: false })
-    this.changed()
-    return this.status
+  stop(remember = true): Promise<ApiServerStatus> {
+    return this.serial(async () => {
+      await this.stopServer()
+      if (remember) await this.settings.update({ apiAutoStart: false })
+      this.changed()
+      return this.status
+    })
   }
 
   /** Starts it when the settings say it ran when Arbor last quit; a failure is kept in `status.error`, not thrown. */
@@ -99,7 +114,7 @@ export class ApiService {
   }
 
   async dispose(): Promise<void> {
-    await this.stopServer()
+    await this.serial(() => this.stopServer())
     await this.recorder.flush()
   }
 

@@ -52,8 +52,13 @@ export function sendError(res: ServerResponse, error: ApiError, unreadBody = fal
   res.writeHead(error.status, headers).end(JSON.stringify(error.body))
 }
 
-/** A stream that has begun ends with the error in it, in OpenAI's shape, then `[DONE]`. */
+/** A stream that has begun ends with the error in it, in OpenAI's shape, then `[DONE]`; nothing once it has ended. */
 export function endStreamWithError(res: ServerResponse, error: ApiError): void {
-  if (!res.destroyed) res.write(`data: ${JSON.stringify(error.body)}\n\n`)
+  if (res.destroyed || res.writableEnded) return
+  res.write(`data: ${JSON.stringify(error.body)}\n\n`)
   res.end('data: [DONE]\n\n')
 }
+
+/** A generation Arbor stopped (a model being loaded or unloaded), not the client: the answer is not whole. */
+export const stoppedByArbor = () =>
+  new ApiError(503, 'The model was stopped in Arbor (it is being replaced or unloaded); retry when one is loaded.', 'server_error', null, 'model_unloading', 2)

@@ -4,7 +4,7 @@ import type { EngineEnd } from '../../../shared/engine/engineTypes'
 import type { ToolCallRef } from '../../../shared/extensions/ExtensionEvents'
 import type { TurnStats } from '../../../shared/types'
 import type { TurnRunner } from '../turns/TurnRunner'
-import { ApiError, endStreamWithError, toApiError } from './apiErrors'
+import { ApiError, endStreamWithError, stoppedByArbor, toApiError } from './apiErrors'
 import type { ChatTurn } from './chatRequest'
 
 /** What one request cost and how it went, for the request log. */
@@ -43,7 +43,7 @@ export async function answerChatCompletion(runner: TurnRunner, turn: ChatTurn, m
   const created = Math.floor(Date.now() / 1000)
   const chunk = (delta: object, finish: string | null = null) => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })
   const send = (data: object) => {
-    if (!res.destroyed) res.write(`data: ${JSON.stringify(data)}\n\n`)
+    if (!res.destroyed && !res.writableEnded) res.write(`data: ${JSON.stringify(data)}\n\n`)
   }
   let started = false
   const begin = () => {
@@ -83,6 +83,8 @@ export async function answerChatCompletion(runner: TurnRunner, turn: ChatTurn, m
       } else if (event.type === 'reply') {
         const { end, toolCalls } = event
         if (end.reason === 'error') throw new ApiError(500, end.error?.message ?? 'The model failed while answering.', 'server_error', null, 'generation_failed')
+        // Stopped, and not by this client: the model is being replaced or unloaded. Not an answer.
+        if (end.reason === 'stopped' && !signal.aborted) throw stoppedByArbor()
         const finish = toolCalls.length ? 'tool_calls' : FINISH[end.reason]
         const outcome: CompletionOutcome = {
           status: 200,

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http'
 import { z } from 'zod'
 import type { EngineEnd, Sampling } from '../../../shared/engine/engineTypes'
 import type { Engine } from '../engine'
-import { ApiError, endStreamWithError, toApiError } from './apiErrors'
+import { ApiError, endStreamWithError, stoppedByArbor, toApiError } from './apiErrors'
 import { failedOutcome, usageOf, type CompletionOutcome } from './chatCompletion'
 import { samplingFields, toSampling } from './chatRequest'
 
@@ -36,7 +36,7 @@ export async function answerCompletion(engine: Engine, body: z.infer<typeof comp
   const stream = body.stream === true
   const chunk = (text: string, finish: string | null) => ({ id, object: 'text_completion', created, model, choices: [{ text, index: 0, logprobs: null, finish_reason: finish }] })
   const send = (data: object) => {
-    if (!res.destroyed) res.write(`data: ${JSON.stringify(data)}\n\n`)
+    if (!res.destroyed && !res.writableEnded) res.write(`data: ${JSON.stringify(data)}\n\n`)
   }
   let started = false
   try {
@@ -48,6 +48,7 @@ export async function answerCompletion(engine: Engine, body: z.infer<typeof comp
       }
       if (event.type !== 'end') continue
       if (event.reason === 'error') throw new ApiError(500, event.error?.message ?? 'The model failed.', 'server_error', null, 'generation_failed')
+      if (event.reason === 'stopped' && !signal.aborted) throw stoppedByArbor()
       const usage = usageOf(event)
       const outcome: CompletionOutcome = {
         status: signal.aborted ? 499 : 200,

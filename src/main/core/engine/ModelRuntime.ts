@@ -173,7 +173,14 @@ export class ModelRuntime {
   async *complete(request: CompleteRequest, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
     const started = performance.now()
     yield* this.onSequence(signal, started, request.priority, async () => {
-      const text = this.model.tokenize(request.prompt, false)
+      // A raw prompt writes its own template: its special tokens (`<|im_start|>`) are tokens, as llama-server reads them.
+      // One far past any context is refused before it is tokenized (that would hold the process).
+      const contextSize = this.slots[0]!.sequence.contextSize
+      if (request.prompt.length > 32 * contextSize) {
+        const estimate = Math.ceil(request.prompt.length / 4)
+        throw new ArborFailure('CONTEXT_OVERFLOW', overflowMessage(estimate, contextSize), { promptTokens: estimate, maxPromptTokens: maxPromptTokens(contextSize), contextSize })
+      }
+      const text = this.model.tokenize(request.prompt, true)
       const bos = this.model.tokens.bos
       const prompt = bos !== null && this.model.tokens.shouldPrependBosToken ? [bos, ...text] : text
       return {
