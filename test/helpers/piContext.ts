@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { convertMessages } from '@mariozechner/pi-ai/openai-completions'
@@ -51,11 +51,17 @@ const partsText = (content: unknown): string =>
  * and pi-ai's `convertMessages` makes the request body's `messages`.
  */
 export function piSends(file: string, at?: string): SentMessage[] {
-  const copy = join(mkdtempSync(join(os.tmpdir(), 'arbor-pi-')), 'session.jsonl')
+  const folder = mkdtempSync(join(os.tmpdir(), 'arbor-pi-'))
+  const copy = join(folder, 'session.jsonl')
   copyFileSync(file, copy)
-  const manager = SessionManager.open(copy, join(copy, '..', 'sessions'))
-  if (at !== undefined) manager.branch(at)
-  const messages = convertToLlm(manager.buildSessionContext().messages)
+  let messages: ReturnType<typeof convertToLlm>
+  try {
+    const manager = SessionManager.open(copy, join(folder, 'sessions'))
+    if (at !== undefined) manager.branch(at)
+    messages = convertToLlm(manager.buildSessionContext().messages)
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
   const body = convertMessages(model as never, { messages }, compat as never) as unknown as Record<string, unknown>[]
   return body.map((m) => {
     const sent: SentMessage = { role: m.role as SentMessage['role'], text: partsText(m.content) }

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { SessionManager } from '@mariozechner/pi-coding-agent'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { SessionDocument } from '../../../src/shared/session/SessionDocument'
 import type { NewSessionEntry } from '../../../src/shared/session/sessionTypes'
 import { arborSends, piSends } from '../../helpers/piContext'
@@ -15,7 +15,15 @@ import { everyEntryTypeV3, linearV1, treeV2 } from './sessionFixtures'
  * OpenAI request builder); Arbor's is `contextMessages` over the file's path.
  */
 const fixture = (name: string) => gunzipSync(readFileSync(join(import.meta.dirname, '../../fixtures/pi-sessions', `${name}.jsonl.gz`))).toString('utf8')
-const folder = () => mkdtempSync(join(os.tmpdir(), 'arbor-parity-'))
+const folders: string[] = []
+const folder = () => {
+  const made = mkdtempSync(join(os.tmpdir(), 'arbor-parity-'))
+  folders.push(made)
+  return made
+}
+afterAll(() => {
+  for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true })
+})
 const written = (text: string) => {
   const path = join(folder(), 'session.jsonl')
   writeFileSync(path, text)

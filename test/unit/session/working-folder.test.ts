@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp as makeTemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { SessionManager } from '@mariozechner/pi-coding-agent'
@@ -9,9 +9,16 @@ import { codeOf, createTestCore, unwrap, viewOf, type TestCore } from '../../hel
 /** A session's working folder is the user's project, so that Pi resumes it with its tools in the right place. */
 describe('the working folder of a session', () => {
   let t: TestCore | null = null
+  const made: string[] = []
+  const mkdtemp = async (prefix: string) => {
+    const folder = await makeTemp(prefix)
+    made.push(folder)
+    return folder
+  }
   afterEach(async () => {
     await t?.dispose()
     t = null
+    await Promise.all(made.splice(0).map((f) => rm(f, { recursive: true, force: true })))
   })
 
   it('is never the home folder or a disk root by default', () => {
