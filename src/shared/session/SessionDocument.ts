@@ -3,6 +3,7 @@ import { carryForkState } from './carryForkState'
 import { isArborCustom } from './isArborCustom'
 import { newEntryId } from './newEntryId'
 import { parseSession } from './parseSession'
+import { fromPrunedLines, toPrunedLines, type PrunedLines } from './prunedLines'
 import { pruneRecords, type PruneUndo } from './pruneRecords'
 import { resolveLabels } from './resolveLabels'
 import { restorePruned } from './restorePruned'
@@ -40,13 +41,7 @@ export type ForkOptions = {
   cwd?: string
 }
 
-/** A prune as lines to keep beside the file, so that it can be undone after the session was closed. */
-export type PrunedLines = {
-  /** The removed entries' lines, in file order, each with the id of the entry it followed (null: the first). */
-  removed: { after: string | null; raw: string }[]
-  /** Entries that moved up to a new parent: their lines as they were. */
-  reparented: { id: string; raw: string }[]
-}
+export type { PrunedLines } from './prunedLines'
 
 export type PruneResult = {
   /** Hand it to `undo` to put everything back. */
@@ -298,17 +293,7 @@ export class SessionDocument {
   /** What undoing `token` puts back, as lines (see `PrunedLines`); undefined for a used or unknown token. */
   prunedLines(token: string): PrunedLines | undefined {
     const undo = this.undoable.get(token)
-    if (!undo) return undefined
-    const removed = undo.removed.map((record) => {
-      let after: string | null = null
-      for (const kept of this.held) {
-        if (kept.seq > record.seq) break
-        after = kept.entry.id
-      }
-      return { after, raw: record.raw ?? JSON.stringify(record.entry) }
-    })
-    const reparented = undo.reparented.map((c) => ({ id: c.entry.id, raw: c.raw ?? JSON.stringify(c.entry) }))
-    return { removed, reparented }
+    return undo ? toPrunedLines(undo, this.held) : undefined
   }
 
   /**
@@ -316,29 +301,8 @@ export class SessionDocument {
    * changed so that it no longer fits (an id it would bring back is in use, or an entry it moved is gone).
    */
   adoptPruned(lines: PrunedLines): string | null {
-    const parse = (raw: string): SessionEntry | null => {
-      try {
-        const entry = JSON.parse(raw) as SessionEntry
-        return typeof entry === 'object' && entry !== null && typeof entry.id === 'string' ? entry : null
-      } catch {
-        return null
-      }
-    }
-    const undo: PruneUndo<Held> = { removed: [], reparented: [] }
-    let step = 0
-    for (const { after, raw } of lines.removed) {
-      const entry = parse(raw)
-      const anchor = after === null ? -1 : this.byId.get(after)?.seq
-      if (!entry || this.byId.has(entry.id) || anchor === undefined) return null
-      // Between the entry it followed and the next one: restorePruned merges by these numbers.
-      undo.removed.push({ entry, raw, line: undefined, seq: anchor + 0.5 + (step++ % 1000) / 2000 })
-    }
-    for (const { id, raw } of lines.reparented) {
-      const record = this.byId.get(id)
-      const entry = parse(raw)
-      if (!record || !entry) return null
-      undo.reparented.push({ record, entry, raw, replacement: record.entry })
-    }
+    const undo = fromPrunedLines(lines, this.byId) as PruneUndo<Held> | null
+    if (!undo) return null
     for (const record of undo.removed) this.used.add(record.entry.id)
     const token = `prune-${this.nextToken++}`
     this.undoable.set(token, undo)
