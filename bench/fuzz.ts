@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import { scanGgufHeader } from '../src/shared/gguf/scanGgufHeader'
 import { getShapePath } from '../test/helpers/fixtures'
+import { rng } from '../test/helpers/random'
 import type { FuzzAnswer } from './fuzzWorker'
 
 const argValue = (name: string, fallback: number) => {
@@ -24,18 +25,6 @@ const CASES = argValue('cases', 10_000)
 const SEED = argValue('seed', 1)
 const CASE_TIMEOUT_MS = 60_000
 const outDir = join(import.meta.dirname, '../bench-results')
-
-/** A deterministic generator (mulberry32), so that a case number names one mutant. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 const INTERESTING = [0, 1, 2, 3, 7, 0xff, 0x100, 600, 0x7fff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff]
 

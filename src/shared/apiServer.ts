@@ -27,6 +27,9 @@ export type ApiRequestLog = {
   totalMs: number
 }
 
+/** The longest answer to tell Pi for a context of `contextWindow`: a quarter of it, at most 8,192. */
+export const piMaxTokens = (contextWindow: number): number => Math.min(8192, Math.floor(contextWindow / 4))
+
 /**
  * The provider entry for Pi's `models.json` (`~/.pi/agent/models.json`) that points Pi at this server: Pi's
  * `openai-completions` API, the loaded context as its window, and the compat flags a local server needs.

@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LoadSettings } from '../../src/shared/types'
 import { getDemoModelPath } from '../helpers/fixtures'
+import { rng } from '../helpers/random'
 import { createTestCore, unwrap, type TestCore } from '../helpers/testCore'
 
 const settings: LoadSettings = { contextSize: 1024, sequences: 1, gpuLayers: 0, kvCacheType: 'F16', threads: 1 }
-
-/** A deterministic generator (mulberry32), so that a failing case can be named by its number. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 const WEIRD: unknown[] = [null, true, -1, 0, 1e308, -1e308, 2 ** 53, 0.5, '', 'x'.repeat(5000), '\u0000', [], [[]], {}, { a: { b: { c: [] } } }, 'user', 'tool', NaN]
 

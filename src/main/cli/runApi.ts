@@ -1,4 +1,4 @@
-import { piProviderSnippet } from '../../shared/apiServer'
+import { piMaxTokens, piProviderSnippet } from '../../shared/apiServer'
 import type { ArborCore } from '../core/ArborCore'
 import type { CliOptions } from './arbor'
 import { printError, requestedSettings } from './print'
@@ -26,7 +26,7 @@ export async function runApi(core: ArborCore, options: ApiCliOptions): Promise<n
   const { settings, facts } = loaded.value
   const modelId = facts.fileName.replace(/\.gguf$/i, '')
   console.log(`Arbor API ready: ${status.baseUrl} (model ${modelId}, context ${settings.contextSize}, ${settings.sequences} at once)`)
-  console.error(`Pi's models.json provider:\n${piProviderSnippet(status.baseUrl!, modelId, settings.contextSize, Math.min(8192, Math.floor(settings.contextSize / 4)), options.apiKey ?? null)}`)
+  console.error(`Pi's models.json provider:\n${piProviderSnippet(status.baseUrl!, modelId, settings.contextSize, piMaxTokens(settings.contextSize), options.apiKey ?? null)}`)
   const off = core.on((event) => {
     if (event.type !== 'server.request') return
     const e = event.entry

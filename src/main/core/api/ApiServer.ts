@@ -30,7 +30,7 @@ export type ApiServerOptions = {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
-const DEFAULT_PORT = 1234
+export const DEFAULT_PORT = 1234
 
 /** The model's id in the API: its file name without `.gguf`. */
 export const modelIdOf = (fileName: string): string => fileName.replace(/\.gguf$/i, '')

@@ -5,7 +5,7 @@ import type { Engine } from '../engine'
 import type { SettingsStore } from '../settings/SettingsStore'
 import type { TurnRunner } from '../turns/TurnRunner'
 import { ApiRecorder } from './ApiRecorder'
-import { ApiServer, type ApiServerOptions } from './ApiServer'
+import { ApiServer, DEFAULT_PORT, type ApiServerOptions } from './ApiServer'
 
 /** Requests kept for a UI that connects later. */
 const LOG_SIZE = 100
@@ -43,7 +43,7 @@ export class ApiService {
 
   get status(): ApiServerStatus & { error: string | null } {
     const s = this.settings.settings
-    const stopped: ApiServerStatus = { running: false, host: '127.0.0.1', port: s.apiPort ?? 1234, baseUrl: null, keyRequired: s.apiKey !== null }
+    const stopped: ApiServerStatus = { running: false, host: '127.0.0.1', port: s.apiPort ?? DEFAULT_PORT, baseUrl: null, keyRequired: s.apiKey !== null }
     return { ...(this.server?.status ?? stopped), error: this.lastError }
   }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useEscapeToClose } from '../hooks/useEscapeToClose'
 import { useShallow } from 'zustand/react/shallow'
-import { piProviderSnippet, type ApiRequestLog } from '../../../shared/apiServer'
+import { piMaxTokens, piProviderSnippet, type ApiRequestLog } from '../../../shared/apiServer'
 import type { AppState } from '../store/AppState'
 import { useArbor } from '../store/useArbor'
 import { CopyButton } from './chat/Markdown'
@@ -120,7 +120,7 @@ export function ServerDialog() {
   const modelId = loaded?.facts.fileName.replace(/\.gguf$/i, '') ?? null
   const snippet =
     server.baseUrl && loaded && modelId
-      ? piProviderSnippet(server.baseUrl, modelId, loaded.settings.contextSize, Math.min(8192, Math.floor(loaded.settings.contextSize / 4)), server.keyRequired ? settings.apiKey : null)
+      ? piProviderSnippet(server.baseUrl, modelId, loaded.settings.contextSize, piMaxTokens(loaded.settings.contextSize), server.keyRequired ? settings.apiKey : null)
       : null
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && setOpen(false)}>
