@@ -25,8 +25,12 @@ export const createSettingsSlice =
       set({ settingsOpen })
     },
     async updateSettings(change) {
+      // Shown at once (a radio button follows the click); the core's answer then replaces it, or a refusal undoes it.
+      const before = get().settings
+      set({ settings: { ...before, ...change } })
       const result = await client.request('settings.set', change)
       if (!result.ok) {
+        set({ settings: before })
         get().showError(result.error, 'Saving the settings')
         return false
       }
