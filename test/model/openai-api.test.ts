@@ -98,6 +98,8 @@ describe('the OpenAI-compatible API, through the openai client', () => {
     // Pi's /tree back to the first answer, then another question: a branch there.
     await ask([first, { role: 'assistant', content: r1 }, { role: 'user', content: 'Another way' }])
     await expect.poll(() => t.events.some((e) => e.type === 'sessions.changed' && e.sessions.some((s) => s.path === t.core.api.recordingOf(user)))).toBe(true)
+    // The reply is recorded after the client has it; its numbers are the line after it.
+    await t.core.api.recorded()
     expect(unwrap(await t.core.request('app.snapshot', undefined)).session.nodes.length).toBe(before)
     const view = unwrap(await t.core.request('session.open', { path: t.core.api.recordingOf(user) }))
     const users = view.nodes.filter((n) => n.kind === 'user')

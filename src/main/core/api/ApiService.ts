@@ -41,6 +41,11 @@ export class ApiService {
     return this.recorder.pathOf(client)
   }
 
+  /** Resolves once every answered request so far is in its recording (a reply and its numbers are two lines). */
+  recorded(): Promise<void> {
+    return this.recorder.flush()
+  }
+
   get status(): ApiServerStatus & { error: string | null } {
     const s = this.settings.settings
     const stopped: ApiServerStatus = { running: false, host: '127.0.0.1', port: s.apiPort ?? DEFAULT_PORT, baseUrl: null, keyRequired: s.apiKey !== null }
