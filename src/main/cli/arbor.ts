@@ -3,6 +3,7 @@ import { ArborCore } from '../core/ArborCore'
 import { defaultModelsFolder, defaultSettingsFile } from '../core/arborHome'
 import { runApi } from './runApi'
 import { runChat } from './runChat'
+import { runModels, runPull, runSearch } from './runHub'
 import { runInspect } from './runInspect'
 import { runMeasure } from './runMeasure'
 import { createTokenCounter } from '../core/engine'
@@ -13,8 +14,9 @@ import { runSessionInfo } from './runSessionInfo'
 
 const usage = `Usage: npm run arbor -- <command> [options]
 
-  inspect <file.gguf> [--context N] [--sequences N] [--gpu-layers N] [--json]
-      Header facts, the memory estimate and the fit verdict, without loading.
+  inspect <file.gguf | url | hf:owner/repo[:QUANT]> [--context N] [--sequences N] [--gpu-layers N] [--json]
+      Header facts, the memory estimate and the fit verdict, without loading (a remote file's
+      header is read by range requests; nothing else is downloaded).
   measure <file.gguf> [--context N] [--sequences N] [--gpu-layers N] [--threads N] [--json]
       Loads the model, fills every sequence's KV cache and reports measured memory beside the estimate.
   chat <file.gguf> --prompt "..." [--context N] [--threads N] [--json]
@@ -22,6 +24,13 @@ const usage = `Usage: npm run arbor -- <command> [options]
   api <file.gguf> [--port N] [--host H] [--api-key K] [--context N] [--agents N] [--threads N]
       Serves the model over the OpenAI-compatible API (default http://127.0.0.1:1234/v1) until
       Ctrl+C; --agents is how many requests are answered at once (sequences).
+  search <query> [--json]
+      Hugging Face repositories with GGUF files, most downloaded first (HF_ENDPOINT, HF_TOKEN).
+  pull <url | hf:owner/repo[:QUANT]> [--models DIR] [--json]
+      Downloads into the models folder (progress on stderr, the path on stdout), checked against
+      the Hub's SHA-256; a file already there and identical is kept.
+  models [--models DIR] [--json]
+      The models folder's files.
   make-demo [--models DIR]
       Writes the demo model into the models folder.
   ext check <path> [--json] [--model <file.gguf>]
@@ -126,6 +135,7 @@ async function main(): Promise<number> {
       console.log(`Demo model written: ${entry.path} (${entry.fileBytes} bytes)`)
       return 0
     }
+    if (command === 'models') return await runModels(core, values.json ?? false)
     if (!file) {
       console.error(`${command} needs a model file.\n\n${usage}`)
       return 2
@@ -139,6 +149,8 @@ async function main(): Promise<number> {
       prompt: values.prompt,
       json: values.json ?? false,
     }
+    if (command === 'search') return await runSearch(core, positionals.slice(1).join(' '), options.json)
+    if (command === 'pull') return await runPull(core, options)
     if (command === 'inspect') return await runInspect(core, options)
     if (command === 'measure') return await runMeasure(core, options)
     if (command === 'chat') return await runChat(core, options)

@@ -25,10 +25,11 @@ const both = (s: MemorySplit) => `${formatBytes(s.ramBytes)} RAM, ${formatBytes(
  * `estimate` (`ramBytes`, `vramBytes`, `weights`, `kvCache`, `compute`, `overhead`), `fit`,
  * and for measure `measured` (`ramBytes`, `vramBytes`).
  */
-export function printReport(facts: ModelFacts, report: FitReport, measured: MeasuredMemory | null, json: boolean): void {
+export function printReport(facts: ModelFacts, report: FitReport, measured: MeasuredMemory | null, json: boolean, source: string | null = null): void {
   if (json) {
     const out: Record<string, unknown> = {
       path: facts.path,
+      ...(source ? { source } : {}),
       architecture: facts.architecture,
       name: facts.name,
       parameters: facts.parameters,
@@ -61,7 +62,7 @@ export function printReport(facts: ModelFacts, report: FitReport, measured: Meas
     `  architecture   ${facts.architecture}, ${formatCount(facts.parameters)} parameters, ${facts.fileType} (${facts.bitsPerWeight.toFixed(2)} bits/weight)`,
     `  shape          ${facts.layers} layers, embedding ${facts.embeddingSize}, ${facts.headCount} heads / ${facts.headCountKv} KV heads, vocabulary ${facts.vocabSize}`,
     `  context        trained ${facts.trainContextSize}, chat template ${facts.hasChatTemplate ? 'yes' : 'no'}`,
-    `  file           ${formatBytes(facts.fileBytes)}`,
+    `  file           ${formatBytes(facts.fileBytes)}${source ? ` at ${facts.path} (header read remotely)` : ''}`,
     `settings         context ${report.settings.contextSize} × ${report.settings.sequences} sequence(s), ${report.settings.gpuLayers} GPU layers, KV ${report.settings.kvCacheType}`,
     `estimate         ${both(e)}`,
     `  weights        ${both(e.weights)}`,

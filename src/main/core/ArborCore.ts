@@ -30,12 +30,15 @@ import { treeRequests } from './requests/treeRequests'
 import { defaultPiSessionsFolder, PiSessions } from './sessions/PiSessions'
 import { SessionService } from './sessions/SessionService'
 import { SessionsFolder } from './sessions/SessionsFolder'
+import { HubService, type HubServiceOptions } from './hub/HubService'
 import { SettingsStore } from './settings/SettingsStore'
 import { toolPromptTokens } from './turns/toolPromptTokens'
 import { TurnRunner } from './turns/TurnRunner'
 
 export type ArborCoreOptions = Pick<LocalEngineOptions, 'ramBudgetBytes' | 'vramBudgetBytes' | 'queueLimit' | 'probe'> & {
   modelsFolder: string
+  /** The Hub's address and token (defaults: `HF_ENDPOINT`, `HF_TOKEN`), and the free-space check downloads make. */
+  hub?: HubServiceOptions
   /** Where session files (`*.jsonl`) live. Defaults to `sessions` beside the models folder. */
   sessionsFolder?: string
   /** Pi's sessions folder, listed beside Arbor's; null lists none. Defaults to Pi's own (`$PI_CODING_AGENT_DIR/sessions` or `~/.pi/agent/sessions`). */
@@ -89,6 +92,8 @@ export class ArborCore {
   readonly runner: TurnRunner
   /** The OpenAI-compatible server over this core's engine. */
   readonly api: ApiService
+  /** Models from the Hugging Face Hub (or any URL): search, files, downloads into the models folder. */
+  readonly hub: HubService
   /** The last problem with the extension state file, for a UI that connects later. */
   private extensionsWarning: () => string | null = () => null
   /** The last change of working folder given to the extensions; the next one waits for it. */
@@ -103,7 +108,9 @@ export class ArborCore {
     private readonly emitEvent: (event: ArborEvent) => void,
     private readonly extensions: Extensions | null,
     private readonly settings: SettingsStore,
+    hub: HubService,
   ) {
+    this.hub = hub
     this.runner = new TurnRunner(engine, extensions)
     this.turns = new TreeTurns(sessions, this.runner, engine, extensions, emitEvent, () => settings.settings)
     this.api = new ApiService(engine, this.runner, settings, emitEvent, sessions.folderPath, () => sessions.filesChanged())
@@ -139,7 +146,8 @@ export class ArborCore {
 
   static async create(options: ArborCoreOptions): Promise<ArborCore> {
     guardProcess()
-    const engine = options.engine ?? (await LocalEngine.create(options))
+    const hub = new HubService(options.modelsFolder, options.hub)
+    const engine = options.engine ?? (await LocalEngine.create({ ...options, remoteHeaders: (url) => hub.headersFor(url) }))
     const listeners = new Set<(event: ArborEvent) => void>()
     const emit = (event: ArborEvent) => {
       for (const listener of listeners) {
@@ -171,7 +179,7 @@ export class ArborCore {
       : null
     const settings = options.settingsFile ? await SettingsStore.open(options.settingsFile) : SettingsStore.inMemory()
     if (settings.warning) console.warn(`Arbor: ${settings.warning}`)
-    core = new ArborCore(engine, options, sessions, listeners, emit, extensions, settings)
+    core = new ArborCore(engine, options, sessions, listeners, emit, extensions, settings, hub)
     core.extensionsWarning = () => stateStore?.warning ?? null
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())
     // Running when Arbor last quit: it runs again (a port taken meanwhile is said in its status).

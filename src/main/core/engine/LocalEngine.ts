@@ -8,6 +8,7 @@ import type { FitReport, FitSettings, LoadedModel, LoadSettings, LoadState, Memo
 import type { Engine, EngineLoadOptions, MeasuredMemory } from './Engine'
 import { estimateMemory } from './estimateMemory'
 import { getArborLlama, type ArborLlamaOptions } from './getArborLlama'
+import { inspectRemoteModel } from './remoteModel'
 import { inspectModel, statModelFile, type InspectedModel } from './inspectModel'
 import { probeModelFile, type ProbeOptions } from './probe/probeModel'
 import { measureMemory } from './measureMemory'
@@ -26,6 +27,8 @@ export type LocalEngineOptions = ArborLlamaOptions & {
    * llama.cpp is refused instead of closing Arbor. `false` skips it (benchmarks of trusted files). Defaults to on.
    */
   probe?: ProbeOptions | false
+  /** Headers for reading a remote model's header (a Hugging Face token for the Hub's files). Defaults to none. */
+  remoteHeaders?: (url: string) => Record<string, string>
 }
 
 /** Header inspections kept (the least recently used goes first). */
@@ -99,16 +102,31 @@ export class LocalEngine implements Engine {
     }
     const probe = this.options.probe
     const model = await inspectModel(path, this.llama, probe === false ? {} : { probe: (file, fingerprint) => probeModelFile(file, fingerprint, probe) })
-    this.inspected.set(path, model)
+    this.remember(path, model)
+    return model
+  }
+
+  /** A file's header (see `inspectFile`), or a URL's by range requests, kept for the session. */
+  private async inspectRef(ref: ModelRef): Promise<InspectedModel> {
+    if (ref.kind !== 'url') return this.inspectFile(pathOf(ref))
+    const key = `url:${ref.url}`
+    const cached = this.inspected.get(key)
+    if (cached) return cached
+    const model = await inspectRemoteModel(ref.url, this.llama, { headers: this.options.remoteHeaders?.(ref.url) ?? {} })
+    this.remember(key, model)
+    return model
+  }
+
+  private remember(key: string, model: InspectedModel): void {
+    this.inspected.set(key, model)
     for (const oldest of this.inspected.keys()) {
       if (this.inspected.size <= INSPECT_CACHE_SIZE) break
       this.inspected.delete(oldest)
     }
-    return model
   }
 
   async inspect(ref: ModelRef): Promise<ModelFacts> {
-    return (await this.inspectFile(pathOf(ref))).facts
+    return (await this.inspectRef(ref)).facts
   }
 
   /** What Arbor may plan with: free memory (plus what the loaded model holds, as a load replaces it), capped by the budget. */
@@ -126,8 +144,8 @@ export class LocalEngine implements Engine {
 
   async estimate(ref: ModelRef, wanted: Partial<FitSettings> = {}): Promise<FitReport> {
     const started = performance.now()
-    const path = pathOf(ref)
-    const model = await this.inspectFile(path)
+    const path = ref.kind === 'url' ? ref.url : pathOf(ref)
+    const model = await this.inspectRef(ref)
     const capacity = await this.capacity()
     const maxGpuLayers = capacity.hasGpu ? model.insights.totalLayers : 0
     const fits = async (s: FitSettings) => {

@@ -2,3 +2,5 @@
 export type { Engine, EngineLoadOptions, MeasuredMemory } from './Engine'
 export { LocalEngine, type LocalEngineOptions } from './LocalEngine'
 export { createTokenCounter, type TokenCounter } from './createTokenCounter'
+/** Downloads go through node-llama-cpp's own downloader (resume, split files), so it lives behind this door too. */
+export { downloadModelFile, type DownloadProgress } from './remoteModel'

@@ -65,6 +65,22 @@ export async function inspectModel(path: string, llama: Llama, options: InspectO
   } finally {
     await handle.close()
   }
+  const architecture = checkScan(scan, size)
+  const fingerprint = `${size}:${mtimeMs}`
+  const probed = options.probe ? await options.probe(path, fingerprint) : { warnings: [] }
+
+  const insights = await insightsOf(path, llama, architecture)
+
+  const facts: ModelFacts = {
+    ...factsFromHeader(scan, { path, fileName: basename(path), fileBytes: size }),
+    warnings: [...probed.warnings, ...insights.getWarnings(path)],
+    inspectMs: performance.now() - started,
+  }
+  return { facts, insights, scan, fingerprint }
+}
+
+/** What our own scan found wrong that llama.cpp would assert on or fail late with; returns the architecture. */
+export function checkScan(scan: GgufHeaderScan, size: number): string {
   if (scan.requiredFileBytes > size)
     throw new ArborFailure(
       'GGUF_TRUNCATED_DATA',
@@ -75,26 +91,21 @@ export async function inspectModel(path: string, llama: Llama, options: InspectO
   if (typeof architecture !== 'string')
     throw new ArborFailure('GGUF_CORRUPT', 'The header names no model architecture (general.architecture is missing).')
   checkLoadable(scan)
-  const fingerprint = `${size}:${mtimeMs}`
-  const probed = options.probe ? await options.probe(path, fingerprint) : { warnings: [] }
+  return architecture
+}
 
-  const info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false, sourceType: 'filesystem' }).catch(
-    (error: unknown) => {
-      throw new ArborFailure('GGUF_CORRUPT', `node-llama-cpp could not read the header: ${(error as Error)?.message ?? String(error)}`)
-    },
-  )
+/** node-llama-cpp's reading of the header (a file, or a URL by range requests) and what it says about the model. */
+export async function insightsOf(source: string, llama: Llama, architecture: string, network?: { headers: Record<string, string>; signal?: AbortSignal }): Promise<GgufInsights> {
+  const info = await readGgufFileInfo(source, {
+    readTensorInfo: true,
+    logWarnings: false,
+    sourceType: network ? 'network' : 'filesystem',
+    ...(network ? { fetchHeaders: network.headers, signal: network.signal, fetchRetryOptions: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 } } : {}),
+  }).catch((error: unknown) => {
+    throw new ArborFailure('GGUF_CORRUPT', `node-llama-cpp could not read the header: ${(error as Error)?.message ?? String(error)}`)
+  })
   const insights = await GgufInsights.from(info, llama)
   if (!insights.isSupportedByLlamaCpp)
-    throw new ArborFailure(
-      'GGUF_UNSUPPORTED_ARCH',
-      `The architecture "${architecture}" is not supported by the llama.cpp build Arbor uses.`,
-      { architecture },
-    )
-
-  const facts: ModelFacts = {
-    ...factsFromHeader(scan, { path, fileName: basename(path), fileBytes: size }),
-    warnings: [...probed.warnings, ...insights.getWarnings(path)],
-    inspectMs: performance.now() - started,
-  }
-  return { facts, insights, scan, fingerprint }
+    throw new ArborFailure('GGUF_UNSUPPORTED_ARCH', `The architecture "${architecture}" is not supported by the llama.cpp build Arbor uses.`, { architecture })
+  return insights
 }

@@ -1,6 +1,9 @@
-import { fileRef } from '../../../shared/engine/engineTypes'
+import { fileRef, type ModelRef } from '../../../shared/engine/engineTypes'
 import { ArborFailure } from '../../../shared/errors'
 import type { CoreParts, HandlersFor } from './CoreParts'
+
+/** A path, or the http(s) URL of a remote GGUF (inspected and estimated from its header, never loaded from there). */
+const refOf = (path: string): ModelRef => (/^https?:\/\//i.test(path) ? { kind: 'url', url: path } : fileRef(path))
 
 /**
  * Models and the machine: inspect, estimate, load with measured progress, cancel, unload. A load or an unload
@@ -24,8 +27,8 @@ export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.
       void parts.modelsChanged()
       return entry
     },
-    'model.inspect': ({ path }) => engine.inspect(fileRef(path)),
-    'model.estimate': ({ path, settings }) => engine.estimate(fileRef(path), settings),
+    'model.inspect': ({ path }) => engine.inspect(refOf(path)),
+    'model.estimate': ({ path, settings }) => engine.estimate(refOf(path), settings),
     'model.load': async ({ path, settings, override }) => {
       if (loading) throw new ArborFailure('LOAD_IN_PROGRESS', 'A model is already loading. Cancel it or wait for it to finish.')
       const controller = new AbortController()
