@@ -29,7 +29,7 @@ export type Headless = {
  * Arbor's headless mode on a free port with an empty models folder, and a Chromium on it. The extension
  * state file is a fresh one in the same temporary folder unless `extensionStateFile` names one (to restart with it).
  */
-export async function startHeadless(options: Pick<ArborCoreOptions, 'extensions' | 'extensionStateFile'> = {}): Promise<Headless> {
+export async function startHeadless(options: Pick<ArborCoreOptions, 'extensions' | 'extensionStateFile' | 'hub'> = {}): Promise<Headless> {
   const root = await mkdtemp(join(os.tmpdir(), 'arbor-e2e-'))
   const modelsFolder = join(root, 'models')
   await mkdir(modelsFolder)

@@ -85,7 +85,7 @@ export type ErrorDetails = {
   /** The address another program listens on already. */
   PORT_IN_USE: { host: string; port: number }
   /** The Hub's wait, in seconds, when it said one. */
-  HUB_RATE_LIMITED: { retryAfterSeconds: number | null }
+  HUB_RATE_LIMITED: { retryAfterSeconds?: number }
   /** What the Hub announced and what arrived. */
   DOWNLOAD_CORRUPT: { path: string; expected: string; actual: string }
   /** The field of the request that is wrong, when one is. */

@@ -24,12 +24,14 @@ import type { CoreParts, Handlers } from './requests/CoreParts'
 import { extensionRequests } from './requests/extensionRequests'
 import { modelRequests } from './requests/modelRequests'
 import { sessionRequests } from './requests/sessionRequests'
+import { hubRequests } from './requests/hubRequests'
 import { serverRequests } from './requests/serverRequests'
 import { settingsRequests } from './requests/settingsRequests'
 import { treeRequests } from './requests/treeRequests'
 import { defaultPiSessionsFolder, PiSessions } from './sessions/PiSessions'
 import { SessionService } from './sessions/SessionService'
 import { SessionsFolder } from './sessions/SessionsFolder'
+import { HubDownloads } from './hub/HubDownloads'
 import { HubService, type HubServiceOptions } from './hub/HubService'
 import { SettingsStore } from './settings/SettingsStore'
 import { toolPromptTokens } from './turns/toolPromptTokens'
@@ -94,6 +96,8 @@ export class ArborCore {
   readonly api: ApiService
   /** Models from the Hugging Face Hub (or any URL): search, files, downloads into the models folder. */
   readonly hub: HubService
+  /** The downloads windows started (several at once, paused, resumed). */
+  readonly downloads: HubDownloads
   /** The last problem with the extension state file, for a UI that connects later. */
   private extensionsWarning: () => string | null = () => null
   /** The last change of working folder given to the extensions; the next one waits for it. */
@@ -111,6 +115,11 @@ export class ArborCore {
     hub: HubService,
   ) {
     this.hub = hub
+    this.downloads = new HubDownloads(
+      hub,
+      (download) => emitEvent({ type: 'hub.download', download }),
+      () => void this.modelsChanged(),
+    )
     this.runner = new TurnRunner(engine, extensions)
     this.turns = new TreeTurns(sessions, this.runner, engine, extensions, emitEvent, () => settings.settings)
     this.api = new ApiService(engine, this.runner, settings, emitEvent, sessions.folderPath, () => sessions.filesChanged())
@@ -125,6 +134,8 @@ export class ArborCore {
       models: this.folder,
       settings,
       api: this.api,
+      hub,
+      downloads: this.downloads,
       emit: emitEvent,
       stopTurns: () => this.stopTurns(),
       announce: (event) => this.announce(event),
@@ -141,6 +152,7 @@ export class ArborCore {
       ...extensionRequests(parts),
       ...settingsRequests(parts),
       ...serverRequests(parts),
+      ...hubRequests(parts),
     }
   }
 
@@ -344,6 +356,7 @@ export class ArborCore {
     if (this.sampler) clearInterval(this.sampler)
     this.folder.close()
     await this.api.dispose()
+    await this.downloads.dispose()
     await this.stopTurns()
     await this.sessions.close()
     await this.extensions?.dispose()

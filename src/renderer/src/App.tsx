@@ -4,6 +4,7 @@ import { ConnectionBanner } from './components/ConnectionBanner'
 import { DropOverlay } from './components/DropOverlay'
 import { ErrorPanel } from './components/ErrorPanel'
 import { ExtensionManager } from './components/extensions/ExtensionManager'
+import { HubDialog } from './components/HubDialog'
 import { ServerDialog } from './components/ServerDialog'
 import { SettingsDialog } from './components/SettingsDialog'
 import { ExtensionNoticeToast } from './components/extensions/ExtensionNoticeToast'
@@ -101,6 +102,7 @@ export function App() {
       <ExtensionManager />
       <SettingsDialog />
       <ServerDialog />
+      <HubDialog />
       <ExtensionNoticeToast />
       {dragging && <DropOverlay extensions={extensionsOpen} />}
     </div>

@@ -11,6 +11,7 @@ import './styles/sessions.css'
 import './styles/tree.css'
 import './styles/conversation.css'
 import './styles/extensions.css'
+import './styles/hub.css'
 import './styles/markdown.css'
 
 const store = createArborStore(createClient())

@@ -3,6 +3,7 @@ import { extensionViewSchema } from './extensionSchemas'
 import { loadPhaseSchema, loadStateSchema, memorySampleSchema, modelEntrySchema } from './modelSchemas'
 import { appSettingsSchema } from './settingsSchemas'
 import { apiRequestLogSchema, apiServerStatusSchema } from './apiSchemas'
+import { downloadViewSchema } from './hubSchemas'
 import { sessionDeltaSchema, sessionSummarySchema, sessionViewSchema, treeNodeSchema } from './sessionSchemas'
 
 /** Every event the core announces to its clients, with its schema; checked where it crosses the wire. */
@@ -31,6 +32,8 @@ export const arborEventSchema = z.discriminatedUnion('type', [
    * `steps`, from 1) and how many tokens of that one's summary are written so far.
    */
   z.object({ type: z.literal('chat.compactProgress'), step: count, steps: count, tokens: count }),
+  /** A download moved on (at most 4 times a second), finished, failed, paused or was cancelled. */
+  z.object({ type: z.literal('hub.download'), download: downloadViewSchema }),
   /** The OpenAI-compatible server started, stopped or failed to start. */
   z.object({ type: z.literal('server.changed'), status: apiServerStatusSchema }),
   /** It answered a request (the live request log). */

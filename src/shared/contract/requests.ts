@@ -15,6 +15,7 @@ import { sessionDeltaSchema, sessionPositionSchema, sessionSummarySchema, sessio
 import { MAX_CONTEXT_SIZE } from '../fit'
 import { appSettingsFields, appSettingsSchema } from './settingsSchemas'
 import { apiRequestLogSchema, apiServerStatusSchema, apiStartSchema } from './apiSchemas'
+import { downloadViewSchema, hubFileSchema, hubRepoSchema } from './hubSchemas'
 
 /**
  * Every request the core answers, declared once: its argument schema (checked at the boundary before the core sees
@@ -146,6 +147,15 @@ export const requests = {
   /** Changes some app settings; answers with all of them once saved. */
   'settings.set': request(z.object(appSettingsFields).partial().strict(), appSettingsSchema),
   /** The OpenAI-compatible server: where it listens, whether it needs a key, its last error. */
+  /** Hugging Face repositories with GGUF files matching `query`. */
+  'hub.search': request(z.object({ query: z.string().max(200), sort: z.enum(['downloads', 'lastModified', 'likes']).optional() }), z.array(hubRepoSchema)),
+  /** A repository's GGUF models (split parts combined), each with the URL its header is read from. */
+  'hub.files': request(z.object({ repo: z.string().min(3).max(200) }), z.array(hubFileSchema)),
+  /** Starts (or resumes) a download into the models folder; its progress comes as `hub.download` events. */
+  'hub.download': request(z.object({ ref: z.string().min(1).max(4096) }), downloadViewSchema),
+  /** Stops a download: `pause` keeps the partial file for a resume, else it is removed. */
+  'hub.stopDownload': request(z.object({ id: z.string().min(1).max(64), pause: z.boolean().optional() }), downloadViewSchema),
+  'hub.downloads': request(none, z.array(downloadViewSchema)),
   'server.status': request(none, apiServerStatusSchema),
   /** Starts it (port, key and host as given, else as remembered) and remembers it runs. */
   'server.start': request(apiStartSchema.optional(), apiServerStatusSchema),

@@ -95,7 +95,7 @@ export class HubClient {
 }
 
 const rateLimited = (seconds: number | null) =>
-  new ArborFailure('HUB_RATE_LIMITED', `The Hub asks to wait${seconds !== null ? ` ${seconds} s` : ''} before the next request (rate limit). Try again later, or sign in with a Hugging Face token for a higher limit.`, { retryAfterSeconds: seconds })
+  new ArborFailure('HUB_RATE_LIMITED', `The Hub asks to wait${seconds !== null ? ` ${seconds} s` : ''} before the next request (rate limit). Try again later, or sign in with a Hugging Face token for a higher limit.`, seconds !== null ? { retryAfterSeconds: seconds } : {})
 
 /** `fetch`, with a network failure as `HUB_UNREACHABLE`. */
 export async function hubFetch(url: string, init: RequestInit, endpoint: string): Promise<Response> {

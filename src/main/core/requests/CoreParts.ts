@@ -3,6 +3,8 @@ import type { ApiService } from '../api/ApiService'
 import type { TreeTurns } from '../chat/TreeTurns'
 import type { Engine } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
+import type { HubDownloads } from '../hub/HubDownloads'
+import type { HubService } from '../hub/HubService'
 import type { ModelsFolder } from '../ModelsFolder'
 import type { SessionService } from '../sessions/SessionService'
 import type { SettingsStore } from '../settings/SettingsStore'
@@ -26,6 +28,8 @@ export type CoreParts = {
   models: ModelsFolder
   settings: SettingsStore
   api: ApiService
+  hub: HubService
+  downloads: HubDownloads
   emit(event: ArborEvent): void
   /** Stops every turn (the tree's and every other client's) and waits until each is stored and over. */
   stopTurns(): Promise<void>

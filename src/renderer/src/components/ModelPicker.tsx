@@ -12,11 +12,12 @@ const selectPicker = (s: AppState) => ({
   transport: s.transport,
   openFile: s.openFile,
   createDemo: s.createDemo,
+  openHub: s.setHubOpen,
 })
 
 /** The ways to open a model: drop, choose a file, pick from the models folder, or make the demo. */
 export function ModelPicker() {
-  const { hasSelection, inspecting, creatingDemo, transport, openFile, createDemo } = useArbor(useShallow(selectPicker))
+  const { hasSelection, inspecting, creatingDemo, transport, openFile, createDemo, openHub } = useArbor(useShallow(selectPicker))
   const input = useRef<HTMLInputElement>(null)
 
   const onChosen = (e: ChangeEvent<HTMLInputElement>) => {
@@ -32,8 +33,8 @@ export function ModelPicker() {
         <div className="empty-state" data-testid="empty-state">
           <p className="empty-title">No model selected</p>
           <p>
-            Drop a <code>.gguf</code> file anywhere on this window, choose one from disk, pick one from the models folder
-            below, or create the demo model.
+            Drop a <code>.gguf</code> file anywhere on this window, choose one from disk, get one from Hugging Face, pick one
+            from the models folder below, or create the demo model.
           </p>
           {transport === 'headless' && (
             <p className="muted small">In the browser, a chosen or dropped file is uploaded to the machine running Arbor.</p>
@@ -54,6 +55,9 @@ export function ModelPicker() {
           data-testid="file-input"
           onChange={onChosen}
         />
+        <button type="button" className="btn" data-testid="open-hub" onClick={() => openHub(true)}>
+          Get models…
+        </button>
         <button type="button" className="btn" data-testid="create-demo" disabled={creatingDemo} onClick={() => void createDemo()}>
           {creatingDemo ? 'Creating demo model…' : 'Create demo model'}
         </button>

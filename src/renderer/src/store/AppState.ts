@@ -3,6 +3,7 @@ import type { ChatSlice } from './createChatSlice'
 import type { ExtensionsSlice } from './createExtensionsSlice'
 import type { FitSlice } from './createFitSlice'
 import type { GraphSlice } from './createGraphSlice'
+import type { HubSlice } from './createHubSlice'
 import type { LoadSlice } from './createLoadSlice'
 import type { ModelSlice } from './createModelSlice'
 import type { SessionSlice } from './createSessionSlice'
@@ -25,4 +26,5 @@ export type AppState = AppSlice &
   UiSlice &
   SamplingSlice &
   SettingsSlice &
-  ServerSlice
+  ServerSlice &
+  HubSlice

@@ -75,6 +75,9 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
     case 'server.changed':
       get().adoptServer(event.status)
       return
+    case 'hub.download':
+      get().adoptDownload(event.download)
+      return
     case 'server.request':
       get().noteServerRequest(event.entry)
       return

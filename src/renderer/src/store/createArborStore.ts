@@ -12,6 +12,7 @@ import { createSessionSlice } from './createSessionSlice'
 import { createTreeSlice } from './createTreeSlice'
 import { createSamplingSlice } from './createSamplingSlice'
 import { createSettingsSlice } from './createSettingsSlice'
+import { createHubSlice } from './createHubSlice'
 import { createServerSlice } from './createServerSlice'
 import { createUiSlice } from './createUiSlice'
 
@@ -33,5 +34,6 @@ export function createArborStore(client: ArborClient): ArborStore {
     ...createSamplingSlice(...a),
     ...createSettingsSlice(client)(...a),
     ...createServerSlice(client)(...a),
+    ...createHubSlice(client)(...a),
   }))
 }

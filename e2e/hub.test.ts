@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { FakeHub } from '../test/helpers/fakeHub'
+import { getShapePath } from '../test/helpers/fixtures'
+import { describeInBrowser, startHeadless, type Headless } from './browser'
+
+/** Getting a model as a newcomer does: search, open a repository, see what fits, download, load. */
+describeInBrowser('the Get models dialog', () => {
+  const hub = new FakeHub()
+  let h: Headless
+  beforeAll(async () => {
+    const small = readFileSync(await getShapePath('small'))
+    const tiny = readFileSync(await getShapePath('tiny'))
+    hub.addRepo('arbor-test/Small-GGUF', { 'small.F16.gguf': small, 'small.Q8_0.gguf': tiny }, { downloads: 5120, likes: 12 })
+    hub.addRepo('arbor-test/Other-GGUF', { 'other.Q4_K_M.gguf': tiny }, { downloads: 3 })
+    h = await startHeadless({ hub: { endpoint: await hub.start() } })
+    await h.page.goto(h.server.url)
+  }, 120_000)
+  afterAll(async () => {
+    await h?.close()
+    await hub.stop()
+  })
+
+  it('searches the Hub, judges each file of a repository before downloading, downloads one with progress, and it loads', async () => {
+    const page = h.page
+    await page.getByTestId('open-hub').click()
+    await page.getByTestId('hub-query').fill('arbor-test')
+    await page.getByTestId('hub-search').click()
+    const repos = page.getByTestId('hub-repo')
+    await expect.poll(() => repos.count()).toBe(2)
+    expect(await repos.first().textContent()).toMatch(/arbor-test\/Small-GGUF.*5\.1K downloads · 12 likes · updated 2026-11-30/)
+    await h.screenshot('hub-search')
+    await repos.first().click()
+    const rows = page.getByTestId('hub-file')
+    await expect.poll(() => rows.count()).toBe(2)
+    // Every file judged from its header, the weights never fetched: a verdict per file, the best one marked.
+    await expect.poll(() => page.getByTestId('hub-verdict').count()).toBe(2)
+    expect(await rows.nth(1).textContent()).toMatch(/F16.*small\.F16\.gguf.*48\.6 MiB.*Fits in RAM/)
+    expect(await page.getByTestId('hub-best').count()).toBe(1)
+    expect(await rows.nth(1).getAttribute('data-best')).toBe('true')
+    expect(hub.served.get('small.F16.gguf')!).toBeLessThan(6 << 20)
+    await h.screenshot('hub-repo-1400x900')
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await h.screenshot('hub-repo-1024x700')
+    await page.setViewportSize({ width: 1400, height: 900 })
+    await rows.nth(1).getByTestId('hub-file-download').click()
+    const download = page.getByTestId('hub-download')
+    await expect.poll(() => download.getAttribute('data-state'), { timeout: 60_000 }).toBe('done')
+    expect(await download.textContent()).toMatch(/small\.F16\.gguf: 48\.6 MiB of 48\.6 MiB.*Downloaded and checked/)
+    await h.screenshot('hub-downloaded')
+    // The downloaded file is the selected model, in the models folder, ready to load.
+    await page.getByTestId('close-hub').click()
+    await expect.poll(() => page.getByTestId('models').textContent()).toContain('small.F16.gguf')
+    await page.getByTestId('load-button').click()
+    await page.getByTestId('unload-button').waitFor({ timeout: 60_000 })
+    expect(h.core.engine.loaded?.facts.fileName).toBe('small.F16.gguf')
+  }, 180_000)
+
+  it('says what went wrong when the Hub cannot be asked', async () => {
+    await hub.stop()
+    if ((await h.page.getByTestId('hub').count()) === 0) await h.page.getByTestId('open-hub').click()
+    await h.page.getByTestId('hub-query').fill('anything')
+    await h.page.getByTestId('hub-search').click()
+    await expect.poll(() => h.page.getByTestId('hub-error').textContent()).toMatch(/Could not reach http:\/\/127\.0\.0\.1:\d+/)
+  })
+})
