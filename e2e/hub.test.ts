@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { FakeHub } from '../test/helpers/fakeHub'
 import { getShapePath } from '../test/helpers/fixtures'
@@ -54,6 +55,17 @@ describeInBrowser('the Get models dialog', () => {
     await page.getByTestId('load-button').click()
     await page.getByTestId('unload-button').waitFor({ timeout: 60_000 })
     expect(h.core.engine.loaded?.facts.fileName).toBe('small.F16.gguf')
+    // The loaded model cannot be deleted; unloaded, it can, after a confirmation that says what it frees.
+    const entry = page.getByTestId('models').getByTestId('model-delete')
+    expect(await entry.isDisabled()).toBe(true)
+    await page.getByTestId('unload-button').click()
+    await page.getByTestId('load-button').waitFor()
+    await entry.click()
+    expect(await page.getByTestId('model-confirm').textContent()).toContain('Delete small.F16.gguf and free 48.6 MiB?')
+    await h.screenshot('model-delete-confirm')
+    await page.getByTestId('model-delete-confirm').click()
+    await expect.poll(() => page.getByTestId('models-empty').count()).toBe(1)
+    expect(existsSync(join(h.modelsFolder, 'small.F16.gguf'))).toBe(false)
   }, 180_000)
 
   it('says what went wrong when the Hub cannot be asked', async () => {

@@ -52,6 +52,7 @@ export const errorCodes = [
   'HUB_RATE_LIMITED',
   'DOWNLOAD_FAILED',
   'DOWNLOAD_CORRUPT',
+  'MODEL_IN_USE',
   'INTERNAL',
 ] as const
 

@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs'
-import { mkdir, readdir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, readdir, rm, stat } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { ArborFailure } from '../../shared/errors'
 import type { ModelEntry } from '../../shared/types'
 import { DEMO_FILE_NAME } from './arborHome'
 import { freeFileName } from './freeFileName'
@@ -43,6 +44,17 @@ export class ModelsFolder {
     await makeDemoModel(path)
     const info = await stat(path)
     return { path, fileName: DEMO_FILE_NAME, fileBytes: info.size, modifiedAt: info.mtimeMs, isDemo: true }
+  }
+
+  /** Deletes one model file of this folder (nothing outside it, no folder); returns the bytes freed. */
+  async delete(path: string): Promise<number> {
+    const full = resolve(path)
+    if (dirname(full) !== resolve(this.path) || !full.toLowerCase().endsWith('.gguf'))
+      throw new ArborFailure('BAD_REQUEST', `Only a .gguf file of the models folder (${this.path}) can be deleted here.`, { field: 'path' })
+    const info = await stat(full).catch(() => null)
+    if (!info?.isFile()) throw new ArborFailure('FILE_NOT_FOUND', `No model file at ${full}: it may have been deleted already.`, { path: full })
+    await rm(full)
+    return info.size
   }
 
   /** A free file name in the folder for an upload of `name`. */

@@ -76,6 +76,8 @@ export const requests = {
   'hardware.get': request(none, hardwareSchema),
   'models.list': request(none, z.array(modelEntrySchema)),
   'models.createDemo': request(none, modelEntrySchema),
+  /** Deletes a file of the models folder (never the loaded model, nothing outside the folder); says what it freed. */
+  'models.delete': request(z.object({ path }), z.object({ freedBytes: z.number() })),
   'model.inspect': request(z.object({ path }), modelFactsSchema),
   'model.estimate': request(z.object({ path, settings: fitSettings.partial().optional() }), fitReportSchema),
   'model.load': request(

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { fileRef, type ModelRef } from '../../../shared/engine/engineTypes'
 import { ArborFailure } from '../../../shared/errors'
 import type { CoreParts, HandlersFor } from './CoreParts'
@@ -26,6 +27,13 @@ export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.
       const entry = await parts.models.createDemo()
       void parts.modelsChanged()
       return entry
+    },
+    'models.delete': async ({ path }) => {
+      const loaded = engine.loaded?.facts.path
+      if (loaded && resolve(loaded) === resolve(path)) throw new ArborFailure('MODEL_IN_USE', `${loaded} is the loaded model: unload it before deleting it.`)
+      const freedBytes = await parts.models.delete(path)
+      void parts.modelsChanged()
+      return { freedBytes }
     },
     'model.inspect': ({ path }) => engine.inspect(refOf(path)),
     'model.estimate': ({ path, settings }) => engine.estimate(refOf(path), settings),

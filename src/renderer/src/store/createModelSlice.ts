@@ -25,6 +25,8 @@ export type ModelSlice = {
    */
   openFile(file: File): Promise<void>
   createDemo(): Promise<void>
+  /** Deletes a file of the models folder (the core refuses the loaded model). */
+  deleteModel(path: string): Promise<void>
 }
 
 const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path
@@ -84,5 +86,11 @@ export const createModelSlice =
       const { models } = get()
       if (!models.some((m) => m.path === result.value.path)) set({ models: [...models, result.value] })
       await get().selectModel(result.value.path, result.value.fileName)
+    },
+
+    async deleteModel(path) {
+      const result = await client.request('models.delete', { path })
+      if (!result.ok) return get().showError(result.error, 'Deleting the model')
+      set({ models: get().models.filter((m) => m.path !== path), ...(get().selectedPath === path ? { selectedPath: null, facts: null } : {}) })
     },
   })
