@@ -114,7 +114,11 @@ describe('models from the Hub', () => {
     expect(hub.served.get('small.F16.gguf')).toBe(before)
     const loaded = unwrap(await t.core.request('model.load', { path: pulled.path, settings: { contextSize: 256, sequences: 1, gpuLayers: 0, kvCacheType: 'F16', threads: 2 } }))
     expect(loaded.facts.fileName).toBe('small.F16.gguf')
+    const inUse = await t.core.request('models.delete', { path: pulled.path })
+    expect(inUse.ok ? null : inUse.error.code).toBe('MODEL_IN_USE')
     unwrap(await t.core.request('model.unload', undefined))
+    const outside = await t.core.request('models.delete', { path: join(t.core.modelsFolder.path, '..', 'settings.gguf') })
+    expect(outside.ok ? null : outside.error.code).toBe('BAD_REQUEST')
   })
 
   it('keeps no file whose bytes the Hub disowns (another hash, fewer bytes), and refuses a download the disk cannot hold', async () => {
