@@ -68,6 +68,22 @@ describeInBrowser('the Get models dialog', () => {
     expect(existsSync(join(h.modelsFolder, 'small.F16.gguf'))).toBe(false)
   }, 180_000)
 
+  it('keeps a Hugging Face token typed in Settings, hidden, for the Hub', async () => {
+    const page = h.page
+    if ((await page.getByTestId('hub').count()) > 0) await page.getByTestId('close-hub').click()
+    await page.getByTestId('open-settings').click()
+    const field = page.getByTestId('settings-hf-token')
+    expect(await field.getAttribute('type')).toBe('password')
+    await field.fill('hf_abc123')
+    await field.press('Enter')
+    await expect.poll(() => h.core.hub.client().headers.Authorization).toBe('Bearer hf_abc123')
+    await h.screenshot('settings-hf-token')
+    await field.fill('')
+    await field.press('Enter')
+    await expect.poll(() => h.core.hub.client().headers.Authorization ?? null).toBe(process.env.HF_TOKEN ? `Bearer ${process.env.HF_TOKEN}` : null)
+    await page.getByTestId('close-settings').click()
+  })
+
   it('says what went wrong when the Hub cannot be asked', async () => {
     await hub.stop()
     if ((await h.page.getByTestId('hub').count()) === 0) await h.page.getByTestId('open-hub').click()

@@ -17,6 +17,8 @@ export type AppSettings = CompactionOverrides & {
   apiCorsOrigins: string[]
   /** Each client's requests are recorded as a conversation tree (`api-<user>.jsonl` in the sessions folder). */
   apiRecord: boolean
+  /** The Hugging Face token for gated and private models; null: `HF_TOKEN`, if set. Only sent to the Hub. */
+  hfToken: string | null
 }
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
@@ -28,6 +30,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   apiKey: null,
   apiCorsOrigins: [],
   apiRecord: true,
+  hfToken: null,
 }
 
 /** The largest compaction size a user may set (a million tokens: more than any context). */

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net'
 export type HubFault = {
   /** Answer every request for this path (API or file) with this status. */
   status?: number
+  /** ...unless it carries `Authorization: Bearer <this>` (a gated repository and an account that may read it). */
+  unlessToken?: string
   /** Close the connection after this many body bytes of a range request, the next `times` ones (default once). */
   dropAfterBytes?: number
   times?: number
@@ -62,7 +64,7 @@ export class FakeHub {
     if (tree) {
       const repo = this.repos.get(tree[1]!)
       const fault = this.faults.get(tree[1]!)
-      if (fault?.status) return this.fail(res, fault.status)
+      if (fault?.status && req.headers.authorization !== `Bearer ${fault.unlessToken}`) return this.fail(res, fault.status)
       if (!repo) return json(404, { error: 'Repository not found' })
       return json(200, [
         { type: 'file', path: 'README.md', size: 12, oid: 'x' },

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -26,6 +26,14 @@ describe('app settings', () => {
     expect(await first.update({ overflowPolicy: 'stop', reserveTokens: 700 })).toEqual(changed)
     const again = await SettingsStore.open(path)
     expect(again.settings).toEqual(changed)
+  })
+
+  it('keep the keys and tokens they hold readable by the user alone', async () => {
+    const path = await file()
+    const store = await SettingsStore.open(path)
+    await store.update({ hfToken: 'hf_secret', apiKey: 'k' })
+    expect((await stat(path)).mode & 0o777).toBe(0o600)
+    expect((await SettingsStore.open(path)).settings.hfToken).toBe('hf_secret')
   })
 
   it('a hand-edited file with one bad field keeps the others, says which, and is copied before it is replaced', async () => {

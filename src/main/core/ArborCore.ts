@@ -158,7 +158,9 @@ export class ArborCore {
 
   static async create(options: ArborCoreOptions): Promise<ArborCore> {
     guardProcess()
-    const hub = new HubService(options.modelsFolder, options.hub)
+    // The token a user set in Settings (read at each request); the settings are opened below.
+    let settingsStore: SettingsStore | null = null
+    const hub = new HubService(options.modelsFolder, { tokenOf: () => settingsStore?.settings.hfToken ?? null, ...options.hub })
     const engine = options.engine ?? (await LocalEngine.create({ ...options, remoteHeaders: (url) => hub.headersFor(url) }))
     const listeners = new Set<(event: ArborEvent) => void>()
     const emit = (event: ArborEvent) => {
@@ -191,6 +193,7 @@ export class ArborCore {
       : null
     const settings = options.settingsFile ? await SettingsStore.open(options.settingsFile) : SettingsStore.inMemory()
     if (settings.warning) console.warn(`Arbor: ${settings.warning}`)
+    settingsStore = settings
     core = new ArborCore(engine, options, sessions, listeners, emit, extensions, settings, hub)
     core.extensionsWarning = () => stateStore?.warning ?? null
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())

@@ -17,6 +17,8 @@ export type HubServiceOptions = HubOptions & {
   freeBytes?: (folder: string) => Promise<number>
   /** How long a download may receive nothing before it stops with `DOWNLOAD_FAILED`. Defaults to 60 s. */
   stallMs?: number
+  /** The token of now (the app's settings), asked at each request; `token` wins, and without either `HF_TOKEN`. */
+  tokenOf?: () => string | null
 }
 
 const sha256Of = (path: string): Promise<string> =>
@@ -47,7 +49,8 @@ export class HubService {
 
   /** A client with the settings of now (the token or endpoint may have changed since the last call). */
   client(signal?: AbortSignal): HubClient {
-    return new HubClient({ ...this.options, ...(signal ? { signal } : {}) })
+    const token = this.options.token !== undefined ? this.options.token : (this.options.tokenOf?.() ?? undefined)
+    return new HubClient({ ...this.options, ...(token !== undefined ? { token } : {}), ...(signal ? { signal } : {}) })
   }
 
   /** The headers a request for `url` carries: the token, only toward the Hub it belongs to. */

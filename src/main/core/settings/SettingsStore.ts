@@ -93,7 +93,8 @@ export class SettingsStore {
         this.backedUp = true
       }
       const temporary = `${path}.${process.pid}.tmp`
-      await writeSynced(temporary, `${JSON.stringify(settings, null, 2)}\n`, 'w')
+      // It holds keys and tokens: readable by the user alone.
+      await writeSynced(temporary, `${JSON.stringify(settings, null, 2)}\n`, 'w', 0o600)
       await rename(temporary, path)
       this.warning = null
     } catch (error) {

@@ -206,8 +206,8 @@ export function HubDialog() {
           </ul>
         )}
         <p className="muted small">
-          Files are judged from their headers (a few MB read from the Hub, never the weights). Gated models need a Hugging Face token in the HF_TOKEN environment variable of the
-          process running Arbor.
+          Files are judged from their headers (a few MB read from the Hub, never the weights). Gated and private models need a Hugging Face token: in Settings, or the HF_TOKEN
+          environment variable of the process running Arbor.
         </p>
       </section>
     </div>

@@ -57,6 +57,41 @@ function TokensField({ id, label, value, onCommit }: { id: string; label: string
 }
 
 /** The app settings the core keeps for every session and UI: what a full context does, and the compaction sizes. */
+/** The token for gated and private models: typed hidden, saved when left, sent only to the Hub. */
+function HubTokenField({ token, onCommit }: { token: string | null; onCommit(token: string | null): void }) {
+  const [text, setText] = useState(token ?? '')
+  const [shown, setShown] = useState(token)
+  if (shown !== token) {
+    setShown(token)
+    setText(token ?? '')
+  }
+  const valid = text === '' || /^[\x21-\x7e]{1,400}$/.test(text)
+  const commit = () => {
+    const next = text.trim() === '' ? null : text.trim()
+    if (valid && next !== token) onCommit(next)
+  }
+  return (
+    <div className="field">
+      <label htmlFor="settings-hf-token">Token for gated and private models (empty: the HF_TOKEN environment variable, if set)</label>
+      <input
+        id="settings-hf-token"
+        data-testid="settings-hf-token"
+        type="password"
+        autoComplete="off"
+        placeholder="hf_…"
+        value={text}
+        aria-invalid={!valid}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+        spellCheck={false}
+      />
+      {!valid && <span className="field-error small">A token is printable characters without spaces.</span>}
+      <span className="muted small">Sent only to the Hub (HF_ENDPOINT), with searches, file lists and downloads; saved in settings.json, readable by you alone.</span>
+    </div>
+  )
+}
+
 export function SettingsDialog() {
   const { open, setOpen, settings, warning, update, contextSize } = useArbor(useShallow(selectSettings))
 
@@ -106,6 +141,10 @@ export function SettingsDialog() {
               ? `With the loaded model's ${fmt(contextSize)}-token context: compaction starts past ${fmt(contextSize - sizes.reserveTokens)} prompt tokens and keeps the last ${fmt(sizes.keepRecentTokens)}.`
               : 'Load a model to see what these sizes come to in its context.'}
           </p>
+        </fieldset>
+        <fieldset className="settings-group">
+          <legend>Hugging Face</legend>
+          <HubTokenField token={settings.hfToken} onCommit={(hfToken) => change({ hfToken })} />
         </fieldset>
         <p className="muted small">Kept by Arbor in settings.json in its home folder (~/.arbor, or ARBOR_HOME), for the window, headless mode and the CLI.</p>
       </section>
