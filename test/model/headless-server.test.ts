@@ -105,7 +105,7 @@ describe('headless server', () => {
     const again = (await (await fetch(`${base}/api/upload?name=copy.gguf&token=${server.token}`, { method: 'POST', body })).json()) as { value: { path: string } }
     expect(again.value.path).toBe(result.value.path)
     const other = Buffer.from(body)
-    other[other.length - 1] ^= 0xff
+    other.writeUInt8(other.readUInt8(other.length - 1) ^ 0xff, other.length - 1)
     const different = (await (await fetch(`${base}/api/upload?name=other.gguf&token=${server.token}`, { method: 'POST', body: other })).json()) as { value: { path: string } }
     expect(different.value.path).not.toBe(result.value.path)
     expect((await readdir(t.modelsFolder)).filter((n) => n.endsWith('.gguf')).sort()).toEqual(['evil.gguf', 'other.gguf'])

@@ -80,6 +80,9 @@ describe('models from the Hub', () => {
     const bad = await t.core.request('model.estimate', { path: t.core.hub.client().fileUrl(repo, 'broken.Q4_K_M.gguf') })
     expect(bad.ok ? null : bad.error.code).toBe('GGUF_BAD_MAGIC')
     expect(hub.served.get('broken.Q4_K_M.gguf')).toBeLessThan(100_000)
+    // Downloaded anyway (by its URL): not kept in the models folder.
+    await expect(t.core.hub.pull(t.core.hub.client().fileUrl(repo, 'broken.Q4_K_M.gguf'))).rejects.toMatchObject({ code: 'GGUF_BAD_MAGIC' })
+    expect(existsSync(join(t.core.modelsFolder.path, 'broken.Q4_K_M.gguf'))).toBe(false)
     await expect(t.core.hub.files('nobody/Nothing-GGUF')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' })
     await expect(t.core.hub.pull('hf:meta/Gated-GGUF:Q4_K_M')).rejects.toMatchObject({ code: 'MODEL_GATED', message: expect.stringContaining('HF_TOKEN') })
     // With the token of an account that may read it (set in Settings), the gated repository answers.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, readdir, rm, stat, statfs } from 'node:fs/promises'
+import { mkdir, open, readdir, rm, stat, statfs } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { ArborFailure } from '../../../shared/errors'
 import { chooseFile, parseHubRef, type HubModelFile, type HubRef, type HubRepo } from '../../../shared/hub/hubFiles'
@@ -113,6 +113,7 @@ export class HubService {
       throw await this.downloadFailure(error, download, options.signal)
     }
     await this.verify(download)
+    await this.checkMagic(path)
     return { path, download, reused: false }
   }
 
@@ -151,6 +152,20 @@ export class HubService {
         if (actual !== part.sha256) throw await fail(part.sha256, actual, 'with another SHA-256 than the Hub gives for it')
       }
     }
+  }
+
+  /** A download that is no GGUF (a web page saved under a .gguf name) does not stay in the models folder. */
+  private async checkMagic(path: string): Promise<void> {
+    const handle = await open(path, 'r')
+    const head = Buffer.alloc(4)
+    try {
+      await handle.read(head, 0, 4, 0)
+    } finally {
+      await handle.close()
+    }
+    if (head.toString('latin1') === 'GGUF') return
+    await rm(path, { force: true })
+    throw new ArborFailure('GGUF_BAD_MAGIC', `${basename(path)} is not a GGUF model file (it does not start with "GGUF"); it was not kept.`)
   }
 
   /** The stable error for a download that failed: a cancel, a full disk, a gated file, a server that stopped. */
