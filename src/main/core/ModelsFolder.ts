@@ -1,27 +1,11 @@
 import { watch, type FSWatcher } from 'node:fs'
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { ArborFailure } from '../../shared/errors'
 import type { ModelEntry } from '../../shared/types'
 import { DEMO_FILE_NAME } from './arborHome'
 import { freeFileName } from './freeFileName'
 import { makeDemoModel } from './gguf-writer/makeDemoModel'
-
-/** Whether two files of the same size hold the same bytes, read 1 MiB at a time from each. */
-async function sameBytes(a: string, b: string): Promise<boolean> {
-  const [fa, fb] = await Promise.all([open(a, 'r'), open(b, 'r')])
-  try {
-    const ba = Buffer.alloc(1 << 20)
-    const bb = Buffer.alloc(1 << 20)
-    for (let position = 0; ; position += ba.length) {
-      const [ra, rb] = await Promise.all([fa.read(ba, 0, ba.length, position), fb.read(bb, 0, bb.length, position)])
-      if (ra.bytesRead !== rb.bytesRead || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead))) return false
-      if (ra.bytesRead < ba.length) return true
-    }
-  } finally {
-    await Promise.all([fa.close(), fb.close()])
-  }
-}
 
 /** The folder Arbor watches for `.gguf` files; uploads and the demo model land here too. */
 export class ModelsFolder {
@@ -71,20 +55,6 @@ export class ModelsFolder {
     if (!info?.isFile()) throw new ArborFailure('FILE_NOT_FOUND', `No model file at ${full}: it may have been deleted already.`, { path: full })
     await rm(full)
     return info.size
-  }
-
-  /**
-   * Another file of this folder with the same bytes as `path` (same size, then compared a block at a time, so that
-   * files that differ stop early), or null: a second drop of a model is recognised, not stored twice.
-   */
-  async findIdentical(path: string): Promise<string | null> {
-    const size = (await stat(path).catch(() => null))?.size
-    if (size === undefined) return null
-    for (const entry of await this.list()) {
-      if (entry.fileBytes !== size || resolve(entry.path) === resolve(path)) continue
-      if (await sameBytes(entry.path, path)) return entry.path
-    }
-    return null
   }
 
   /** A free file name in the folder for an upload of `name`. */

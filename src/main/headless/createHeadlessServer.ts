@@ -105,10 +105,7 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
       await rm(received.value.path, { force: true })
       return sendJson(res, 200, checked)
     }
-    // The same model dropped again: the file already there is the answer, no second copy is kept.
-    const same = kind === 'model' ? await core.modelsFolder.findIdentical(received.value.path) : null
-    if (same) await rm(received.value.path, { force: true })
-    sendJson(res, 200, ok({ path: same ?? received.value.path }))
+    sendJson(res, 200, ok({ path: received.value.path }))
   }
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
