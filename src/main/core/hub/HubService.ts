@@ -127,13 +127,16 @@ export class HubService {
     return true
   }
 
-  /** Bytes of this download's partial files (ipull's `.ipull` files) already in the folder. */
-  private async partialBytes(download: ResolvedDownload): Promise<number> {
+  /** This download's partial files (ipull's, named after each part) in the folder. */
+  private async partialFiles(download: ResolvedDownload): Promise<string[]> {
     const names = await readdir(this.modelsFolder).catch(() => [] as string[])
+    return download.parts.flatMap((part) => names.filter((n) => n.startsWith(part.fileName) && n !== part.fileName).map((n) => join(this.modelsFolder, n)))
+  }
+
+  /** Bytes those partial files hold already. */
+  private async partialBytes(download: ResolvedDownload): Promise<number> {
     let bytes = 0
-    for (const part of download.parts)
-      for (const name of names.filter((n) => n.startsWith(part.fileName) && n !== part.fileName))
-        bytes += (await stat(join(this.modelsFolder, name)).catch(() => null))?.size ?? 0
+    for (const path of await this.partialFiles(download)) bytes += (await stat(path).catch(() => null))?.size ?? 0
     return Math.min(bytes, download.totalBytes)
   }
 
@@ -184,8 +187,6 @@ export class HubService {
 
   /** Removes this download's partial files (after a cancel by the user, or a full disk). */
   async removePartials(download: ResolvedDownload): Promise<void> {
-    const names = await readdir(this.modelsFolder).catch(() => [] as string[])
-    for (const part of download.parts)
-      for (const name of names.filter((n) => n.startsWith(part.fileName) && n !== part.fileName)) await rm(join(this.modelsFolder, name), { force: true })
+    for (const path of await this.partialFiles(download)) await rm(path, { force: true })
   }
 }
