@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { ArborFailure } from '../../../../shared/errors'
@@ -8,7 +8,12 @@ import { childScriptPath, moduleFolder, type ChildScript } from '../../childScri
 import type { ProbeLine, ProbeStage } from './probeMain'
 
 export type ProbeOptions = {
-  /** How long the probe may take before the file is refused as `GGUF_TOO_SLOW`. Defaults to 20 s. */
+  /**
+   * How much time the probe may take before the file is refused as `GGUF_TOO_SLOW`. Defaults to 20 s. Where the
+   * system says what a process used (Linux), it is the probe's CPU time: a busy machine that starves the probe does
+   * not make a good file "too slow"; a looping template, which spins, is still stopped. Wall time is then capped at
+   * four times as much (and at least 60 s), elsewhere it is the limit itself.
+   */
   timeoutMs?: number
   /** The probe script. Defaults to `out/main/probeMain.mjs` in a built app, else `probeMain.ts` bundled. */
   script?: string
@@ -23,6 +28,9 @@ export type ProbeOptions = {
 export type ProbeResult = { warnings: string[] }
 
 const DEFAULT_TIMEOUT_MS = 20_000
+const CPU_POLL_MS = 200
+/** Clock ticks per second in `/proc/<pid>/stat` (`USER_HZ`): 100 on every Linux Node runs on. */
+const USER_HZ = 100
 const VERDICTS_KEPT = 256
 const STDERR_KEPT = 16 * 1024
 const STDOUT_LIMIT = 64 * 1024
@@ -109,11 +117,26 @@ function spawnProbe(script: string, path: string, options: ProbeOptions): Promis
     const child = spawn(process.execPath, [script, JSON.stringify({ path })], { stdio: ['ignore', 'pipe', 'pipe'], env, windowsHide: true })
     let stdout = ''
     let stderr = ''
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
+    let timedOut: 'cpu' | 'wall' | null = null
+    const stop = (clock: 'cpu' | 'wall') => {
+      timedOut ??= clock
       child.kill('SIGKILL')
-    }, timeoutMs)
+    }
+    const pid = process.platform === 'linux' ? child.pid : undefined
+    const wallMs = pid !== undefined ? Math.max(4 * timeoutMs, 60_000) : timeoutMs
+    const timer = setTimeout(() => stop('wall'), wallMs)
+    const poll =
+      pid !== undefined
+        ? setInterval(() => {
+            void cpuTimeMs(pid).then((used) => {
+              if (used !== null && used > timeoutMs) stop('cpu')
+            })
+          }, CPU_POLL_MS)
+        : undefined
+    const clearTimers = () => {
+      clearTimeout(timer)
+      clearInterval(poll)
+    }
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       if (stdout.length < STDOUT_LIMIT) stdout += chunk
     })
@@ -121,11 +144,11 @@ function spawnProbe(script: string, path: string, options: ProbeOptions): Promis
       stderr = (stderr + chunk).slice(-STDERR_KEPT)
     })
     child.on('error', (error) => {
-      clearTimeout(timer)
+      clearTimers()
       resolve(unavailable(error.message))
     })
     child.on('close', (code, signal) => {
-      clearTimeout(timer)
+      clearTimers()
       const lines = stdout.split('\n').flatMap((line): ProbeLine[] => {
         try {
           return line ? [JSON.parse(line) as ProbeLine] : []
@@ -136,13 +159,14 @@ function spawnProbe(script: string, path: string, options: ProbeOptions): Promis
       const last = lines.at(-1)
       const reached = [...lines].reverse().find((l): l is { stage: ProbeStage } => l.stage !== 'failed')?.stage ?? 'start'
       if (last?.stage === 'done') return resolve({ warnings: [] })
+      const spent = timedOut === 'cpu' ? `${timeoutMs / 1000} s of computing` : `${wallMs / 1000} s`
       if (timedOut)
         return reject(
           new ArborFailure(
             'GGUF_TOO_SLOW',
             reached === 'template'
-              ? `Arbor did not load this file: its chat template was still rendering after ${timeoutMs / 1000} s (it probably loops). Loading it would freeze the app.`
-              : `Arbor did not load this file: ${doing[reached]} took more than ${timeoutMs / 1000} s.`,
+              ? `Arbor did not load this file: its chat template was still rendering after ${spent} (it probably loops). Loading it would freeze the app.`
+              : `Arbor did not load this file: ${doing[reached]} took more than ${spent}.`,
           ),
         )
       if (last?.stage === 'failed') {
@@ -161,6 +185,17 @@ function spawnProbe(script: string, path: string, options: ProbeOptions): Promis
       )
     })
   })
+}
+
+/** The CPU time (user and system) a process has used, from `/proc/<pid>/stat`; null when it cannot be read. */
+export async function cpuTimeMs(pid: number): Promise<number | null> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null)
+  // The command name (field 2) is in parentheses and may hold spaces: the fields after its closing one are fixed.
+  const fields = text?.slice(text.lastIndexOf(')') + 2).split(' ')
+  const user = Number(fields?.[11])
+  const system = Number(fields?.[12])
+  if (!Number.isFinite(user) || !Number.isFinite(system)) return null
+  return ((user + system) * 1000) / USER_HZ
 }
 
 function unavailable(reason: string): ProbeResult {
