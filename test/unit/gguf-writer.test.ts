@@ -141,6 +141,30 @@ describe('writeGguf', () => {
     }
   })
 
+  it('writes a repeated tensor as whole-block rotations of its first tile, at the exact size', async () => {
+    const path = join(dir, 'repeat.gguf')
+    // 5.5 tiles of 64 values: copies 1..4 rotated, the last one half a tile.
+    const dims = [64, 176] as const
+    const bytes = ((64 * 176) / 32) * 34
+    const tiles = (64 * 176) / 2048
+    await writeGguf(path, { metadata: [], tensors: [{ name: 'w', dims, type: 'Q8_0', fill: ramp(0.5), repeat: 2048 }] })
+    const info = await readGgufFileInfo(path, { logWarnings: false })
+    const w = tensor(info, 'w')
+    const tileBytes = (2048 / 32) * 34
+    const data = await readBytes(path, Number(w?.fileOffset), Math.ceil(tiles) * tileBytes)
+    expect((await stat(path)).size).toBe(Math.ceil((Number(w?.fileOffset) + bytes) / 32) * 32)
+    const first = data.subarray(0, tileBytes)
+    const twice = Buffer.concat([first, first])
+    const shifts = new Set<number>()
+    for (let copy = 1; copy < tiles; copy++) {
+      const part = data.subarray(copy * tileBytes, Math.min((copy + 1) * tileBytes, bytes))
+      const at = twice.indexOf(part)
+      expect(at % 34, `copy ${copy}`).toBe(0)
+      shifts.add(at)
+    }
+    expect(shifts.size).toBeGreaterThan(1)
+  })
+
   it('leaves neither the file nor its .tmp when generation fails', async () => {
     const path = join(dir, 'broken.gguf')
     const fail: GgufTensorSpec['fill'] = () => {

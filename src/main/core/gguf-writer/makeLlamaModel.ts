@@ -164,6 +164,9 @@ export function randomFill(seed: number, name: string, scale = 0.02): TensorFill
 
 const ones: TensorFill = (out) => void out.fill(1)
 
+/** Random weights are one tile of this many values per tensor, repeated rotated (see `GgufTensorSpec.repeat`). */
+const RANDOM_TILE = 1 << 20
+
 /** The full GGUF spec (metadata and tensors) of a llama model; see `makeLlamaModel`. */
 export function buildLlamaSpec(shape: LlamaShape, options: MakeLlamaModelOptions = {}): GgufSpec {
   validateShape(shape)
@@ -174,12 +177,12 @@ export function buildLlamaSpec(shape: LlamaShape, options: MakeLlamaModelOptions
   if (vocab.tokens.length !== shape.vocabSize)
     throw new Error(`Vocabulary has ${vocab.tokens.length} tokens but vocabSize is ${shape.vocabSize}`)
   const seed = shape.seed ?? 1
-  const tensors = llamaTensorLayout(shape).map(({ name, dims, isNorm }): GgufTensorSpec => ({
-    name,
-    dims,
-    type: isNorm ? 'F32' : shape.tensorType,
-    fill: options.fill?.(name, dims) ?? (isNorm ? ones : randomFill(seed, name)),
-  }))
+  const tensors = llamaTensorLayout(shape).map(({ name, dims, isNorm }): GgufTensorSpec => {
+    const type = isNorm ? 'F32' : shape.tensorType
+    const fill = options.fill?.(name, dims)
+    if (fill) return { name, dims, type, fill }
+    return isNorm ? { name, dims, type, fill: ones } : { name, dims, type, fill: randomFill(seed, name), repeat: RANDOM_TILE }
+  })
   const extra = options.metadata ?? []
   const replaced = new Set(extra.map((kv) => kv.key))
   const metadata = [...llamaMetadata(shape, vocab).filter((kv) => !replaced.has(kv.key)), ...extra]

@@ -38,6 +38,13 @@ export type GgufTensorSpec = {
    * (row-major with `ne0` fastest). Called with contiguous, increasing offsets; `out` is reused between calls.
    */
   fill: (out: Float32Array, offset: number) => void
+  /**
+   * When set (a multiple of 32), only the first `repeat` values come from `fill`; the rest of the tensor is their
+   * encoding again and again, each copy rotated by a number of blocks taken from the tensor's name and the copy's
+   * index. Same size and the same compute for llama.cpp, written at disk speed: a 1.2 GB model in seconds instead
+   * of a minute. Defaults to `undefined` (every value from `fill`).
+   */
+  repeat?: number
 }
 
 export type GgufSpec = { metadata: readonly GgufKv[]; tensors: readonly GgufTensorSpec[] }
@@ -270,6 +277,10 @@ export async function writeGguf(path: string, spec: GgufSpec, options: WriteGguf
       const start = header.length + (offsets[i] ?? 0)
       if (pos < start) await put(Buffer.alloc(start - pos))
       const elements = tensorElementCount(t.dims)
+      if (t.repeat !== undefined && t.repeat % Q8_0_BLOCK === 0 && elements >= 2 * t.repeat) {
+        await putRepeated(t, elements, put)
+        continue
+      }
       for (let off = 0; off < elements; off += chunkElements) {
         const view = values.subarray(0, Math.min(chunkElements, elements - off))
         t.fill(view, off)
@@ -286,4 +297,24 @@ export async function writeGguf(path: string, spec: GgufSpec, options: WriteGguf
   }
   await handle.close()
   await rename(tmp, path)
+}
+
+/** Writes `t` as copies of its first `t.repeat` values' encoding, each rotated (see `GgufTensorSpec.repeat`). */
+async function putRepeated(t: GgufTensorSpec, elements: number, put: (bytes: Buffer) => Promise<void>): Promise<void> {
+  const repeat = t.repeat ?? 0
+  const values = new Float32Array(repeat)
+  t.fill(values, 0)
+  const tile = Buffer.alloc(repeat * 4)
+  const tileBytes = encodeTensorChunk(t.type, values, tile)
+  const blocks = repeat / Q8_0_BLOCK
+  const blockBytes = tileBytes / blocks
+  let key = 0x9e3779b9
+  for (let i = 0; i < t.name.length; i++) key = Math.imul(key ^ t.name.charCodeAt(i), 0x01000193) >>> 0
+  const doubled = Buffer.concat([tile.subarray(0, tileBytes), tile.subarray(0, tileBytes)])
+  for (let copy = 0, done = 0; done < elements; copy++, done += repeat) {
+    // A copy is the tile read from a block chosen by the copy's index: every row meets other values.
+    const shift = copy === 0 ? 0 : (Math.imul((key ^ copy) >>> 0, 0x2c1b3c6d) >>> 0) % blocks
+    const bytes = tensorDataBytes(t.type, Math.min(repeat, elements - done))
+    await put(doubled.subarray(shift * blockBytes, shift * blockBytes + bytes))
+  }
 }
