@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain } from 'electron'
+import { app, BrowserWindow, ipcMain, shell } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { IPC_EVENT, IPC_REQUEST } from '../shared/ipcChannels'
@@ -66,6 +66,7 @@ if (primary) void app.whenReady().then(async () => {
     settingsFile: defaultSettingsFile(),
     transport: 'electron',
     version: app.getVersion(),
+    revealFile: (path) => shell.showItemInFolder(path),
     // Hosts are Node child processes (Electron's binary as Node), where Node's permission model holds. Electron's
     // utilityProcess ignores those flags (electron/electron#49252), so it is opt-in: ARBOR_EXTENSION_HOST=utility.
     extensions: {

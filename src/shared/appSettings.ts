@@ -19,6 +19,8 @@ export type AppSettings = CompactionOverrides & {
   apiRecord: boolean
   /** The Hugging Face token for gated and private models; null: `HF_TOKEN`, if set. Only sent to the Hub. */
   hfToken: string | null
+  /** Load the model loaded last, with its settings, when Arbor starts. */
+  reloadLastModel: boolean
 }
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
@@ -31,6 +33,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   apiCorsOrigins: [],
   apiRecord: true,
   hfToken: null,
+  reloadLastModel: false,
 }
 
 /** The largest compaction size a user may set (a million tokens: more than any context). */

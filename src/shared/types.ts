@@ -150,6 +150,22 @@ export type ModelEntry = {
   fileBytes: number
   modifiedAt: number
   isDemo: boolean
+  /** When it was last loaded (ms since 1970); null: never, as far as this models folder remembers. */
+  lastUsedAt: number | null
+  /** The settings it was last loaded with, which the fit controls take when it is picked; null: none yet. */
+  settings: LoadSettings | null
+}
+
+/** What the model library shows of a file beside its name and size. */
+export type ModelDescription = {
+  path: string
+  architecture: string
+  parameters: number
+  /** The dominant tensor type (the quantization), e.g. `Q4_K`, `Q8_0`. */
+  fileType: string
+  /** The fit verdict with `settings`: the model's last load settings, else the recommended ones. */
+  verdict: FitVerdict
+  settings: FitSettings
 }
 
 export type TurnStats = {

@@ -99,7 +99,23 @@ describe('headless server', () => {
     const result = (await res.json()) as { ok: boolean; value: { path: string } }
     expect(result.ok).toBe(true)
     expect(result.value.path.startsWith(t.modelsFolder + '/')).toBe(true)
-    expect(await readFile(result.value.path)).toEqual(body)
+    expect((await readFile(result.value.path)).equals(body)).toBe(true)
+    // The same model again, under another name: the file already there is the answer, no copy is kept; a file
+    // of the same size with other bytes is a model of its own.
+    const upload = async (name: string, bytes: Buffer) =>
+      ((await (await fetch(`${base}/api/upload?name=${name}&token=${server.token}`, { method: 'POST', body: bytes })).json()) as { value: { path: string } }).value.path
+    expect(await upload('copy.gguf', body)).toBe(result.value.path)
+    const other = Buffer.from(body)
+    other.writeUInt8(other.readUInt8(other.length - 1) ^ 0xff, other.length - 1)
+    expect(await upload('other.gguf', other)).not.toBe(result.value.path)
+    // Three identical uploads finishing together keep one file, and each is told which.
+    const gqa = await readFile(await getShapePath('gqa'))
+    const answers = await Promise.all(['g1.gguf', 'g2.gguf', 'g3.gguf'].map((name) => upload(name, gqa)))
+    expect(new Set(answers).size).toBe(1)
+    const names = (await readdir(t.modelsFolder)).filter((n) => n.endsWith('.gguf')).sort()
+    expect(names.filter((n) => n.startsWith('g'))).toEqual([answers[0]!.split('/').pop()])
+    expect(names).toHaveLength(3)
+    expect((await readFile(answers[0]!)).equals(gqa)).toBe(true)
   })
 
   it('takes a session upload into the sessions folder, and refuses one that is no session', async () => {

@@ -128,6 +128,7 @@ async function main(): Promise<number> {
     watchModels: false,
     // The CLI serves only when told to (`api`), never because the app's server was left running.
     serveApi: false,
+    reloadLastModel: false,
   })
   try {
     if (command === 'make-demo') {

@@ -64,6 +64,10 @@ export type ArborCoreOptions = Pick<LocalEngineOptions, 'ramBudgetBytes' | 'vram
   settingsFile?: string
   /** Start the OpenAI-compatible server when the settings say it was running. Defaults to `true`. */
   serveApi?: boolean
+  /** Shows a file in the system's file manager (Electron's `shell.showItemInFolder`). Defaults to none. */
+  revealFile?: (path: string) => Promise<void> | void
+  /** Load the model loaded last when the settings ask for it (`reloadLastModel`). Defaults to `true`; the CLI says false. */
+  reloadLastModel?: boolean
   /** Watch the models folder for new files. Defaults to `true`. */
   watchModels?: boolean
   version?: string
@@ -142,6 +146,7 @@ export class ArborCore {
       extensionViews: () => this.extensionViews(),
       extensionsChanged: () => this.extensionsChanged(),
       modelsChanged: () => this.modelsChanged(),
+      ...(options.revealFile ? { revealFile: options.revealFile } : {}),
     }
     this.handlers = {
       'app.snapshot': () => this.snapshot(),
@@ -160,7 +165,13 @@ export class ArborCore {
     guardProcess()
     // The token a user set in Settings (read at each request); the settings are opened below.
     let settingsStore: SettingsStore | null = null
-    const hub = new HubService(options.modelsFolder, { tokenOf: () => settingsStore?.settings.hfToken ?? null, ...options.hub })
+    // The models folder is made by the core below; a download meanwhile finds no copy.
+    let models: ModelsFolder | null = null
+    const hub = new HubService(options.modelsFolder, {
+      tokenOf: () => settingsStore?.settings.hfToken ?? null,
+      findCopy: (bytes, sha256) => models?.findCopy(bytes, sha256) ?? Promise.resolve(null),
+      ...options.hub,
+    })
     const engine = options.engine ?? (await LocalEngine.create({ ...options, remoteHeaders: (url) => hub.headersFor(url) }))
     const listeners = new Set<(event: ArborEvent) => void>()
     const emit = (event: ArborEvent) => {
@@ -195,13 +206,23 @@ export class ArborCore {
     if (settings.warning) console.warn(`Arbor: ${settings.warning}`)
     settingsStore = settings
     core = new ArborCore(engine, options, sessions, listeners, emit, extensions, settings, hub)
+    models = core.folder
     core.extensionsWarning = () => stateStore?.warning ?? null
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())
     // Running when Arbor last quit: it runs again (a port taken meanwhile is said in its status).
     if (options.serveApi !== false) await core.api.autoStart()
+    if (options.reloadLastModel !== false && settings.settings.reloadLastModel) void core.reloadLastModel()
     core.sampler = setInterval(() => void core.sampleMemory(), options.memorySampleMs ?? 1000)
     core.sampler.unref()
     return core
+  }
+
+  /** Loads the model loaded last with its settings, as a `model.load` would (progress, refusals); says why not. */
+  private async reloadLastModel(): Promise<void> {
+    const last = await this.folder.lastLoaded()
+    if (!last) return
+    const result = await this.handle('model.load', { path: last.path, settings: last.settings })
+    if (!result.ok) console.warn(`Arbor: the last model (${last.path}) was not loaded again: ${result.error.message}`)
   }
 
   get modelsFolder(): ModelsFolder {

@@ -1,21 +1,36 @@
 import { watch, type FSWatcher } from 'node:fs'
-import { mkdir, readdir, rm, stat } from 'node:fs/promises'
+import { link, mkdir, readdir, rm, stat, unlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { ArborFailure } from '../../shared/errors'
-import type { ModelEntry } from '../../shared/types'
+import type { LoadSettings, ModelEntry } from '../../shared/types'
 import { DEMO_FILE_NAME } from './arborHome'
 import { freeFileName } from './freeFileName'
 import { makeDemoModel } from './gguf-writer/makeDemoModel'
+import { ModelLibrary } from './library/ModelLibrary'
 
-/** The folder Arbor watches for `.gguf` files; uploads and the demo model land here too. */
+/** A name a user may give a model file: one file name, no folder, nothing Windows refuses, no control characters. */
+const goodName = (name: string): boolean =>
+  name.length >= 1 && name.length <= 200 && !/[/\\<>:"|?*]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20)
+
+/**
+ * The folder Arbor watches for `.gguf` files; uploads, downloads and the demo model land here too. With its
+ * library (`ModelLibrary`): each model's last use and settings, and one copy of each model.
+ */
 export class ModelsFolder {
   private watcher: FSWatcher | null = null
   private debounce: NodeJS.Timeout | null = null
+  private opened: Promise<ModelLibrary> | null = null
 
   constructor(readonly path: string) {}
 
+  /** The library, read on first use. */
+  library(): Promise<ModelLibrary> {
+    this.opened ??= mkdir(this.path, { recursive: true }).then(() => ModelLibrary.open(this.path))
+    return this.opened
+  }
+
   async list(): Promise<ModelEntry[]> {
-    await mkdir(this.path, { recursive: true })
+    const library = await this.library()
     const names = await readdir(this.path)
     const entries: ModelEntry[] = []
     for (const fileName of names) {
@@ -23,9 +38,71 @@ export class ModelsFolder {
       const path = join(this.path, fileName)
       const info = await stat(path).catch(() => null)
       if (!info?.isFile()) continue
-      entries.push({ path, fileName, fileBytes: info.size, modifiedAt: info.mtimeMs, isDemo: fileName === DEMO_FILE_NAME })
+      entries.push(this.entry(library, path, fileName, info.size, info.mtimeMs))
     }
     return entries.sort((a, b) => a.fileName.localeCompare(b.fileName))
+  }
+
+  private entry(library: ModelLibrary, path: string, fileName: string, fileBytes: number, modifiedAt: number): ModelEntry {
+    const record = library.record(path)
+    return { path, fileName, fileBytes, modifiedAt, isDemo: fileName === DEMO_FILE_NAME, lastUsedAt: record?.lastUsedAt ?? null, settings: record?.settings ?? null }
+  }
+
+  /** A load of `path` with `settings` succeeded: remembered as its last use (also for files outside the folder). */
+  async used(path: string, settings: LoadSettings): Promise<void> {
+    await (await this.library()).used(path, settings)
+  }
+
+  /** The model loaded last and its settings, when its file is still there. */
+  async lastLoaded(): Promise<{ path: string; settings: LoadSettings } | null> {
+    return (await this.library()).lastLoaded()
+  }
+
+  /**
+   * `path` (a file just added to the folder) when no other file of the folder has its bytes; otherwise that other
+   * file, and `path` is deleted: a second upload of a model is not a second copy.
+   */
+  async keepOne(path: string): Promise<string> {
+    const library = await this.library()
+    return library.keepOne(path, await this.list())
+  }
+
+  /** A file of the folder with these bytes (size, SHA-256), or null. */
+  async findCopy(bytes: number, sha256: string): Promise<string | null> {
+    const library = await this.library()
+    return library.findCopy(bytes, sha256, await this.list())
+  }
+
+  /** Renames a model file of this folder to `name` (`.gguf` added when missing); refuses a taken name. */
+  async rename(path: string, name: string): Promise<ModelEntry> {
+    const from = this.own(path)
+    const trimmed = name.trim()
+    if (!goodName(trimmed) || trimmed === '.' || trimmed === '..' || trimmed.startsWith('.'))
+      throw new ArborFailure('BAD_REQUEST', `"${name.slice(0, 80)}" cannot be a file name: one name, without / \\ : * ? " < > | and not starting with a dot.`, { field: 'name' })
+    const fileName = trimmed.toLowerCase().endsWith('.gguf') ? trimmed : `${trimmed}.gguf`
+    const to = join(this.path, fileName)
+    const info = await stat(from).catch(() => null)
+    if (!info?.isFile()) throw new ArborFailure('FILE_NOT_FOUND', `No model file at ${from}: it may have been deleted or renamed already.`, { path: from })
+    if (to === from) return this.entry(await this.library(), to, fileName, info.size, info.mtimeMs)
+    // A hard link then an unlink: never over another file, even one that appears meanwhile.
+    try {
+      await link(from, to)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ArborFailure('FILE_EXISTS', `There is already a ${fileName} in the models folder. Choose another name.`, { path: to })
+      throw error
+    }
+    await unlink(from)
+    const library = await this.library()
+    await library.moved(from, to)
+    return this.entry(library, to, fileName, info.size, info.mtimeMs)
+  }
+
+  /** `path`, resolved, when it is a `.gguf` file name of this folder; refused otherwise. */
+  private own(path: string): string {
+    const full = resolve(path)
+    if (dirname(full) !== resolve(this.path) || !full.toLowerCase().endsWith('.gguf'))
+      throw new ArborFailure('BAD_REQUEST', `Only a .gguf file of the models folder (${this.path}) can be changed here.`, { field: 'path' })
+    return full
   }
 
   /** Calls `onChange` (debounced) when files appear, change or go. */
@@ -43,17 +120,16 @@ export class ModelsFolder {
     const path = join(this.path, DEMO_FILE_NAME)
     await makeDemoModel(path)
     const info = await stat(path)
-    return { path, fileName: DEMO_FILE_NAME, fileBytes: info.size, modifiedAt: info.mtimeMs, isDemo: true }
+    return this.entry(await this.library(), path, DEMO_FILE_NAME, info.size, info.mtimeMs)
   }
 
   /** Deletes one model file of this folder (nothing outside it, no folder); returns the bytes freed. */
   async delete(path: string): Promise<number> {
-    const full = resolve(path)
-    if (dirname(full) !== resolve(this.path) || !full.toLowerCase().endsWith('.gguf'))
-      throw new ArborFailure('BAD_REQUEST', `Only a .gguf file of the models folder (${this.path}) can be deleted here.`, { field: 'path' })
+    const full = this.own(path)
     const info = await stat(full).catch(() => null)
     if (!info?.isFile()) throw new ArborFailure('FILE_NOT_FOUND', `No model file at ${full}: it may have been deleted already.`, { path: full })
     await rm(full)
+    await (await this.library()).forget(full)
     return info.size
   }
 

@@ -105,7 +105,9 @@ export async function createHeadlessServer(options: HeadlessServerOptions): Prom
       await rm(received.value.path, { force: true })
       return sendJson(res, 200, checked)
     }
-    sendJson(res, 200, ok({ path: received.value.path }))
+    // The same model dropped again: the file already there is the answer, no second copy is kept.
+    const kept = kind === 'model' ? await core.modelsFolder.keepOne(received.value.path) : received.value.path
+    sendJson(res, 200, ok({ path: kept }))
   }
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {

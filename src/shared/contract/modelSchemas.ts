@@ -13,6 +13,7 @@ import {
   type MemoryEstimate,
   type MemorySample,
   type MemorySplit,
+  type ModelDescription,
   type ModelEntry,
   type ModelFacts,
   type Napkin,
@@ -150,6 +151,17 @@ export const modelEntrySchema: z.ZodType<ModelEntry> = z.object({
   fileBytes: count,
   modifiedAt: ms,
   isDemo: z.boolean(),
+  lastUsedAt: ms.nullable(),
+  settings: loadSettingsSchema.nullable(),
+})
+
+export const modelDescriptionSchema: z.ZodType<ModelDescription> = z.object({
+  path: z.string(),
+  architecture: z.string(),
+  parameters: count,
+  fileType: z.string(),
+  verdict: z.enum(fitVerdicts),
+  settings: fitSettingsSchema,
 })
 
 export const turnStatsSchema: z.ZodType<TurnStats> = z.object({

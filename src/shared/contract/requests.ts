@@ -8,6 +8,7 @@ import {
   hardwareSchema,
   loadedModelSchema,
   loadStateSchema,
+  modelDescriptionSchema,
   modelEntrySchema,
   modelFactsSchema,
 } from './modelSchemas'
@@ -78,6 +79,12 @@ export const requests = {
   'models.createDemo': request(none, modelEntrySchema),
   /** Deletes a file of the models folder (never the loaded model, nothing outside the folder); says what it freed. */
   'models.delete': request(z.object({ path }), z.object({ freedBytes: z.number() })),
+  /** Renames a file of the models folder (never the loaded model, never over another file); what it remembers follows. */
+  'models.rename': request(z.object({ path, name: z.string().min(1).max(300) }), modelEntrySchema),
+  /** What the library shows of one file: from its header, and the fit verdict at its last settings (else the recommended ones). */
+  'models.describe': request(z.object({ path }), modelDescriptionSchema),
+  /** Shows the file in the system's file manager where there is one (the desktop app); says whether it could. */
+  'models.reveal': request(z.object({ path }), z.object({ revealed: z.boolean(), path: z.string() })),
   'model.inspect': request(z.object({ path }), modelFactsSchema),
   'model.estimate': request(z.object({ path, settings: fitSettings.partial().optional() }), fitReportSchema),
   'model.load': request(

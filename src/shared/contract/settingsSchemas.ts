@@ -15,6 +15,7 @@ export const appSettingsFields = {
   apiCorsOrigins: z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, 'an origin: http(s)://host[:port], no path').max(300)).max(32),
   apiKey: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable characters, no spaces').nullable(),
   hfToken: z.string().min(1).max(400).regex(/^[\x21-\x7e]+$/, 'printable characters, no spaces').nullable(),
+  reloadLastModel: z.boolean(),
 } satisfies { [K in keyof AppSettings]: z.ZodType<AppSettings[K]> }
 
 export const appSettingsSchema: z.ZodType<AppSettings> = z.object(appSettingsFields)

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { mkdir, open, readdir, rm, stat, statfs } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { ArborFailure } from '../../../shared/errors'
 import { chooseFile, parseHubRef, type HubModelFile, type HubRef, type HubRepo } from '../../../shared/hub/hubFiles'
 import { downloadModelFile, type DownloadProgress } from '../engine'
+import { sha256File } from '../library/ModelLibrary'
 import { HubClient, type HubOptions, type HubSort } from './HubClient'
 
 /** A model to fetch, resolved: where each part comes from and what the Hub says it holds. */
@@ -19,16 +18,10 @@ export type HubServiceOptions = HubOptions & {
   stallMs?: number
   /** The token of now (the app's settings), asked at each request; `token` wins, and without either `HF_TOKEN`. */
   tokenOf?: () => string | null
+  /** A file of the models folder with these bytes (size and SHA-256) under another name, or null: it is not downloaded twice. */
+  findCopy?: (bytes: number, sha256: string) => Promise<string | null>
 }
 
-const sha256Of = (path: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const hash = createHash('sha256')
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')))
-  })
 
 const fsFreeBytes = async (folder: string): Promise<number> => {
   const info = await statfs(folder)
@@ -100,6 +93,9 @@ export class HubService {
     const target = join(this.modelsFolder, download.fileName)
     const existing = await stat(target).catch(() => null)
     if (existing?.isFile() && download.totalBytes > 0 && (await this.matches(download))) return { path: target, download, reused: true }
+    const only = download.parts.length === 1 ? download.parts[0] : undefined
+    const copy = only?.sha256 && this.options.findCopy ? await this.options.findCopy(only.bytes, only.sha256) : null
+    if (copy) return { path: copy, download, reused: true }
     const free = await (this.options.freeBytes ?? fsFreeBytes)(this.modelsFolder)
     // What a partial file already holds need not fit again.
     const partial = await this.partialBytes(download)
@@ -122,7 +118,7 @@ export class HubService {
     for (const part of download.parts) {
       const info = await stat(join(this.modelsFolder, part.fileName)).catch(() => null)
       if (!info?.isFile() || info.size !== part.bytes) return false
-      if (part.sha256 && (await sha256Of(join(this.modelsFolder, part.fileName))) !== part.sha256) return false
+      if (part.sha256 && (await sha256File(join(this.modelsFolder, part.fileName))) !== part.sha256) return false
     }
     return true
   }
@@ -151,7 +147,7 @@ export class HubService {
       }
       if (part.bytes > 0 && size !== part.bytes) throw await fail(`${part.bytes} bytes`, `${size} bytes`, `with ${size.toLocaleString('en-US')} bytes where the Hub announced ${part.bytes.toLocaleString('en-US')}`)
       if (part.sha256) {
-        const actual = await sha256Of(path)
+        const actual = await sha256File(path)
         if (actual !== part.sha256) throw await fail(part.sha256, actual, 'with another SHA-256 than the Hub gives for it')
       }
     }

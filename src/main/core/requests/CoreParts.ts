@@ -38,4 +38,6 @@ export type CoreParts = {
   extensionViews(): Promise<ExtensionView[]>
   extensionsChanged(): Promise<void>
   modelsChanged(): Promise<void>
+  /** Shows a file in the system's file manager (the desktop app gives one); undefined where there is none. */
+  revealFile?: (path: string) => Promise<void> | void
 }

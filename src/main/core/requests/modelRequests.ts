@@ -14,6 +14,11 @@ export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.
   const { engine, sessions, emit } = parts
   let loading: AbortController | null = null
 
+  const refuseLoaded = (path: string, doing: string) => {
+    const loaded = engine.loaded?.facts.path
+    if (loaded && resolve(loaded) === resolve(path)) throw new ArborFailure('MODEL_IN_USE', `${loaded} is the loaded model: unload it before ${doing} it.`)
+  }
+
   /** Token counts and tool costs belong to the model: they follow it. */
   const modelChanged = () => {
     sessions.modelChanged()
@@ -29,11 +34,29 @@ export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.
       return entry
     },
     'models.delete': async ({ path }) => {
-      const loaded = engine.loaded?.facts.path
-      if (loaded && resolve(loaded) === resolve(path)) throw new ArborFailure('MODEL_IN_USE', `${loaded} is the loaded model: unload it before deleting it.`)
+      refuseLoaded(path, 'deleting')
       const freedBytes = await parts.models.delete(path)
       void parts.modelsChanged()
       return { freedBytes }
+    },
+    'models.rename': async ({ path, name }) => {
+      refuseLoaded(path, 'renaming')
+      const entry = await parts.models.rename(path, name)
+      void parts.modelsChanged()
+      return entry
+    },
+    'models.describe': async ({ path }) => {
+      const ref = refOf(path)
+      const remembered = (await parts.models.library()).record(path)?.settings
+      const facts = await engine.inspect(ref)
+      const report = await engine.estimate(ref, remembered && { contextSize: remembered.contextSize, sequences: remembered.sequences, gpuLayers: remembered.gpuLayers, kvCacheType: remembered.kvCacheType })
+      return { path, architecture: facts.architecture, parameters: facts.parameters, fileType: facts.fileType, verdict: report.fit.verdict, settings: report.settings }
+    },
+    'models.reveal': async ({ path }) => {
+      const full = resolve(path)
+      if (!parts.revealFile) return { revealed: false, path: full }
+      await parts.revealFile(full)
+      return { revealed: true, path: full }
     },
     'model.inspect': ({ path }) => engine.inspect(refOf(path)),
     'model.estimate': ({ path, settings }) => engine.estimate(refOf(path), settings),
@@ -46,6 +69,8 @@ export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.
           engine.load({ ref: fileRef(path), settings, override }, { signal: controller.signal, onProgress: (p) => emit({ type: 'model.loadProgress', path, ...p }) }),
         )
         parts.announce('modelLoaded')
+        await parts.models.used(path, settings).catch(() => undefined)
+        void parts.modelsChanged()
         return loaded
       } finally {
         loading = null
