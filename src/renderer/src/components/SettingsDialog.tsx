@@ -143,6 +143,16 @@ export function SettingsDialog() {
           </p>
         </fieldset>
         <fieldset className="settings-group">
+          <legend>Models</legend>
+          <label className="settings-choice">
+            <input type="checkbox" data-testid="settings-reload-last" checked={settings.reloadLastModel} onChange={(e) => change({ reloadLastModel: e.target.checked })} />
+            <span>
+              <b>Load the last model when Arbor starts</b>{' '}
+              <span className="muted small">with the settings it was loaded with; a model that no longer fits is not loaded.</span>
+            </span>
+          </label>
+        </fieldset>
+        <fieldset className="settings-group">
           <legend>Hugging Face</legend>
           <HubTokenField token={settings.hfToken} onCommit={(hfToken) => change({ hfToken })} />
         </fieldset>

@@ -4,6 +4,7 @@ import type { ExtensionsSlice } from './createExtensionsSlice'
 import type { FitSlice } from './createFitSlice'
 import type { GraphSlice } from './createGraphSlice'
 import type { HubSlice } from './createHubSlice'
+import type { LibrarySlice } from './createLibrarySlice'
 import type { LoadSlice } from './createLoadSlice'
 import type { ModelSlice } from './createModelSlice'
 import type { SessionSlice } from './createSessionSlice'
@@ -27,4 +28,5 @@ export type AppState = AppSlice &
   SamplingSlice &
   SettingsSlice &
   ServerSlice &
-  HubSlice
+  HubSlice &
+  LibrarySlice

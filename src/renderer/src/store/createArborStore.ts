@@ -6,6 +6,7 @@ import { createChatSlice } from './createChatSlice'
 import { createExtensionsSlice } from './createExtensionsSlice'
 import { createFitSlice } from './createFitSlice'
 import { createGraphSlice } from './createGraphSlice'
+import { createLibrarySlice } from './createLibrarySlice'
 import { createLoadSlice } from './createLoadSlice'
 import { createModelSlice } from './createModelSlice'
 import { createSessionSlice } from './createSessionSlice'
@@ -35,5 +36,6 @@ export function createArborStore(client: ArborClient): ArborStore {
     ...createSettingsSlice(client)(...a),
     ...createServerSlice(client)(...a),
     ...createHubSlice(client)(...a),
+    ...createLibrarySlice(client)(...a),
   }))
 }

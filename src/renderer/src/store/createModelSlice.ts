@@ -51,7 +51,15 @@ export const createModelSlice =
       }
       set({ selectedPath: path, facts: result.value, tooLarge: null, loadNote: null, error: null, fileWarning: null })
       get().resetFit()
-      await get().estimateFit(path)
+      // A model loaded before opens with the settings it was loaded with; another with the recommended ones.
+      const remembered = get().models.find((m) => m.path === path)?.settings
+      if (!remembered) {
+        await get().estimateFit(path)
+        return true
+      }
+      const { threads, ...fit } = remembered
+      set({ fitSettings: fit, threads, threadsChosen: true })
+      await get().estimateFit(path, fit)
       return true
     },
 
