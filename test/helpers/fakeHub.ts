@@ -15,6 +15,8 @@ export type HubFault = {
   shortBy?: number
   /** The tree lists another SHA-256 for the file. */
   wrongHash?: boolean
+  /** Send the file's bytes at about this rate (a slow server or link). */
+  bytesPerSecond?: number
 }
 
 type Repo = { id: string; downloads: number; likes: number; files: Map<string, Buffer> }
@@ -126,12 +128,14 @@ export class FakeHub {
     }
     // In steps, counting what the socket took: a client that hangs up early (a header read) is not charged the rest.
     let offset = 0
+    const rate = fault?.bytesPerSecond
     const pump = (): void => {
       while (offset < body.length && !res.destroyed) {
         const step = body.subarray(offset, offset + (64 << 10))
         offset += step.length
         count(step.length)
         if (!res.write(step)) return void res.once('drain', pump)
+        if (rate) return void setTimeout(pump, (step.length / rate) * 1000)
       }
       if (!res.destroyed) res.end()
     }

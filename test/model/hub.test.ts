@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -135,6 +135,45 @@ describe('models from the Hub', () => {
     expect(outside.ok ? null : outside.error.code).toBe('BAD_REQUEST')
   })
 
+  it('resumes a download paused when Arbor quit, at the next start, from its partial file', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'arbor-resume-'))
+    const modelsFolder = join(root, 'models')
+    hub.addRepo('slow/Resume-GGUF', { 'resume.F16.gguf': small })
+    hub.faults.set('resume.F16.gguf', { bytesPerSecond: 8 << 20 })
+    try {
+      const first = await createTestCore({ modelsFolder })
+      const started = first.core.downloads.start('hf:slow/Resume-GGUF:F16')
+      await expect.poll(() => first.core.downloads.list()[0]!.downloadedBytes, { timeout: 30_000 }).toBeGreaterThan(35 << 20)
+      await first.dispose()
+      const sentBefore = hub.served.get('resume.F16.gguf')!
+      expect(sentBefore).toBeLessThan(small.length)
+
+      hub.faults.delete('resume.F16.gguf')
+      const second = await createTestCore({ modelsFolder })
+      try {
+        const [offered] = second.core.downloads.list()
+        expect(offered).toMatchObject({ id: started.id, state: 'paused', fileName: started.fileName })
+        expect(offered!.downloadedBytes).toBeGreaterThan(35 << 20)
+        second.core.downloads.start(offered!.ref)
+        await expect.poll(() => second.core.downloads.list()[0]!.state, { timeout: 60_000 }).toBe('done')
+        const path = second.core.downloads.list()[0]!.path!
+        expect(sha(readFileSync(path))).toBe(sha(small))
+        // Resumed: what it had was not sent again. node-llama-cpp's downloader keeps whole 5 MiB chunks: the ones
+        // being written when it stopped (three at a time) come again, so at most 15 MiB of the 35 MiB it had.
+        expect(hub.served.get('resume.F16.gguf')! - sentBefore).toBeLessThan(small.length - (20 << 20))
+        expect(readdirSync(modelsFolder).filter((n) => n.startsWith('resume'))).toEqual(['resume.F16.gguf'])
+      } finally {
+        await second.dispose()
+      }
+      // Finished: not offered again.
+      const third = await createTestCore({ modelsFolder })
+      expect(third.core.downloads.list()).toEqual([])
+      await third.dispose()
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  }, 120_000)
+
   it('keeps no file whose bytes the Hub disowns (another hash, fewer bytes), and refuses a download the disk cannot hold', async () => {
     hub.faults.set('tiny.F32.gguf', { wrongHash: true })
     await expect(t.core.hub.pull('hf:other/Tiny-GGUF:F32')).rejects.toMatchObject({ code: 'DOWNLOAD_CORRUPT' })
@@ -180,6 +219,43 @@ describe('models from the Hub', () => {
       expect(gated.code).toBe(1)
       expect(JSON.parse(gated.stdout).error.code).toBe('MODEL_GATED')
     } finally {
+      await rm(home, { recursive: true, force: true })
+    }
+  }, 120_000)
+
+  // A disk that fills up during a download: a 64 MiB tmpfs in a mount namespace of its own (`unshare -rm`, no
+  // privilege needed), which a second writer fills while `arbor pull` writes the 51 MB model into it.
+  const canMount = spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs -o size=1m none /tmp'], { stdio: 'ignore' }).status === 0
+  if (!canMount) console.warn('Skipping the full-disk download test: `unshare -rm` cannot mount a tmpfs here.')
+  it.skipIf(!canMount)('stops with DISK_FULL when the disk fills up in the middle of a download, and leaves no partial file', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'arbor-full-'))
+    const root = join(import.meta.dirname, '../..')
+    hub.addRepo('big/Full-GGUF', { 'full.F16.gguf': small })
+    hub.faults.set('full.F16.gguf', { bytesPerSecond: 4 << 20 })
+    try {
+      const disk = join(home, 'disk')
+      const script = [
+        `mkdir -p ${disk} && mount -t tmpfs -o size=64m none ${disk}`,
+        // Once the download has begun (its partial file exists), something else takes 40 MiB of the disk.
+        `(while ! ls ${disk}/models/*.ipull >/dev/null 2>&1; do sleep 0.1; done; dd if=/dev/zero of=${disk}/filler bs=1M count=40 2>/dev/null) &`,
+        `"$TSX" ${join(root, 'src/main/cli/arbor.ts')} pull hf:big/Full-GGUF:F16 --json --models ${disk}/models; code=$?`,
+        `echo "LEFT: $(ls -a ${disk}/models | tr '\\n' ' ')" >&2`,
+        'exit $code',
+      ].join('\n')
+      const run = await promisify(execFile)('unshare', ['-rm', 'sh', '-c', script], {
+        env: { ...process.env, HF_ENDPOINT: hub.url, ARBOR_HOME: home, TSX: join(root, 'node_modules/.bin/tsx') },
+        maxBuffer: 16 << 20,
+      }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+      )
+      expect(run.code, run.stderr).toBe(1)
+      expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/filled up while/) })
+      expect(hub.served.get('full.F16.gguf')!).toBeGreaterThan(0)
+      // Only Arbor's library file is left in the models folder: no partial download.
+      expect(/LEFT: (.*)/.exec(run.stderr)?.[1]?.trim().split(' ').filter((n) => n !== '.' && n !== '..').filter((n) => n !== '.arbor-library.json')).toEqual([])
+    } finally {
+      hub.faults.delete('full.F16.gguf')
       await rm(home, { recursive: true, force: true })
     }
   }, 120_000)

@@ -123,6 +123,7 @@ export class ArborCore {
       hub,
       (download) => emitEvent({ type: 'hub.download', download }),
       () => void this.modelsChanged(),
+      (unfinished) => void this.folder.library().then((library) => library.setUnfinishedDownloads(unfinished)),
     )
     this.runner = new TurnRunner(engine, extensions)
     this.turns = new TreeTurns(sessions, this.runner, engine, extensions, emitEvent, () => settings.settings)
@@ -207,6 +208,7 @@ export class ArborCore {
     settingsStore = settings
     core = new ArborCore(engine, options, sessions, listeners, emit, extensions, settings, hub)
     models = core.folder
+    core.downloads.restore((await core.folder.library()).unfinishedDownloads())
     core.extensionsWarning = () => stateStore?.warning ?? null
     if (options.watchModels !== false) await core.folder.watch(() => void core.modelsChanged())
     // Running when Arbor last quit: it runs again (a port taken meanwhile is said in its status).
@@ -381,6 +383,8 @@ export class ArborCore {
     this.folder.close()
     await this.api.dispose()
     await this.downloads.dispose()
+    // The downloads it paused are written down: the next start offers them again.
+    await (await this.folder.library()).flushed()
     await this.stopTurns()
     await this.sessions.close()
     await this.extensions?.dispose()

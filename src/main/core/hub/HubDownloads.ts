@@ -19,10 +19,20 @@ export class HubDownloads {
     private readonly hub: HubService,
     private readonly told: (download: DownloadView) => void,
     private readonly finished: (download: DownloadView) => void,
+    /** Told the unfinished downloads after every change of state (not of progress), to offer them again after a restart. */
+    private readonly unfinished: (downloads: DownloadView[]) => void = () => undefined,
   ) {}
 
   list(): DownloadView[] {
     return [...this.views.values()]
+  }
+
+  /** Downloads an earlier run of Arbor did not finish: shown paused; starting one resumes its partial file. */
+  restore(downloads: readonly Pick<DownloadView, 'id' | 'ref' | 'fileName' | 'totalBytes' | 'downloadedBytes'>[]): void {
+    for (const d of downloads) {
+      if (this.views.has(d.id) || [...this.views.values()].some((v) => v.ref === d.ref)) continue
+      this.views.set(d.id, { ...d, bytesPerSecond: 0, etaSeconds: 0, state: 'paused', path: null, error: null })
+    }
   }
 
   /** Starts a download of `ref`, or answers the one of it that runs already; a paused or failed one resumes. */
@@ -43,6 +53,7 @@ export class HubDownloads {
       error: null,
     }
     this.views.set(view.id, view)
+    this.unfinished(this.list().filter((d) => d.state !== 'done' && d.state !== 'cancelled'))
     const controller = new AbortController()
     const control = { controller, pause: false }
     this.running.set(view.id, control)
@@ -85,6 +96,7 @@ export class HubDownloads {
   private update(view: DownloadView, change: Partial<DownloadView>): void {
     Object.assign(view, change)
     this.told({ ...view })
+    if (change.state) this.unfinished(this.list().filter((d) => d.state !== 'done' && d.state !== 'cancelled'))
   }
 
   private async run(view: DownloadView, control: { controller: AbortController; pause: boolean }): Promise<void> {

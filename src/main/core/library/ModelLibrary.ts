@@ -12,8 +12,13 @@ export const LIBRARY_FILE_NAME = '.arbor-library.json'
 
 const recordSchema = z.object({ lastUsedAt: z.number(), settings: loadSettingsSchema })
 const hashSchema = z.object({ size: z.number(), mtimeMs: z.number(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+/** A download that did not finish (paused, failed, or running when Arbor quit): offered again at the next start. */
+const downloadSchema = z.object({ id: z.string(), ref: z.string(), fileName: z.string(), totalBytes: z.number(), downloadedBytes: z.number() })
+export type UnfinishedDownload = z.infer<typeof downloadSchema>
+
 const fileSchema = z.object({
   version: z.literal(1),
+  downloads: z.array(downloadSchema).catch([]).default([]),
   models: z.record(z.string(), recordSchema).catch({}),
   hashes: z.record(z.string(), hashSchema).catch({}),
   lastLoaded: z.string().nullable().catch(null),
@@ -23,7 +28,7 @@ const fileSchema = z.object({
 export type LibraryRecord = z.infer<typeof recordSchema>
 type LibraryData = z.infer<typeof fileSchema>
 
-const empty = (): LibraryData => ({ version: 1, models: {}, hashes: {}, lastLoaded: null })
+const empty = (): LibraryData => ({ version: 1, downloads: [], models: {}, hashes: {}, lastLoaded: null })
 
 /** SHA-256 of a file's bytes, streamed. */
 export async function sha256File(path: string): Promise<string> {
@@ -162,6 +167,19 @@ export class ModelLibrary {
     return path
   }
 
+  /** The downloads that did not finish, as they were last told. */
+  unfinishedDownloads(): UnfinishedDownload[] {
+    return this.data.downloads.map((d) => ({ ...d }))
+  }
+
+  /** Remembers the downloads that have not finished now (the others are forgotten). */
+  setUnfinishedDownloads(downloads: readonly UnfinishedDownload[]): Promise<void> {
+    const next = downloads.map(({ id, ref, fileName, totalBytes, downloadedBytes }) => ({ id, ref, fileName, totalBytes, downloadedBytes }))
+    if (JSON.stringify(next) === JSON.stringify(this.data.downloads)) return this.saving
+    this.data.downloads = next
+    return this.save()
+  }
+
   /** A file of `candidates` of `size` bytes whose SHA-256 is `sha256`, or null. */
   async findCopy(size: number, sha256: string, candidates: readonly { path: string; fileBytes: number }[]): Promise<string | null> {
     for (const c of candidates) {
@@ -169,6 +187,11 @@ export class ModelLibrary {
       if ((await this.sha256(c.path).catch(() => null)) === sha256) return c.path
     }
     return null
+  }
+
+  /** Resolves when every change so far is written. */
+  flushed(): Promise<void> {
+    return this.saving
   }
 
   /** Written after each change: a temporary file, synced, renamed over the old one. */
