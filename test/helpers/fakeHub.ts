@@ -32,6 +32,8 @@ export class FakeHub {
   /** Body bytes sent per file name. */
   readonly served = new Map<string, number>()
   readonly requests: string[] = []
+  /** The file the manifest route names for `<repo>:<TAG>` (the Hub's own pick, which a repository's file names may not tell). */
+  readonly manifestChoice = new Map<string, string>()
   private server = createServer((req, res) => this.handle(req, res))
   url = ''
 
@@ -61,6 +63,27 @@ export class FakeHub {
       const q = (url.searchParams.get('search') ?? '').toLowerCase()
       const rows = [...this.repos.values()].filter((r) => r.id.toLowerCase().includes(q)).sort((a, b) => b.downloads - a.downloads)
       return json(200, rows.map((r) => ({ id: r.id, author: r.id.split('/')[0], downloads: r.downloads, likes: r.likes, lastModified: '2026-11-30T12:00:00.000Z', tags: ['gguf'] })))
+    }
+    const info = /^\/api\/models\/([^/]+\/[^/]+)$/.exec(path)
+    if (info) {
+      const repo = this.repos.get(info[1]!)
+      if (!repo) return json(404, { error: 'Repository not found' })
+      return json(200, { id: repo.id, author: repo.id.split('/')[0], downloads: repo.downloads, likes: repo.likes, lastModified: '2026-11-30T12:00:00.000Z', tags: ['gguf'], siblings: [...repo.files.keys()].map((rfilename) => ({ rfilename })) })
+    }
+    // llama.cpp's route, which node-llama-cpp asks for `hf:owner/repo:TAG`: the file of that quantization
+    // (`latest`: Q4_K_M, else the first); a repository can name another one (`manifestChoice`).
+    const manifest = /^\/v2\/([^/]+\/[^/]+)\/manifests\/([^/]+)$/.exec(path)
+    if (manifest) {
+      const repo = this.repos.get(manifest[1]!)
+      const fault = this.faults.get(manifest[1]!)
+      if (fault?.status && req.headers.authorization !== `Bearer ${fault.unlessToken}`) return this.fail(res, fault.status)
+      const tag = manifest[2]!.toUpperCase()
+      const names = [...(repo?.files.keys() ?? [])]
+      const quant = (n: string) => /[.-]((?:I?Q\d[A-Z0-9_]*)|F16|BF16|F32)(?:-\d{5}-of-\d{5})?\.gguf$/i.exec(n)?.[1]?.toUpperCase()
+      const chosen = this.manifestChoice.get(`${manifest[1]}:${tag}`) ?? names.find((n) => quant(n) === (tag === 'LATEST' ? 'Q4_K_M' : tag) && !/-0000[2-9]-of-/.test(n)) ?? (tag === 'LATEST' ? names[0] : undefined)
+      const bytes = chosen ? repo?.files.get(chosen) : undefined
+      if (!chosen || !bytes) return json(404, { error: `no ${tag}` })
+      return json(200, { ggufFile: { rfilename: chosen, blobId: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: bytes.length } })
     }
     const tree = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/main$/.exec(path)
     if (tree) {

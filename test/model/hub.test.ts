@@ -77,6 +77,18 @@ describe('models from the Hub', () => {
     expect(hub.served.get('small.F16.gguf')).toBe(served)
   })
 
+  it('picks the file of an hf: tag as node-llama-cpp and llama.cpp do: the one the Hub’s manifest route names', async () => {
+    hub.addRepo('pick/Two-Q8', { 'a.Q8_0.gguf': tiny, 'b.Q8_0.gguf': small })
+    hub.manifestChoice.set('pick/Two-Q8:Q8_0', 'b.Q8_0.gguf')
+    const asked = hub.requests.length
+    const chosen = await t.core.hub.resolve('hf:pick/Two-Q8:Q8_0')
+    expect(chosen).toMatchObject({ fileName: 'b.Q8_0.gguf', totalBytes: small.length })
+    expect(hub.requests.slice(asked)).toContain('GET /v2/pick/Two-Q8/manifests/Q8_0')
+    // Without a tag: the manifest's "latest"; where the Hub names nothing, the file list decides.
+    expect((await t.core.hub.resolve('hf:pick/Two-Q8')).fileName).toBe('a.Q8_0.gguf')
+    await expect(t.core.hub.resolve('hf:pick/Two-Q8:Q2_K')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' })
+  })
+
   it('refuses a remote file that is not a GGUF from its first bytes, and names a missing or gated repository', async () => {
     const bad = await t.core.request('model.estimate', { path: t.core.hub.client().fileUrl(repo, 'broken.Q4_K_M.gguf') })
     expect(bad.ok ? null : bad.error.code).toBe('GGUF_BAD_MAGIC')

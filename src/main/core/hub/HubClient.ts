@@ -72,6 +72,19 @@ export class HubClient {
     return groupGgufFiles(valid)
   }
 
+  /**
+   * The file the Hub names for a tag (`Q4_K_M`, `latest`) of a repository: llama.cpp's manifest route, which
+   * node-llama-cpp asks for `hf:` URIs too (with llama.cpp's user agent, for the `ggufFile` field). Null when the
+   * Hub names none (no such route, tag or repository): the caller then picks by file name.
+   */
+  async manifestFile(repo: string, tag: string): Promise<string | null> {
+    const [owner, name] = repo.split('/').map(encodeURIComponent)
+    const response = await hubFetch(`${this.endpoint}/v2/${owner}/${name}/manifests/${encodeURIComponent(tag)}`, { headers: { ...this.headers, 'User-Agent': 'llama-cpp' }, signal: this.options.signal }, this.endpoint).catch(() => null)
+    if (!response?.ok) return null
+    const body = (await response.json().catch(() => null)) as { ggufFile?: { rfilename?: unknown } } | null
+    return typeof body?.ggufFile?.rfilename === 'string' ? body.ggufFile.rfilename : null
+  }
+
   /** GETs JSON, waiting out rate limits (the Hub's own wait, within the budget) and naming what went wrong. */
   private async json(path: string, what: string): Promise<unknown> {
     const budget = this.options.maxRateLimitWaitMs ?? 60_000

@@ -74,13 +74,24 @@ export class HubService {
     const client = this.client(signal)
     const files = await client.files(ref.repo)
     if (files.length === 0) throw new ArborFailure('MODEL_NOT_FOUND', `${ref.repo} has no GGUF file.`)
-    const file = chooseFile(files, ref)
+    const file = (await this.manifestChoice(ref, files, client)) ?? chooseFile(files, ref)
     if (!file) {
       const offered = [...new Set(files.map((f) => f.quantization ?? basename(f.path)))].join(', ')
       throw new ArborFailure('MODEL_NOT_FOUND', `${ref.repo} has no ${ref.file ?? ref.quantization}; it offers ${offered}.`)
     }
     const parts = file.parts.map((p) => ({ url: client.fileUrl(ref.repo, p.path), fileName: basename(p.path), bytes: p.bytes, sha256: p.sha256 }))
     return { url: parts[0]!.url, fileName: parts[0]!.fileName, totalBytes: file.totalBytes, parts, repo: ref.repo, file }
+  }
+
+  /**
+   * The file the Hub itself names for `hf:owner/repo[:TAG]` (its manifest route, which llama.cpp and node-llama-cpp
+   * ask), among `files`; null when the Hub names none (the caller picks by name).
+   */
+  private async manifestChoice(ref: HubRef, files: HubModelFile[], client: HubClient): Promise<HubModelFile | null> {
+    if (ref.file) return null
+    const named = await client.manifestFile(ref.repo, ref.quantization ?? 'latest')
+    if (!named) return null
+    return files.find((f) => f.parts.some((p) => p.path === named)) ?? null
   }
 
   /**
