@@ -149,6 +149,7 @@ function RenameField({ model, onDone }: { model: ModelEntry; onDone(): void }) {
     >
       <input
         type="text"
+        className="text-input"
         aria-label={`New name for ${model.fileName}`}
         data-testid="model-rename-input"
         value={name}
