@@ -17,6 +17,8 @@ export type HubFault = {
   wrongHash?: boolean
   /** Send the file's bytes at about this rate (a slow server or link). */
   bytesPerSecond?: number
+  /** Stop sending (the connections stay open, silent) once this many bytes of the file were sent in all. */
+  holdAfterBytes?: number
 }
 
 type Repo = { id: string; downloads: number; likes: number; files: Map<string, Buffer> }
@@ -154,6 +156,7 @@ export class FakeHub {
     const rate = fault?.bytesPerSecond
     const pump = (): void => {
       while (offset < body.length && !res.destroyed) {
+        if (fault?.holdAfterBytes !== undefined && (this.served.get(name) ?? 0) >= fault.holdAfterBytes) return
         const step = body.subarray(offset, offset + (64 << 10))
         offset += step.length
         count(step.length)

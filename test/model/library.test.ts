@@ -46,6 +46,34 @@ describe('model library', () => {
     }
   }, 60_000)
 
+  it('keeps one copy of a model dropped again after the first was renamed, and refuses to rename the model being loaded', async () => {
+    const t = await createTestCore()
+    try {
+      const folder = t.core.modelsFolder
+      const first = join(t.modelsFolder, 'model.gguf')
+      await copyFile(await getShapePath('tiny'), first)
+      expect(await folder.keepOne(first)).toBe(first)
+      const renamed = unwrap(await t.core.request('models.rename', { path: first, name: 'Llama' }))
+      // The same bytes again, under the name the first one had.
+      await copyFile(await getShapePath('tiny'), first)
+      expect(await folder.keepOne(first)).toBe(renamed.path)
+      expect((await readdir(t.modelsFolder)).filter((n) => n.endsWith('.gguf'))).toEqual(['Llama.gguf'])
+      // While it loads, it is in use as much as once loaded.
+      const big = join(t.modelsFolder, 'small.gguf')
+      await copyFile(await getShapePath('small'), big)
+      const loading = t.core.request('model.load', { path: big, settings })
+      await expect.poll(() => t.core.engine.state.status, { timeout: 30_000, interval: 5 }).not.toBe('idle')
+      const stateThen = t.core.engine.state.status
+      const during = await t.core.request('models.rename', { path: big, name: 'other' })
+      unwrap(await loading)
+      expect(codeOf(during)).toBe('MODEL_IN_USE')
+      // Asked while it loaded (nearly always: the load takes far longer than a poll), it says so.
+      if (stateThen === 'loading') expect(!during.ok && during.error.message).toMatch(/being loaded/)
+    } finally {
+      await t.dispose()
+    }
+  }, 60_000)
+
   it('loads the last model again on start when the settings ask for it, and starts empty from a damaged library', async () => {
     const first = await createTestCore()
     const settingsFile = join(first.modelsFolder, '..', 'settings.json')

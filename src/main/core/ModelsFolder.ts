@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs'
-import { link, mkdir, readdir, rm, stat, unlink } from 'node:fs/promises'
+import { link, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { ArborFailure } from '../../shared/errors'
 import type { LoadSettings, ModelEntry } from '../../shared/types'
@@ -25,8 +25,12 @@ export class ModelsFolder {
 
   /** The library, read on first use. */
   library(): Promise<ModelLibrary> {
-    this.opened ??= mkdir(this.path, { recursive: true }).then(() => ModelLibrary.open(this.path))
-    return this.opened
+    const opening = (this.opened ??= mkdir(this.path, { recursive: true }).then(() => ModelLibrary.open(this.path)))
+    // A folder that could not be made now may be made later: the next call tries again.
+    opening.catch(() => {
+      if (this.opened === opening) this.opened = null
+    })
+    return opening
   }
 
   async list(): Promise<ModelEntry[]> {
@@ -84,21 +88,31 @@ export class ModelsFolder {
     const info = await stat(from).catch(() => null)
     if (!info?.isFile()) throw new ArborFailure('FILE_NOT_FOUND', `No model file at ${from}: it may have been deleted or renamed already.`, { path: from })
     if (to === from) return this.entry(await this.library(), to, fileName, info.size, info.mtimeMs)
-    // A hard link then an unlink: never over another file, even one that appears meanwhile.
-    try {
-      await link(from, to)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ArborFailure('FILE_EXISTS', `There is already a ${fileName} in the models folder. Choose another name.`, { path: to })
-      throw error
+    const taken = () => new ArborFailure('FILE_EXISTS', `There is already a ${fileName} in the models folder. Choose another name.`, { path: to })
+    if (to.toLowerCase() === from.toLowerCase()) {
+      // Only the case changes: on a file system that ignores case the "other" file is this one.
+      await rename(from, to)
+    } else {
+      // A hard link then an unlink: never over another file, even one that appears meanwhile.
+      try {
+        await link(from, to)
+        await unlink(from)
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code
+        if (code === 'EEXIST') throw taken()
+        // A file system without hard links (FAT, exFAT): a check, then a plain rename.
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw error
+        if (await stat(to).catch(() => null)) throw taken()
+        await rename(from, to)
+      }
     }
-    await unlink(from)
     const library = await this.library()
     await library.moved(from, to)
     return this.entry(library, to, fileName, info.size, info.mtimeMs)
   }
 
   /** `path`, resolved, when it is a `.gguf` file name of this folder; refused otherwise. */
-  private own(path: string): string {
+  own(path: string): string {
     const full = resolve(path)
     if (dirname(full) !== resolve(this.path) || !full.toLowerCase().endsWith('.gguf'))
       throw new ArborFailure('BAD_REQUEST', `Only a .gguf file of the models folder (${this.path}) can be changed here.`, { field: 'path' })
@@ -108,7 +122,9 @@ export class ModelsFolder {
   /** Calls `onChange` (debounced) when files appear, change or go. */
   async watch(onChange: () => void): Promise<void> {
     await mkdir(this.path, { recursive: true })
-    this.watcher = watch(this.path, () => {
+    this.watcher = watch(this.path, (_event, name) => {
+      // The library's own file and temporary files change no model.
+      if (name && !String(name).toLowerCase().endsWith('.gguf')) return
       if (this.debounce) clearTimeout(this.debounce)
       this.debounce = setTimeout(onChange, 200)
     })

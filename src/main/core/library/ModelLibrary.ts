@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readFile, rename, rm, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { z } from 'zod'
 import { loadSettingsSchema } from '../../../shared/contract/modelSchemas'
@@ -28,6 +29,9 @@ const fileSchema = z.object({
 export type LibraryRecord = z.infer<typeof recordSchema>
 type LibraryData = z.infer<typeof fileSchema>
 
+/** A file as it is on disk: another file at the same path (a new upload under a freed name) is not the kept one. */
+const identity = (info: Stats): string => `${info.ino}:${info.size}:${info.mtimeMs}`
+
 const empty = (): LibraryData => ({ version: 1, downloads: [], models: {}, hashes: {}, lastLoaded: null })
 
 /** SHA-256 of a file's bytes, streamed. */
@@ -47,8 +51,8 @@ export class ModelLibrary {
   private saving: Promise<void> = Promise.resolve()
   /** One dedupe at a time: two copies finishing together must not each give way to the other. */
   private deduping: Promise<unknown> = Promise.resolve()
-  /** Files given as the answer of `keepOne`: they stay. */
-  private readonly kept = new Set<string>()
+  /** Files given as the answer of `keepOne` (path → the file's identity then): they stay while they are that file. */
+  private readonly kept = new Map<string, string>()
 
   private constructor(
     readonly folder: string,
@@ -110,6 +114,9 @@ export class ModelLibrary {
       delete table[a]
     }
     if (this.data.lastLoaded === a) this.data.lastLoaded = b
+    const kept = this.kept.get(resolve(from))
+    this.kept.delete(resolve(from))
+    if (kept) this.kept.set(resolve(to), kept)
     return this.save()
   }
 
@@ -145,25 +152,27 @@ export class ModelLibrary {
     const run = this.deduping.then(async () => {
       const full = resolve(path)
       const info = await stat(full).catch(() => null)
-      if (!info || this.kept.has(full)) return this.keep(full)
+      if (!info) return full
+      if (this.kept.get(full) === identity(info)) return full
       const same = candidates.filter((c) => c.fileBytes === info.size && resolve(c.path) !== full)
-      if (!same.length) return this.keep(full)
+      if (!same.length) return this.keep(full, info)
       const mine = await this.sha256(full)
       for (const other of same) {
         if (!(await stat(other.path).catch(() => null))?.isFile()) continue
         if ((await this.sha256(other.path).catch(() => null)) !== mine) continue
         await rm(full, { force: true })
         await this.forget(full)
-        return this.keep(resolve(other.path))
+        const kept = await stat(other.path).catch(() => null)
+        return kept ? this.keep(resolve(other.path), kept) : resolve(other.path)
       }
-      return this.keep(full)
+      return this.keep(full, info)
     })
     this.deduping = run.catch(() => undefined)
     return run
   }
 
-  private keep(path: string): string {
-    this.kept.add(path)
+  private keep(path: string, info: Stats): string {
+    this.kept.set(path, identity(info))
     return path
   }
 
@@ -199,7 +208,7 @@ export class ModelLibrary {
     const text = `${JSON.stringify(this.data, null, 1)}\n`
     const path = join(this.folder, LIBRARY_FILE_NAME)
     this.saving = this.saving.then(async () => {
-      const tmp = `${path}.${process.pid}.tmp`
+      const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
       try {
         await writeSynced(tmp, text, 'w')
         await rename(tmp, path)

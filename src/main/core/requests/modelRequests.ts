@@ -15,8 +15,10 @@ export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.
   let loading: AbortController | null = null
 
   const refuseLoaded = (path: string, doing: string) => {
-    const loaded = engine.loaded?.facts.path
-    if (loaded && resolve(loaded) === resolve(path)) throw new ArborFailure('MODEL_IN_USE', `${loaded} is the loaded model: unload it before ${doing} it.`)
+    const state = engine.state
+    const inUse = state.status === 'loaded' ? state.model.facts.path : state.status === 'loading' ? state.path : null
+    if (inUse && resolve(inUse) === resolve(path))
+      throw new ArborFailure('MODEL_IN_USE', `${inUse} is the ${state.status === 'loading' ? 'model being loaded' : 'loaded model'}: unload it before ${doing} it.`)
   }
 
   /** Token counts and tool costs belong to the model: they follow it. */
@@ -53,7 +55,7 @@ export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.
       return { path, architecture: facts.architecture, parameters: facts.parameters, fileType: facts.fileType, verdict: report.fit.verdict, settings: report.settings }
     },
     'models.reveal': async ({ path }) => {
-      const full = resolve(path)
+      const full = parts.models.own(path)
       if (!parts.revealFile) return { revealed: false, path: full }
       await parts.revealFile(full)
       return { revealed: true, path: full }
