@@ -202,7 +202,7 @@ export type AppSnapshot = {
   sessionsFolder: string
   generating: boolean
   /** The answer being written now, if any: its pending node and the text so far (a reload picks the stream up). */
-  streaming?: { node: TreeNode; text: string; prompt?: { evaluated: number; total: number } }
+  streaming?: { node: TreeNode; text: string; reasoning?: string; prompt?: { evaluated: number; total: number } }
   /** How the app is running, so the UI can adapt (file dialogs, uploads). */
   transport: 'electron' | 'headless'
   /** A problem with the file of the user's extension choices (they may not hold); null when there is none. */

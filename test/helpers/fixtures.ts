@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { makeDemoModel } from '../../src/main/core/gguf-writer/makeDemoModel'
 import { makeLlamaModel } from '../../src/main/core/gguf-writer/makeLlamaModel'
 import { MARKDOWN_ANSWER, makeMarkdownModel } from '../../src/main/core/gguf-writer/makeMarkdownModel'
+import { THINKING_TEMPLATE, makeThinkingModel } from '../../src/main/core/gguf-writer/makeThinkingModel'
 import { ECHO_SCRIPT, READ_SCRIPT, makeToolCallingModel } from '../../src/main/core/gguf-writer/makeToolCallingModel'
 import { type ShapeName, shapes } from '../../src/main/core/gguf-writer/shapes'
 
@@ -63,6 +64,11 @@ export async function fixturePath(name: string, make: (path: string) => Promise<
 /** The demo model (see `makeDemoModel`), generated once. */
 export function getDemoModelPath(): Promise<string> {
   return fixturePath('demo', makeDemoModel)
+}
+
+/** The thinking model (see `makeThinkingModel`): a thought, then an answer; generated once. */
+export function getThinkingModelPath(): Promise<string> {
+  return fixturePath('thinking', makeThinkingModel, THINKING_TEMPLATE)
 }
 
 /** The markdown model (see `makeMarkdownModel`), generated once. */

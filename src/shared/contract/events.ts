@@ -21,6 +21,8 @@ export const arborEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat.promptProgress'), nodeId: z.string(), evaluated: count, total: count }),
   /** Text of the answer streaming under `nodeId` (the pending id). */
   z.object({ type: z.literal('chat.token'), nodeId: z.string(), text: z.string() }),
+  /** Thinking of the answer streaming under `nodeId` (a thought segment), before or between its text. */
+  z.object({ type: z.literal('chat.reasoning'), nodeId: z.string(), text: z.string() }),
   /** A long tool's progress (`ctx.onUpdate`): the call `callId` of the assistant node `nodeId`. */
   z.object({ type: z.literal('chat.toolProgress'), nodeId: z.string(), callId: z.string(), text: z.string() }),
   /** The answer streamed under `pendingId` is stored as `node`. */

@@ -62,7 +62,7 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
   sessions: z.array(sessionSummarySchema),
   sessionsFolder: z.string(),
   generating: z.boolean(),
-  streaming: z.object({ node: treeNodeSchema, text: z.string(), prompt: z.object({ evaluated: z.number(), total: z.number() }).optional() }).optional(),
+  streaming: z.object({ node: treeNodeSchema, text: z.string(), reasoning: z.string().optional(), prompt: z.object({ evaluated: z.number(), total: z.number() }).optional() }).optional(),
   transport: z.enum(['electron', 'headless']),
   extensionsWarning: z.string().nullable(),
   settings: appSettingsSchema,

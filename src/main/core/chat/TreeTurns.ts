@@ -118,7 +118,7 @@ export class TreeTurns {
   private commandRun: AbortController | null = null
 
   /** What is streaming now, kept from `round` to `reply` (see `streaming`). */
-  private live: { node: TreeNode; text: string; prompt?: { evaluated: number; total: number } } | null = null
+  private live: { node: TreeNode; text: string; reasoning?: string; prompt?: { evaluated: number; total: number } } | null = null
 
   /**
    * Stops the turn being written and lets none start until `work` is done: a model being loaded or unloaded, or
@@ -316,6 +316,9 @@ export class TreeTurns {
     } else if (event.type === 'text') {
       if (this.live) this.live.text += event.text
       this.emit({ type: 'chat.token', nodeId: state.pendingId, text: event.text })
+    } else if (event.type === 'reasoning') {
+      if (this.live) this.live.reasoning = (this.live.reasoning ?? '') + event.text
+      this.emit({ type: 'chat.reasoning', nodeId: state.pendingId, text: event.text })
     } else if (event.type === 'reply') {
       const id = await this.sessions.append({ type: 'message', message: assistantMessage(event.end, event.toolCalls) }, state.at)
       await this.sessions.append({ type: 'custom', customType: 'arbor.turn', data: { targetId: id, stats: { ...event.end.stats, sampling: state.sampling, ...(state.dropped ? { droppedMessages: state.dropped } : {}) } } }, id)

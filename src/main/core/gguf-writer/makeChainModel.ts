@@ -1,6 +1,6 @@
 import { type LlamaShape, type TensorFill, buildLlamaSpec } from './makeLlamaModel'
 import { MIN_VOCAB_SIZE, SPECIAL_IDS, type SpmVocab, buildSpmVocab } from './spmVocab'
-import { writeGguf } from './writeGguf'
+import { type GgufKv, writeGguf } from './writeGguf'
 
 /** Vocabulary size of a chain model; also its embedding size, as each token embeds to its own unit vector. */
 export const CHAIN_VOCAB_SIZE = 512
@@ -37,6 +37,8 @@ export type ChainModelOptions = {
    */
   cues?: readonly { after: readonly string[]; pieces: readonly string[] }[]
   vocab: SpmVocab
+  /** Metadata that replaces the generated entries of the same key (another chat template). Defaults to none. */
+  metadata?: readonly GgufKv[]
 }
 
 /**
@@ -88,5 +90,5 @@ export async function makeChainModel(path: string, options: ChainModelOptions): 
       }
     return name.endsWith('_norm.weight') ? undefined : zeros
   }
-  await writeGguf(path, buildLlamaSpec(shape, { vocab, fill }))
+  await writeGguf(path, buildLlamaSpec(shape, { vocab, fill, ...(options.metadata ? { metadata: options.metadata } : {}) }))
 }

@@ -52,6 +52,12 @@ export function applyEvent(event: ArborEvent, set: Set, get: Get): void {
         })
       return
     }
+    case 'chat.reasoning': {
+      const { streaming } = get()
+      if (streaming?.nodeId === event.nodeId)
+        set({ streaming: { ...streaming, reasoning: (streaming.reasoning ?? '') + event.text, tokens: (streaming.tokens ?? 0) + 1, firstTokenAt: streaming.firstTokenAt ?? performance.now() } })
+      return
+    }
     case 'chat.turnEnd': {
       // A reply that called tools goes on after their results: still generating (the request's end clears it).
       const s = get()

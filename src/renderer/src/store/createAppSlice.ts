@@ -72,8 +72,8 @@ export const createAppSlice =
       get().adoptSession(snap.session)
       // Connected mid-answer (a reload, a reconnect): the answer so far, and the stream goes on into it.
       if (snap.streaming) {
-        const { node, text, prompt } = snap.streaming
-        set({ generating: true, streaming: { nodeId: node.id, text, ...(prompt ? { prompt } : {}), ...(text ? { tokens: 1, firstTokenAt: performance.now() } : {}) } })
+        const { node, text, reasoning, prompt } = snap.streaming
+        set({ generating: true, streaming: { nodeId: node.id, text, ...(reasoning ? { reasoning } : {}), ...(prompt ? { prompt } : {}), ...(text ? { tokens: 1, firstTokenAt: performance.now() } : {}) } })
         get().upsertNodes([node], node.id)
       }
       if (snap.extensionsWarning) get().showExtensionNotice('arbor', snap.extensionsWarning)

@@ -12,6 +12,8 @@ export type ChatSlice = {
   streaming: {
     nodeId: string
     text: string
+    /** Its thinking so far (thought segments), shown folded above the text. */
+    reasoning?: string
     prompt?: { evaluated: number; total: number }
     tokens?: number
     firstTokenAt?: number

@@ -32,6 +32,7 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
   const generating = useArbor(selectGenerating)
   // The answer being written streams into its own field; only this message re-renders per token.
   const text = useArbor(useCallback((s: AppState) => (s.streaming?.nodeId === node.id ? s.streaming.text : node.text), [node]))
+  const liveThinking = useArbor(useCallback((s: AppState) => (s.streaming?.nodeId === node.id ? (s.streaming.reasoning ?? null) : null), [node]))
   const [editing, setEditing] = useState(false)
 
   const save = (text: string) => {
@@ -70,12 +71,7 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
         </div>
       ) : (
         <div className="message-text" data-testid="message-text">
-          {node.thinking && (
-            <details className="thinking" data-testid="thinking">
-              <summary>Thinking ({node.thinking.split(/\s+/).filter(Boolean).length.toLocaleString('en-US')} words)</summary>
-              <div className="thinking-text">{node.thinking}</div>
-            </details>
-          )}
+          {(liveThinking ?? node.thinking) && <Thinking text={(liveThinking ?? node.thinking)!} live={liveThinking !== null && !text} />}
           {node.kind === 'user' ? <p className="message-plain">{text}</p> : <Markdown text={text} />}
           {streaming && <span className="cursor" aria-label="writing" />}
         </div>
@@ -98,3 +94,14 @@ export const MessageItem = memo(function MessageItem({ node, isLast, streaming, 
     </article>
   )
 })
+
+/** The model's thinking, folded under its size; open while it is being written and nothing of the answer is yet. */
+function Thinking({ text, live }: { text: string; live: boolean }) {
+  const words = text.split(/\s+/).filter(Boolean).length.toLocaleString('en-US')
+  return (
+    <details className="thinking" data-testid="thinking" open={live || undefined} data-live={live || undefined}>
+      <summary>{live ? `Thinking… (${words} words)` : `Thinking (${words} words)`}</summary>
+      <div className="thinking-text">{text}</div>
+    </details>
+  )
+}

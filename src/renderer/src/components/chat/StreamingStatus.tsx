@@ -29,7 +29,7 @@ export function StreamingStatus({ nodeId }: { nodeId: string }) {
   const speed = seconds > 0.2 && streaming.tokens > 1 ? (streaming.tokens - 1) / seconds : null
   return (
     <div className="streaming-status muted small" data-testid="live-speed">
-      {streaming.tokens.toLocaleString('en-US')} tokens{speed !== null ? ` · ${speed.toFixed(1)} tok/s` : ''}
+      {streaming.tokens.toLocaleString('en-US')} {streaming.tokens === 1 ? 'token' : 'tokens'}{speed !== null ? ` · ${speed.toFixed(1)} tok/s` : ''}
     </div>
   )
 }
