@@ -1,11 +1,13 @@
-import { ReactFlowProvider } from '@xyflow/react'
+import { lazy, Suspense } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { AppState } from '../../store/AppState'
 import { useArbor } from '../../store/useArbor'
 import { ShortcutsHelp } from '../ShortcutsHelp'
 import { NodeInspector } from './NodeInspector'
-import { TreeGraph } from './TreeGraph'
 import { TreeSearch } from './TreeSearch'
+
+// React Flow is a large part of the app's code: the chat need not wait for it to be parsed.
+const TreeCanvas = lazy(() => import('./TreeCanvas'))
 
 const selectPanel = (s: AppState) => ({
   nodeCount: s.session.nodes.length,
@@ -38,9 +40,9 @@ export function TreePanel() {
         ) : favouriteOnly && !hasFavourite ? (
           <p className="tree-empty muted">No favourite yet: star a message (☆ Star) to keep its path.</p>
         ) : (
-          <ReactFlowProvider>
-            <TreeGraph />
-          </ReactFlowProvider>
+          <Suspense fallback={<p className="tree-empty muted">Drawing the tree…</p>}>
+            <TreeCanvas />
+          </Suspense>
         )}
       </div>
       <ShortcutsHelp />
