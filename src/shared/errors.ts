@@ -53,6 +53,8 @@ export const errorCodes = [
   'DOWNLOAD_FAILED',
   'DOWNLOAD_CORRUPT',
   'MODEL_IN_USE',
+  'ENGINE_UNREACHABLE',
+  'ENGINE_UNAUTHORIZED',
   'INTERNAL',
 ] as const
 

@@ -6,7 +6,7 @@ import { runChat } from './runChat'
 import { runModels, runPull, runSearch } from './runHub'
 import { runInspect } from './runInspect'
 import { runMeasure } from './runMeasure'
-import { createTokenCounter } from '../core/engine'
+import { createTokenCounter, RemoteEngine } from '../core/engine'
 import { runExtCheck } from './runExtCheck'
 import { runExtRun } from './runExtRun'
 import { runSessionContext } from './runSessionContext'
@@ -24,6 +24,9 @@ const usage = `Usage: npm run arbor -- <command> [options]
   api <file.gguf> [--port N] [--host H] [--api-key K] [--context N] [--agents N] [--threads N]
       Serves the model over the OpenAI-compatible API (default http://127.0.0.1:1234/v1) until
       Ctrl+C; --agents is how many requests are answered at once (sequences).
+  chat|api --engine <base-url> [--engine-model ID] ...
+      The same with a model served elsewhere (llama-server, vLLM, Ollama, LM Studio, another
+      Arbor) as the engine instead of a file; its API key from ARBOR_ENGINE_KEY.
   search <query> [--json]
       Hugging Face repositories with GGUF files, most downloaded first (HF_ENDPOINT, HF_TOKEN).
   pull <url | hf:owner/repo[:QUANT]> [--models DIR] [--json]
@@ -60,6 +63,8 @@ const { positionals, values } = parseArgs({
     agents: { type: 'string' },
     models: { type: 'string' },
     model: { type: 'string' },
+    engine: { type: 'string' },
+    'engine-model': { type: 'string' },
     at: { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -121,10 +126,15 @@ async function main(): Promise<number> {
     console.error('Usage: npm run arbor -- session info <file.jsonl> [--json] | session context <file.jsonl> [--at <id>] [--model <file.gguf>] [--json]')
     return 2
   }
+  // A model served elsewhere: its key from the environment (a flag would show in every process list).
+  const engine = values.engine
+    ? new RemoteEngine({ baseUrl: values.engine, apiKey: process.env.ARBOR_ENGINE_KEY ?? null, ...(values['engine-model'] ? { model: values['engine-model'] } : {}) })
+    : undefined
   const core = await ArborCore.create({
     modelsFolder: values.models ?? defaultModelsFolder(),
     settingsFile: defaultSettingsFile(),
     transport: 'headless',
+    ...(engine ? { engine } : {}),
     watchModels: false,
     // The CLI serves only when told to (`api`), never because the app's server was left running.
     serveApi: false,
@@ -137,12 +147,12 @@ async function main(): Promise<number> {
       return 0
     }
     if (command === 'models') return await runModels(core, values.json ?? false)
-    if (!file) {
+    if (!file && !(engine && (command === 'chat' || command === 'api'))) {
       console.error(`${command} needs a model file.\n\n${usage}`)
       return 2
     }
     const options: CliOptions = {
-      file,
+      file: file ?? values.engine!,
       contextSize: int('context'),
       sequences: int('agents') ?? int('sequences'),
       gpuLayers: int('gpu-layers'),

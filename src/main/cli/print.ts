@@ -1,6 +1,7 @@
 import type { ArborError } from '../../shared/errors'
 import { formatBytes, formatCount, formatPercent } from '../../shared/format'
-import type { FitReport, FitSettings, MemorySplit, ModelFacts } from '../../shared/types'
+import type { FitReport, FitSettings, LoadedModel, MemorySplit, ModelFacts } from '../../shared/types'
+import type { ArborCore } from '../core/ArborCore'
 import type { MeasuredMemory } from '../core/engine'
 import type { CliOptions } from './arbor'
 
@@ -10,6 +11,23 @@ export function requestedSettings(options: CliOptions): Partial<FitSettings> {
   if (options.sequences !== undefined) s.sequences = options.sequences
   if (options.gpuLayers !== undefined) s.gpuLayers = options.gpuLayers
   return s
+}
+
+/**
+ * Loads `options.file` with the recommended settings (what was asked for wins), or, with a remote engine, connects
+ * to its server (there is no file to estimate): the loaded model, or the error already printed.
+ */
+export async function loadForCli(core: ArborCore, options: CliOptions, json: boolean): Promise<LoadedModel | number> {
+  if ((await core.engine.info()).kind === 'remote') {
+    const s = requestedSettings(options)
+    const loaded = await core.request('model.load', { path: options.file, settings: { contextSize: s.contextSize ?? 1 << 20, sequences: s.sequences ?? 1, gpuLayers: 0, kvCacheType: 'F16', threads: 1 } })
+    return loaded.ok ? loaded.value : printError(loaded.error, json)
+  }
+  const report = await core.request('model.estimate', { path: options.file, settings: requestedSettings(options) })
+  if (!report.ok) return printError(report.error, json)
+  const threads = options.threads ?? report.value.recommendedThreads
+  const loaded = await core.request('model.load', { path: options.file, settings: { ...report.value.settings, threads } })
+  return loaded.ok ? loaded.value : printError(loaded.error, json)
 }
 
 export function printError(error: ArborError, json: boolean): number {

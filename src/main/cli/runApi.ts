@@ -1,7 +1,7 @@
 import { piMaxTokens, piProviderSnippet } from '../../shared/apiServer'
 import type { ArborCore } from '../core/ArborCore'
 import type { CliOptions } from './arbor'
-import { printError, requestedSettings } from './print'
+import { loadForCli } from './print'
 
 export type ApiCliOptions = CliOptions & { port?: number; host?: string; apiKey?: string }
 
@@ -11,11 +11,8 @@ export type ApiCliOptions = CliOptions & { port?: number; host?: string; apiKey?
  * base URL once ready, logs each request to stderr, and on SIGINT/SIGTERM stops and unloads.
  */
 export async function runApi(core: ArborCore, options: ApiCliOptions): Promise<number> {
-  const report = await core.request('model.estimate', { path: options.file, settings: requestedSettings(options) })
-  if (!report.ok) return printError(report.error, false)
-  const threads = options.threads ?? report.value.recommendedThreads
-  const loaded = await core.request('model.load', { path: options.file, settings: { ...report.value.settings, threads } })
-  if (!loaded.ok) return printError(loaded.error, false)
+  const loaded = await loadForCli(core, options, false)
+  if (typeof loaded === 'number') return loaded
   let status
   try {
     status = await core.api.start({ ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}), apiKey: options.apiKey ?? null }, false)
@@ -23,7 +20,7 @@ export async function runApi(core: ArborCore, options: ApiCliOptions): Promise<n
     console.error(`Could not start the API: ${(error as Error).message}`)
     return 1
   }
-  const { settings, facts } = loaded.value
+  const { settings, facts } = loaded
   const modelId = facts.fileName.replace(/\.gguf$/i, '')
   console.log(`Arbor API ready: ${status.baseUrl} (model ${modelId}, context ${settings.contextSize}, ${settings.sequences} at once)`)
   console.error(`Pi's models.json provider:\n${piProviderSnippet(status.baseUrl!, modelId, settings.contextSize, piMaxTokens(settings.contextSize), options.apiKey ?? null)}`)

@@ -1,6 +1,6 @@
 import type { ArborCore } from '../core/ArborCore'
 import type { CliOptions } from './arbor'
-import { printError, requestedSettings } from './print'
+import { loadForCli, printError } from './print'
 
 /** `arbor chat`: load with the recommended settings, one turn streamed to stdout. */
 export async function runChat(core: ArborCore, options: CliOptions): Promise<number> {
@@ -8,11 +8,8 @@ export async function runChat(core: ArborCore, options: CliOptions): Promise<num
     console.error('chat needs --prompt "...".')
     return 2
   }
-  const report = await core.request('model.estimate', { path: options.file, settings: requestedSettings(options) })
-  if (!report.ok) return printError(report.error, options.json)
-  const threads = options.threads ?? report.value.recommendedThreads
-  const loaded = await core.request('model.load', { path: options.file, settings: { ...report.value.settings, threads } })
-  if (!loaded.ok) return printError(loaded.error, options.json)
+  const loaded = await loadForCli(core, options, options.json)
+  if (typeof loaded === 'number') return loaded
   // One turn on its own: a new session, not the continuation of the last one in the folder.
   const session = await core.request('session.new', undefined)
   if (!session.ok) return printError(session.error, options.json)

@@ -4,3 +4,4 @@ export { LocalEngine, type LocalEngineOptions } from './LocalEngine'
 export { createTokenCounter, type TokenCounter } from './createTokenCounter'
 /** Downloads go through node-llama-cpp's own downloader (resume, split files), so it lives behind this door too. */
 export { downloadModelFile, type DownloadProgress } from './remoteModel'
+export { RemoteEngine, type RemoteEngineOptions } from './remote/RemoteEngine'

@@ -1,0 +1,347 @@
+import os from 'node:os'
+import { performance } from 'node:perf_hooks'
+import type { CompleteRequest, EngineEvent, EngineInfo, GenerateRequest, LoadRequestForEngine, ModelRef, ModelToolCall, PromptRequest, StopReason } from '../../../../shared/engine/engineTypes'
+import { ArborFailure } from '../../../../shared/errors'
+import type { FitReport, Hardware, LoadedModel, LoadState, MemorySample, ModelFacts } from '../../../../shared/types'
+import type { Engine, MeasuredMemory } from '../Engine'
+import { failureOf, readSse, wireMessages, wireSampling, type WireChunk } from './openaiWire'
+
+export type RemoteEngineOptions = {
+  /** The server's base URL, with or without `/v1` (e.g. `http://gpu-box:8080`). */
+  baseUrl: string
+  /** Sent as `Authorization: Bearer <key>`; never logged or stored by the engine. Defaults to none. */
+  apiKey?: string | null
+  /** The model to ask for; defaults to the first one the server lists. */
+  model?: string
+  /** How long to wait for the server to answer at all (connect and headers). Defaults to 10 s. */
+  connectTimeoutMs?: number
+  /** How long to wait for a generation's first byte of answer. Defaults to 120 s (a long prompt on a slow box). */
+  firstTokenTimeoutMs?: number
+}
+
+/** What a server says about itself: llama-server's `/props`, else only its model list. */
+type ServerFacts = { model: string; contextSize: number; slots: number; kind: 'llama-server' | 'openai' }
+
+const CHARS_PER_TOKEN = 4
+
+/**
+ * The engine port over an OpenAI-compatible HTTP server. "Loading" connects: it asks the server for its models (and
+ * llama-server for its context and slots) and fails with a coded error when the server is unreachable, refuses the
+ * key, or lacks the model. Generations are streamed chat completions with tools and sampling; the whole history is
+ * sent each time (the server's prefix cache does the reuse, and its reported cached tokens are the `reused` figure).
+ * Token counts come from llama-server's `/tokenize`, else an estimate (four characters a token).
+ */
+export class RemoteEngine implements Engine {
+  private loadState: LoadState = { status: 'idle' }
+  private readonly listeners = new Set<(state: LoadState) => void>()
+  private current: { loaded: LoadedModel; server: ServerFacts } | null = null
+  private readonly running = new Set<AbortController>()
+  private disposed = false
+  readonly baseUrl: string
+
+  constructor(private readonly options: RemoteEngineOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')
+  }
+
+  get state(): LoadState {
+    return this.loadState
+  }
+
+  get loaded(): LoadedModel | null {
+    return this.current?.loaded ?? null
+  }
+
+  onStateChange(listener: (state: LoadState) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private setState(state: LoadState): void {
+    this.loadState = state
+    for (const listener of this.listeners) listener(state)
+  }
+
+  async info(): Promise<EngineInfo> {
+    return {
+      kind: 'remote',
+      hardware: localHardware(),
+      capabilities: { exactTokenCounts: this.current?.server.kind === 'llama-server', toolCalls: true, kvReuse: true, loadProgress: false, memoryEstimates: false },
+      parallel: this.current?.server.slots ?? 0,
+      queueLimit: 64,
+    }
+  }
+
+  inspect(ref: ModelRef): Promise<ModelFacts> {
+    return Promise.reject(unsupported(ref))
+  }
+
+  estimate(ref: ModelRef): Promise<FitReport> {
+    return Promise.reject(unsupported(ref))
+  }
+
+  /** Connects to the server and takes its model (the one asked for, else the first it lists). */
+  async load(request: LoadRequestForEngine): Promise<LoadedModel> {
+    this.refuseDisposed()
+    await this.unload()
+    const started = performance.now()
+    const label = `${this.options.model ?? 'the first model'} at ${this.baseUrl}`
+    this.setState({ status: 'loading', path: label, phase: 'initializing', bytesRead: 0, bytesTotal: 0 })
+    try {
+      const server = await this.readServer()
+      const contextSize = Math.min(request.settings.contextSize, server.contextSize) || server.contextSize
+      const loaded: LoadedModel = {
+        facts: remoteFacts(server.model, this.baseUrl, contextSize),
+        settings: { ...request.settings, contextSize, sequences: server.slots },
+        // The memory is the server's: nothing of it is on this machine.
+        estimate: { ramBytes: 0, vramBytes: 0, weights: none(), kvCache: none(), compute: none(), overhead: none() },
+        loadMs: performance.now() - started,
+        measuredAfterLoad: { ramBytes: 0, vramBytes: 0 },
+      }
+      this.current = { loaded, server }
+      this.setState({ status: 'loaded', model: loaded })
+      return loaded
+    } catch (error) {
+      const failure = ArborFailure.wrap(error, 'ENGINE_UNREACHABLE')
+      this.setState({ status: 'error', path: label, error: failure.toError() })
+      throw failure
+    }
+  }
+
+  async unload(): Promise<boolean> {
+    for (const controller of this.running) controller.abort()
+    const had = this.current !== null
+    this.current = null
+    if (had) this.setState({ status: 'idle' })
+    return had
+  }
+
+  async tokenize(texts: readonly string[]): Promise<number[][]> {
+    const server = this.need().server
+    if (server.kind !== 'llama-server') return texts.map((t) => Array.from({ length: estimateTokens(t) }, () => 0))
+    return Promise.all(texts.map(async (content) => ((await this.json('/tokenize', { content, add_special: false })) as { tokens: number[] }).tokens))
+  }
+
+  async countTokens(texts: readonly string[]): Promise<number[]> {
+    if (this.need().server.kind !== 'llama-server') return texts.map(estimateTokens)
+    return (await this.tokenize(texts)).map((t) => t.length)
+  }
+
+  async promptTokens(request: PromptRequest): Promise<number> {
+    this.need()
+    // The server's template is its own: the messages' own tokens plus a few per message for the template.
+    const texts = [request.systemPrompt, ...request.messages.map((m) => m.text), ...(request.tools ?? []).map((t) => JSON.stringify(t))]
+    const counts = await this.countTokens(texts)
+    return counts.reduce((a, b) => a + b, 0) + 4 * (request.messages.length + 1)
+  }
+
+  generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<EngineEvent> {
+    const body = {
+      messages: wireMessages(request),
+      ...(request.tools?.length ? { tools: request.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } })) } : {}),
+      ...(request.responseFormat?.type === 'json' ? { response_format: { type: 'json_object' } } : {}),
+      ...(request.responseFormat?.type === 'jsonSchema' ? { response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: request.responseFormat.schema } } } : {}),
+      ...wireSampling(request.sampling),
+    }
+    return this.stream('/v1/chat/completions', body, signal)
+  }
+
+  complete(request: CompleteRequest, signal?: AbortSignal): AsyncIterable<EngineEvent> {
+    return this.stream('/v1/completions', { prompt: request.prompt, ...wireSampling(request.sampling) }, signal)
+  }
+
+  async sample(): Promise<MemorySample> {
+    return { at: Date.now(), rssBytes: process.memoryUsage.rss(), ramFreeBytes: os.freemem(), vramUsedBytes: 0, vramTotalBytes: 0 }
+  }
+
+  measure(ref: ModelRef): Promise<MeasuredMemory> {
+    return Promise.reject(unsupported(ref))
+  }
+
+  async dispose(): Promise<void> {
+    await this.unload()
+    this.disposed = true
+  }
+
+  private refuseDisposed(): void {
+    if (this.disposed) throw new ArborFailure('NO_MODEL_LOADED', 'This engine was closed.')
+  }
+
+  private need(): { loaded: LoadedModel; server: ServerFacts } {
+    if (!this.current) throw new ArborFailure('NO_MODEL_LOADED', `Not connected to ${this.baseUrl}: connect first.`)
+    return this.current
+  }
+
+  private headers(): Record<string, string> {
+    return { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) }
+  }
+
+  /** A request with the connect timeout (until the headers), refused statuses as coded failures. */
+  private async fetch(path: string, init: RequestInit = {}, timeoutMs = this.options.connectTimeoutMs ?? 10_000, signal?: AbortSignal): Promise<Response> {
+    const timer = new AbortController()
+    const timeout = setTimeout(() => timer.abort(), timeoutMs)
+    try {
+      const response = await fetch(`${this.baseUrl}${path}`, { ...init, headers: this.headers(), signal: signal ? AbortSignal.any([signal, timer.signal]) : timer.signal })
+      if (!response.ok) throw await failureOf(response, this.baseUrl)
+      return response
+    } catch (error) {
+      if (error instanceof ArborFailure) throw error
+      if (signal?.aborted) throw error
+      if (timer.signal.aborted) throw new ArborFailure('ENGINE_UNREACHABLE', `${this.baseUrl} did not answer within ${Math.round(timeoutMs / 1000)} s.`)
+      const cause = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message
+      throw new ArborFailure('ENGINE_UNREACHABLE', `Could not reach ${this.baseUrl}: ${cause}. Is the server running?`)
+    } finally {
+      clearTimeout(timeout)
+    }
+  }
+
+  private async json(path: string, body?: unknown): Promise<unknown> {
+    const response = await this.fetch(path, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) })
+    return response.json()
+  }
+
+  /** The models the server offers, and llama-server's context and slots when it is one. */
+  private async readServer(): Promise<ServerFacts> {
+    const listed = ((await this.json('/v1/models')) as { data?: { id?: unknown }[] }).data ?? []
+    const ids = listed.flatMap((m) => (typeof m.id === 'string' ? [m.id] : []))
+    const model = this.options.model ?? ids[0]
+    if (!model) throw new ArborFailure('MODEL_NOT_FOUND', `${this.baseUrl} lists no model.`)
+    if (this.options.model && ids.length && !ids.includes(this.options.model))
+      throw new ArborFailure('MODEL_NOT_FOUND', `${this.baseUrl} has no model "${this.options.model}"; it offers ${ids.join(', ')}.`)
+    const props = (await this.json('/props').catch(() => null)) as { default_generation_settings?: { n_ctx?: number }; total_slots?: number } | null
+    const nCtx = props?.default_generation_settings?.n_ctx
+    if (props && typeof nCtx === 'number') return { model, contextSize: nCtx, slots: props.total_slots ?? 1, kind: 'llama-server' }
+    return { model, contextSize: 4096, slots: 1, kind: 'openai' }
+  }
+
+  /** A streamed completion as engine events; a failure after the start is the `end` event's reason. */
+  private async *stream(path: string, body: Record<string, unknown>, outer?: AbortSignal): AsyncGenerator<EngineEvent> {
+    const { loaded, server } = this.need()
+    const controller = new AbortController()
+    const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal
+    this.running.add(controller)
+    const started = performance.now()
+    const response = await this.fetch(path, { method: 'POST', body: JSON.stringify({ model: server.model, stream: true, stream_options: { include_usage: true }, ...body }) }, this.options.firstTokenTimeoutMs ?? 120_000, signal)
+    let text = ''
+    let reasoning = ''
+    let firstAt = 0
+    let generated = 0
+    let reason: StopReason = 'eos'
+    let usage: WireChunk['usage']
+    let timings: WireChunk['timings']
+    const calls = new Map<number, { name: string; args: string }>()
+    let failure: ArborFailure | undefined
+    try {
+      yield { type: 'started', sequence: 0, promptTokens: 0, reusedTokens: 0 }
+      for await (const chunk of readSse(response.body!, signal)) {
+        if (chunk.error) throw new ArborFailure('GENERATION_FAILED', `${this.baseUrl}: ${chunk.error.message ?? 'error'}`)
+        usage = chunk.usage ?? usage
+        timings = chunk.timings ?? timings
+        for (const choice of chunk.choices ?? []) {
+          const piece = choice.delta?.content ?? choice.text ?? ''
+          const thought = choice.delta?.reasoning_content ?? ''
+          if ((piece || thought) && !firstAt) firstAt = performance.now()
+          if (thought) {
+            reasoning += thought
+            generated++
+            yield { type: 'reasoning', text: thought }
+          }
+          if (piece) {
+            text += piece
+            generated++
+            yield { type: 'text', text: piece }
+          }
+          for (const call of choice.delta?.tool_calls ?? []) {
+            const slot = calls.get(call.index ?? 0) ?? { name: '', args: '' }
+            slot.name += call.function?.name ?? ''
+            slot.args += call.function?.arguments ?? ''
+            calls.set(call.index ?? 0, slot)
+          }
+          if (choice.finish_reason === 'length') reason = 'maxTokens'
+          else if (choice.finish_reason === 'tool_calls') reason = 'toolUse'
+        }
+      }
+      if (signal.aborted) reason = 'stopped'
+    } catch (error) {
+      if (signal.aborted) reason = 'stopped'
+      else {
+        reason = 'error'
+        failure = ArborFailure.wrap(error, 'GENERATION_FAILED', `${this.baseUrl} broke off the answer: `)
+      }
+    } finally {
+      this.running.delete(controller)
+    }
+    const toolCalls: ModelToolCall[] = [...calls.values()].map((c) => ({ name: c.name, arguments: parseArguments(c.args) }))
+    if (toolCalls.length && reason === 'eos') reason = 'toolUse'
+    const promptTokens = usage?.prompt_tokens ?? timings?.prompt_n ?? 0
+    const reused = usage?.prompt_tokens_details?.cached_tokens ?? timings?.cache_n ?? 0
+    const totalMs = performance.now() - started
+    const genSeconds = firstAt ? (performance.now() - firstAt) / 1000 : 0
+    const completion = usage?.completion_tokens ?? generated
+    yield {
+      type: 'end',
+      reason,
+      text,
+      reasoning,
+      toolCalls,
+      model: server.model,
+      stats: {
+        promptTokens,
+        reusedTokens: Math.min(reused, promptTokens),
+        evaluatedTokens: Math.max(0, promptTokens - reused),
+        contextSize: loaded.settings.contextSize,
+        generatedTokens: completion,
+        timeToFirstTokenMs: firstAt ? firstAt - started : totalMs,
+        tokensPerSecond: genSeconds > 0 && completion > 1 ? (completion - 1) / genSeconds : 0,
+        totalMs,
+        stopReason: reason,
+        threads: 0,
+      },
+      ...(failure ? { error: failure.toError() } : {}),
+    }
+  }
+}
+
+const none = () => ({ ramBytes: 0, vramBytes: 0 })
+
+const estimateTokens = (text: string): number => Math.ceil(text.length / CHARS_PER_TOKEN)
+
+const parseArguments = (text: string): unknown => {
+  try {
+    return text ? JSON.parse(text) : {}
+  } catch {
+    return { _raw: text }
+  }
+}
+
+const unsupported = (ref: ModelRef) =>
+  new ArborFailure('MODEL_REF_UNSUPPORTED', `A remote engine runs the model its server has; it does not open ${ref.kind === 'file' ? ref.path : ref.kind === 'url' ? ref.url : ref.model} itself.`)
+
+/** This machine as the UI shows it beside a remote engine (the model's memory is the server's). */
+function localHardware(): Hardware {
+  const cores = os.availableParallelism()
+  return { gpu: { backend: false, names: [], vramTotalBytes: 0, vramFreeBytes: 0 }, ramTotalBytes: os.totalmem(), ramFreeBytes: os.freemem(), physicalCores: cores, logicalCores: cores, defaultThreads: 1, cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown' }
+}
+
+/** What is known of a model a server runs: its id and context; the file's facts are the server's. */
+function remoteFacts(model: string, baseUrl: string, contextSize: number): ModelFacts {
+  return {
+    path: `${baseUrl}#${model}`,
+    fileName: model,
+    fileBytes: 0,
+    architecture: 'remote',
+    name: model,
+    parameters: 0,
+    fileType: 'unknown',
+    bitsPerWeight: 0,
+    layers: 0,
+    embeddingSize: 0,
+    headCount: 0,
+    headCountKv: 0,
+    vocabSize: 0,
+    trainContextSize: contextSize,
+    hasChatTemplate: true,
+    tensorCount: 0,
+    warnings: [`Served by ${baseUrl}: memory and fit are the server's.`],
+    inspectMs: 0,
+  }
+}
