@@ -96,7 +96,7 @@ describe('a remote engine (an OpenAI-compatible server as the engine)', () => {
       expect(DEMO_ANSWER.startsWith(end.text)).toBe(true)
       // Sent while it is down: a failed reply in the tree that says why.
       const down = await client.core.request('chat.send', { text: 'Hello?' })
-      expect(codeOf(down)).toBe('GENERATION_FAILED')
+      expect(codeOf(down)).toBe('ENGINE_UNREACHABLE')
       expect(!down.ok && down.error.message).toMatch(/Could not reach http:\/\/127\.0\.0\.1:\d+.*Is the server running\?/)
       await peer.core.api.start({ port, apiKey: KEY }, false)
       const back = unwrap(await client.core.request('chat.send', { text: 'Hello again' }))

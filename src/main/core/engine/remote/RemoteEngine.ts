@@ -15,8 +15,11 @@ export type RemoteEngineOptions = {
   model?: string
   /** How long to wait for the server to answer at all (connect and headers). Defaults to 10 s. */
   connectTimeoutMs?: number
-  /** How long to wait for a generation's first byte of answer. Defaults to 120 s (a long prompt on a slow box). */
-  firstTokenTimeoutMs?: number
+  /**
+   * How long a generation may go without a byte from the server: before its first token (a long prompt on a slow
+   * box) and between tokens. Defaults to 120 s.
+   */
+  idleTimeoutMs?: number
 }
 
 /** What a server says about itself: llama-server's `/props`, else only its model list. */
@@ -118,7 +121,10 @@ export class RemoteEngine implements Engine {
   async tokenize(texts: readonly string[]): Promise<number[][]> {
     const server = this.need().server
     if (server.kind !== 'llama-server') return texts.map((t) => Array.from({ length: estimateTokens(t) }, () => 0))
-    return Promise.all(texts.map(async (content) => ((await this.json('/tokenize', { content, add_special: false })) as { tokens: number[] }).tokens))
+    // One at a time: a session's worth of texts must not become as many requests at once.
+    const out: number[][] = []
+    for (const content of texts) out.push(((await this.json('/tokenize', { content, add_special: false })) as { tokens: number[] }).tokens)
+    return out
   }
 
   async countTokens(texts: readonly string[]): Promise<number[]> {
@@ -128,10 +134,11 @@ export class RemoteEngine implements Engine {
 
   async promptTokens(request: PromptRequest): Promise<number> {
     this.need()
-    // The server's template is its own: the messages' own tokens plus a few per message for the template.
-    const texts = [request.systemPrompt, ...request.messages.map((m) => m.text), ...(request.tools ?? []).map((t) => JSON.stringify(t))]
-    const counts = await this.countTokens(texts)
-    return counts.reduce((a, b) => a + b, 0) + 4 * (request.messages.length + 1)
+    // The server's template is its own: the messages' own tokens (one request for all) plus a few per message.
+    const calls = request.messages.flatMap((m) => m.toolCalls ?? []).map((c) => JSON.stringify(c.arguments ?? {}))
+    const text = [request.systemPrompt, ...request.messages.map((m) => m.text), ...calls, ...(request.tools ?? []).map((t) => JSON.stringify(t))].join('\n')
+    const [count = 0] = await this.countTokens([text])
+    return count + 4 * (request.messages.length + 1)
   }
 
   generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<EngineEvent> {
@@ -218,9 +225,8 @@ export class RemoteEngine implements Engine {
     const { loaded, server } = this.need()
     const controller = new AbortController()
     const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal
-    this.running.add(controller)
+    const idleMs = this.options.idleTimeoutMs ?? 120_000
     const started = performance.now()
-    const response = await this.fetch(path, { method: 'POST', body: JSON.stringify({ model: server.model, stream: true, stream_options: { include_usage: true }, ...body }) }, this.options.firstTokenTimeoutMs ?? 120_000, signal)
     let text = ''
     let reasoning = ''
     let firstAt = 0
@@ -230,9 +236,12 @@ export class RemoteEngine implements Engine {
     let timings: WireChunk['timings']
     const calls = new Map<number, { name: string; args: string }>()
     let failure: ArborFailure | undefined
+    this.running.add(controller)
     try {
       yield { type: 'started', sequence: 0, promptTokens: 0, reusedTokens: 0 }
-      for await (const chunk of readSse(response.body!, signal)) {
+      // Servers that hold their headers until the first token (llama-server, Arbor): the wait is the idle limit.
+      const response = await this.fetch(path, { method: 'POST', body: JSON.stringify({ model: server.model, stream: true, stream_options: { include_usage: true }, ...body }) }, idleMs, signal)
+      for await (const chunk of readSse(response.body!, signal, idleMs)) {
         if (chunk.error) throw new ArborFailure('GENERATION_FAILED', `${this.baseUrl}: ${chunk.error.message ?? 'error'}`)
         usage = chunk.usage ?? usage
         timings = chunk.timings ?? timings
@@ -252,7 +261,8 @@ export class RemoteEngine implements Engine {
           }
           for (const call of choice.delta?.tool_calls ?? []) {
             const slot = calls.get(call.index ?? 0) ?? { name: '', args: '' }
-            slot.name += call.function?.name ?? ''
+            // Some servers repeat the name in every delta: it is taken once.
+            if (!slot.name) slot.name = call.function?.name ?? ''
             slot.args += call.function?.arguments ?? ''
             calls.set(call.index ?? 0, slot)
           }
@@ -269,10 +279,13 @@ export class RemoteEngine implements Engine {
       }
     } finally {
       this.running.delete(controller)
+      // Left before the end (a reader that stopped reading): the request is ended, not left generating.
+      controller.abort()
     }
     const toolCalls: ModelToolCall[] = [...calls.values()].map((c) => ({ name: c.name, arguments: parseArguments(c.args) }))
     if (toolCalls.length && reason === 'eos') reason = 'toolUse'
-    const promptTokens = usage?.prompt_tokens ?? timings?.prompt_n ?? 0
+    // llama-server's timings: `prompt_n` evaluated, `cache_n` reused.
+    const promptTokens = usage?.prompt_tokens ?? (timings ? (timings.prompt_n ?? 0) + (timings.cache_n ?? 0) : 0)
     const reused = usage?.prompt_tokens_details?.cached_tokens ?? timings?.cache_n ?? 0
     const totalMs = performance.now() - started
     const genSeconds = firstAt ? (performance.now() - firstAt) / 1000 : 0

@@ -31,7 +31,8 @@ export function wireMessages(request: GenerateRequest): WireMessage[] {
 /** Sampling as the request's fields (the common ones; `top_k`, `min_p`, `repeat_penalty` are llama-server's and vLLM's). */
 export function wireSampling(s: Sampling = {}): Record<string, unknown> {
   const fields: Record<string, unknown> = {}
-  if (s.temperature !== undefined) fields.temperature = s.temperature
+  // The port's default is greedy; a server's own default (0.8, 1.0) is not asked for.
+  fields.temperature = s.temperature ?? 0
   if (s.topP !== undefined) fields.top_p = s.topP
   if (s.topK !== undefined) fields.top_k = s.topK
   if (s.minP !== undefined) fields.min_p = s.minP
@@ -58,20 +59,31 @@ export type WireChunk = {
   error?: { message?: string }
 }
 
-/** The `data:` payloads of a server-sent event stream, parsed; `[DONE]` ends it. */
-export async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<WireChunk> {
+/**
+ * The `data:` payloads of a server-sent event stream, parsed; `[DONE]` ends it, and so does `signal` (nothing
+ * buffered is given after it). A stream that sends nothing for `idleMs` fails with `ENGINE_UNREACHABLE`.
+ */
+export async function* readSse(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined, idleMs: number): AsyncGenerator<WireChunk> {
   const decoder = new TextDecoder()
   let buffer = ''
   const reader = body.getReader()
   const cancel = () => void reader.cancel().catch(() => undefined)
   signal?.addEventListener('abort', cancel, { once: true })
+  let finished = false
   try {
     for (;;) {
-      const { value, done } = await reader.read()
-      if (done) break
+      let timer: NodeJS.Timeout | undefined
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ArborFailure('ENGINE_UNREACHABLE', `The server sent nothing for ${Math.round(idleMs / 1000)} s in the middle of the answer.`)), idleMs)
+      })
+      const { value, done } = await Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer))
+      if (done) {
+        finished = true
+        break
+      }
       buffer += decoder.decode(value, { stream: true })
       let end: number
-      while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+      while (!signal?.aborted && (end = buffer.search(/\r?\n\r?\n/)) >= 0) {
         const block = buffer.slice(0, end)
         buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '')
         const data = block
@@ -80,16 +92,22 @@ export async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortS
           .map((line) => line.slice(5).trimStart())
           .join('\n')
         if (!data) continue
-        if (data === '[DONE]') return
+        if (data === '[DONE]') {
+          finished = true
+          return
+        }
         try {
           yield JSON.parse(data) as WireChunk
         } catch {
           throw new ArborFailure('GENERATION_FAILED', `The server sent a stream event that is not JSON: ${data.slice(0, 200)}`)
         }
       }
+      if (signal?.aborted) return
     }
   } finally {
     signal?.removeEventListener('abort', cancel)
+    // Left early (a stop, a failure, a reader that gave up): the server is told, not left writing.
+    if (!finished) await reader.cancel().catch(() => undefined)
     reader.releaseLock()
   }
 }
