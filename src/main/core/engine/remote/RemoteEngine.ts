@@ -2,19 +2,12 @@ import os from 'node:os'
 import { performance } from 'node:perf_hooks'
 import type { CompleteRequest, EngineEvent, EngineInfo, GenerateRequest, LoadRequestForEngine, ModelRef, ModelToolCall, PromptRequest, StopReason } from '../../../../shared/engine/engineTypes'
 import { ArborFailure } from '../../../../shared/errors'
-import type { FitReport, Hardware, LoadedModel, LoadState, MemorySample, ModelFacts } from '../../../../shared/types'
+import type { FitReport, LoadedModel, LoadState, MemorySample, ModelFacts } from '../../../../shared/types'
 import type { Engine, MeasuredMemory } from '../Engine'
-import { failureOf, readSse, wireMessages, wireSampling, type WireChunk } from './openaiWire'
+import { readSse, wireMessages, wireSampling, type WireChunk } from './openaiWire'
+import { localHardware, remoteFacts, RemoteServer, type RemoteServerOptions, type ServerFacts } from './RemoteServer'
 
-export type RemoteEngineOptions = {
-  /** The server's base URL, with or without `/v1` (e.g. `http://gpu-box:8080`). */
-  baseUrl: string
-  /** Sent as `Authorization: Bearer <key>`; never logged or stored by the engine. Defaults to none. */
-  apiKey?: string | null
-  /** The model to ask for; defaults to the first one the server lists. */
-  model?: string
-  /** How long to wait for the server to answer at all (connect and headers). Defaults to 10 s. */
-  connectTimeoutMs?: number
+export type RemoteEngineOptions = RemoteServerOptions & {
   /**
    * How long a generation may go without a byte from the server: before its first token (a long prompt on a slow
    * box) and between tokens. Defaults to 120 s.
@@ -22,8 +15,6 @@ export type RemoteEngineOptions = {
   idleTimeoutMs?: number
 }
 
-/** What a server says about itself: llama-server's `/props`, else only its model list. */
-type ServerFacts = { model: string; contextSize: number; slots: number; kind: 'llama-server' | 'openai' }
 
 const CHARS_PER_TOKEN = 4
 
@@ -42,8 +33,11 @@ export class RemoteEngine implements Engine {
   private disposed = false
   readonly baseUrl: string
 
+  private readonly server: RemoteServer
+
   constructor(private readonly options: RemoteEngineOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')
+    this.server = new RemoteServer(options)
+    this.baseUrl = this.server.baseUrl
   }
 
   get state(): LoadState {
@@ -90,7 +84,7 @@ export class RemoteEngine implements Engine {
     const label = `${this.options.model ?? 'the first model'} at ${this.baseUrl}`
     this.setState({ status: 'loading', path: label, phase: 'initializing', bytesRead: 0, bytesTotal: 0 })
     try {
-      const server = await this.readServer()
+      const server = await this.server.facts()
       const contextSize = Math.min(request.settings.contextSize, server.contextSize) || server.contextSize
       const loaded: LoadedModel = {
         facts: remoteFacts(server.model, this.baseUrl, contextSize),
@@ -123,7 +117,7 @@ export class RemoteEngine implements Engine {
     if (server.kind !== 'llama-server') return texts.map((t) => Array.from({ length: estimateTokens(t) }, () => 0))
     // One at a time: a session's worth of texts must not become as many requests at once.
     const out: number[][] = []
-    for (const content of texts) out.push(((await this.json('/tokenize', { content, add_special: false })) as { tokens: number[] }).tokens)
+    for (const content of texts) out.push(((await this.server.json('/tokenize', { content, add_special: false })) as { tokens: number[] }).tokens)
     return out
   }
 
@@ -178,48 +172,6 @@ export class RemoteEngine implements Engine {
     return this.current
   }
 
-  private headers(): Record<string, string> {
-    return { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) }
-  }
-
-  /** A request with the connect timeout (until the headers), refused statuses as coded failures. */
-  private async fetch(path: string, init: RequestInit = {}, timeoutMs = this.options.connectTimeoutMs ?? 10_000, signal?: AbortSignal): Promise<Response> {
-    const timer = new AbortController()
-    const timeout = setTimeout(() => timer.abort(), timeoutMs)
-    try {
-      const response = await fetch(`${this.baseUrl}${path}`, { ...init, headers: this.headers(), signal: signal ? AbortSignal.any([signal, timer.signal]) : timer.signal })
-      if (!response.ok) throw await failureOf(response, this.baseUrl)
-      return response
-    } catch (error) {
-      if (error instanceof ArborFailure) throw error
-      if (signal?.aborted) throw error
-      if (timer.signal.aborted) throw new ArborFailure('ENGINE_UNREACHABLE', `${this.baseUrl} did not answer within ${Math.round(timeoutMs / 1000)} s.`)
-      const cause = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message
-      throw new ArborFailure('ENGINE_UNREACHABLE', `Could not reach ${this.baseUrl}: ${cause}. Is the server running?`)
-    } finally {
-      clearTimeout(timeout)
-    }
-  }
-
-  private async json(path: string, body?: unknown): Promise<unknown> {
-    const response = await this.fetch(path, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) })
-    return response.json()
-  }
-
-  /** The models the server offers, and llama-server's context and slots when it is one. */
-  private async readServer(): Promise<ServerFacts> {
-    const listed = ((await this.json('/v1/models')) as { data?: { id?: unknown }[] }).data ?? []
-    const ids = listed.flatMap((m) => (typeof m.id === 'string' ? [m.id] : []))
-    const model = this.options.model ?? ids[0]
-    if (!model) throw new ArborFailure('MODEL_NOT_FOUND', `${this.baseUrl} lists no model.`)
-    if (this.options.model && ids.length && !ids.includes(this.options.model))
-      throw new ArborFailure('MODEL_NOT_FOUND', `${this.baseUrl} has no model "${this.options.model}"; it offers ${ids.join(', ')}.`)
-    const props = (await this.json('/props').catch(() => null)) as { default_generation_settings?: { n_ctx?: number }; total_slots?: number } | null
-    const nCtx = props?.default_generation_settings?.n_ctx
-    if (props && typeof nCtx === 'number') return { model, contextSize: nCtx, slots: props.total_slots ?? 1, kind: 'llama-server' }
-    return { model, contextSize: 4096, slots: 1, kind: 'openai' }
-  }
-
   /** A streamed completion as engine events; a failure after the start is the `end` event's reason. */
   private async *stream(path: string, body: Record<string, unknown>, outer?: AbortSignal): AsyncGenerator<EngineEvent> {
     const { loaded, server } = this.need()
@@ -240,7 +192,7 @@ export class RemoteEngine implements Engine {
     try {
       yield { type: 'started', sequence: 0, promptTokens: 0, reusedTokens: 0 }
       // Servers that hold their headers until the first token (llama-server, Arbor): the wait is the idle limit.
-      const response = await this.fetch(path, { method: 'POST', body: JSON.stringify({ model: server.model, stream: true, stream_options: { include_usage: true }, ...body }) }, idleMs, signal)
+      const response = await this.server.fetch(path, { method: 'POST', body: JSON.stringify({ model: server.model, stream: true, stream_options: { include_usage: true }, ...body }) }, idleMs, signal)
       for await (const chunk of readSse(response.body!, signal, idleMs)) {
         if (chunk.error) throw new ArborFailure('GENERATION_FAILED', `${this.baseUrl}: ${chunk.error.message ?? 'error'}`)
         usage = chunk.usage ?? usage
@@ -328,33 +280,3 @@ const parseArguments = (text: string): unknown => {
 
 const unsupported = (ref: ModelRef) =>
   new ArborFailure('MODEL_REF_UNSUPPORTED', `A remote engine runs the model its server has; it does not open ${ref.kind === 'file' ? ref.path : ref.kind === 'url' ? ref.url : ref.model} itself.`)
-
-/** This machine as the UI shows it beside a remote engine (the model's memory is the server's). */
-function localHardware(): Hardware {
-  const cores = os.availableParallelism()
-  return { gpu: { backend: false, names: [], vramTotalBytes: 0, vramFreeBytes: 0 }, ramTotalBytes: os.totalmem(), ramFreeBytes: os.freemem(), physicalCores: cores, logicalCores: cores, defaultThreads: 1, cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown' }
-}
-
-/** What is known of a model a server runs: its id and context; the file's facts are the server's. */
-function remoteFacts(model: string, baseUrl: string, contextSize: number): ModelFacts {
-  return {
-    path: `${baseUrl}#${model}`,
-    fileName: model,
-    fileBytes: 0,
-    architecture: 'remote',
-    name: model,
-    parameters: 0,
-    fileType: 'unknown',
-    bitsPerWeight: 0,
-    layers: 0,
-    embeddingSize: 0,
-    headCount: 0,
-    headCountKv: 0,
-    vocabSize: 0,
-    trainContextSize: contextSize,
-    hasChatTemplate: true,
-    tensorCount: 0,
-    warnings: [`Served by ${baseUrl}: memory and fit are the server's.`],
-    inspectMs: 0,
-  }
-}
