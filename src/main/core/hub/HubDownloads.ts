@@ -53,7 +53,7 @@ export class HubDownloads {
       error: null,
     }
     this.views.set(view.id, view)
-    this.unfinished(this.list().filter((d) => d.state !== 'done' && d.state !== 'cancelled'))
+    this.tellUnfinished()
     const controller = new AbortController()
     const control = { controller, pause: false }
     this.running.set(view.id, control)
@@ -93,10 +93,15 @@ export class HubDownloads {
     return new Promise((resolve) => this.settledWaiters.set(id, [...(this.settledWaiters.get(id) ?? []), resolve]))
   }
 
+  /** The downloads that may resume (not done, not cancelled), for the next start. */
+  private tellUnfinished(): void {
+    this.unfinished(this.list().filter((d) => d.state !== 'done' && d.state !== 'cancelled'))
+  }
+
   private update(view: DownloadView, change: Partial<DownloadView>): void {
     Object.assign(view, change)
     this.told({ ...view })
-    if (change.state) this.unfinished(this.list().filter((d) => d.state !== 'done' && d.state !== 'cancelled'))
+    if (change.state) this.tellUnfinished()
   }
 
   private async run(view: DownloadView, control: { controller: AbortController; pause: boolean }): Promise<void> {
