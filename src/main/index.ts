@@ -8,6 +8,7 @@ import { defaultExtensionFolders, defaultModelsFolder, defaultSettingsFile } fro
 import { esbuildBinaryPath } from './core/packagedPaths'
 import { createUtilityHostLauncher } from './electron/createUtilityHostLauncher'
 import { hardenContents } from './electron/hardenContents'
+import { openSafeStorageSecrets } from './electron/safeStorageSecrets'
 
 const rendererFile = join(import.meta.dirname, '../renderer/index.html')
 const rendererFileUrl = pathToFileURL(rendererFile).href
@@ -64,6 +65,7 @@ if (primary) void app.whenReady().then(async () => {
   core = await ArborCore.create({
     modelsFolder: defaultModelsFolder(),
     settingsFile: defaultSettingsFile(),
+    secrets: await openSafeStorageSecrets(defaultSettingsFile()),
     transport: 'electron',
     version: app.getVersion(),
     revealFile: (path) => shell.showItemInFolder(path),

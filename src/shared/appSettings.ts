@@ -21,6 +21,12 @@ export type AppSettings = CompactionOverrides & {
   hfToken: string | null
   /** Load the model loaded last, with its settings, when Arbor starts. */
   reloadLastModel: boolean
+  /** The server connected to last as the engine ("Connect to a server…"); its key is kept apart, sealed. */
+  engineServer: { baseUrl: string; model: string | null } | null
+  /** How long a server may take to answer a connection (and a request's headers). */
+  engineConnectTimeoutSeconds: number
+  /** How long an answer may wait for a byte from the server: before its first token and between tokens. */
+  engineIdleTimeoutSeconds: number
 }
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
@@ -34,6 +40,9 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   apiRecord: true,
   hfToken: null,
   reloadLastModel: false,
+  engineServer: null,
+  engineConnectTimeoutSeconds: 10,
+  engineIdleTimeoutSeconds: 120,
 }
 
 /** The largest compaction size a user may set (a million tokens: more than any context). */

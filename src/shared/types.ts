@@ -212,4 +212,27 @@ export type AppSnapshot = {
   settingsWarning: string | null
   /** The OpenAI-compatible server and the requests it answered lately. */
   server: { status: ApiServerStatus & { error: string | null }; log: ApiRequestLog[] }
+  /** The server used as the engine ("Connect to a server…"), or the last one; null when none was ever used. */
+  remote: RemoteEngineView | null
+}
+
+export const REMOTE_SERVER_KINDS = ['llama-server', 'vllm', 'ollama', 'lmstudio', 'arbor', 'openai'] as const
+export type RemoteServerKind = (typeof REMOTE_SERVER_KINDS)[number]
+
+/** A server used as the engine, as the UI shows it (never its key). */
+export type RemoteEngineView = {
+  baseUrl: string
+  /** The model asked for, or the one it serves; null: the first it lists. */
+  model: string | null
+  /** The engine is this server now (connected, or connecting, or failed to). */
+  inUse: boolean
+  /** A key is saved for this server. */
+  keySaved: boolean
+  /** Token counts come from the server's tokenizer (llama-server); else they are estimates, shown with ≈. */
+  exactTokenCounts: boolean
+  /** What the server is, from the routes it answers; `openai` for any other OpenAI-compatible server. */
+  kind: RemoteServerKind | null
+  /** Its context per slot and its slots (parallel sequences), when known. */
+  contextSize: number | null
+  slots: number | null
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -55,6 +55,52 @@ describe('a remote engine (an OpenAI-compatible server as the engine)', () => {
       await client.dispose()
     }
   }, 60_000)
+
+  it('"Connect to a server": the local model gives way, the key is kept sealed away from every file a user shares, loading a file comes back', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'arbor-connect-'))
+    const settingsFile = join(home, 'settings.json')
+    const open = () => createTestCore({ settingsFile })
+    const server = baseUrl.replace(/\/v1$/, '')
+    let client = await open()
+    try {
+      const demo = await getDemoModelPath()
+      unwrap(await client.core.request('model.load', { path: demo, settings }))
+      // A wrong key: refused with its code and message (never the key); the local model stays, nothing is remembered.
+      const refused = await client.core.request('model.connect', { baseUrl, apiKey: 'wrong-key-789' })
+      expect(codeOf(refused)).toBe('ENGINE_UNAUTHORIZED')
+      expect(JSON.stringify(refused)).not.toContain('wrong-key-789')
+      expect(client.core.engine.state).toMatchObject({ status: 'loaded', model: { facts: { path: demo } } })
+      expect(unwrap(await client.core.request('app.snapshot', undefined)).remote).toBeNull()
+      const connected = unwrap(await client.core.request('model.connect', { baseUrl, apiKey: KEY }))
+      expect(connected.remote).toMatchObject({ baseUrl: server, inUse: true, keySaved: true, exactTokenCounts: false, kind: 'arbor', contextSize: 2048 })
+      expect(connected.model.facts.architecture).toBe('remote')
+      const answer = unwrap(await client.core.request('chat.send', { text: 'Hello' }))
+      expect(answer.assistant.text).toBe(DEMO_ANSWER)
+      await client.dispose()
+      // Next start: the server is remembered and its key sent without being typed again.
+      client = await open()
+      const snapshot = unwrap(await client.core.request('app.snapshot', undefined))
+      expect(snapshot.remote).toMatchObject({ baseUrl: server, inUse: false, keySaved: true })
+      unwrap(await client.core.request('model.connect', { baseUrl: server }))
+      expect(unwrap(await client.core.request('chat.send', { text: 'Hello' })).assistant.text).toBe(DEMO_ANSWER)
+      // The key: in one file only the user can read, never in the settings, the sessions or what a UI is sent.
+      const keyFile = join(home, 'secrets.json')
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600)
+      expect(await readFile(keyFile, 'utf8')).toContain(KEY)
+      expect(await readFile(settingsFile, 'utf8')).not.toContain(KEY)
+      for (const file of await readdir(client.sessionsFolder)) expect(await readFile(join(client.sessionsFolder, file), 'utf8')).not.toContain(KEY)
+      expect(JSON.stringify(unwrap(await client.core.request('app.snapshot', undefined)))).not.toContain(KEY)
+      expect(JSON.stringify(client.events)).not.toContain(KEY)
+      // A local file again: the connection is dropped and the model runs here.
+      const local = unwrap(await client.core.request('model.load', { path: demo, settings }))
+      expect(local.facts.architecture).not.toBe('remote')
+      expect(unwrap(await client.core.request('app.snapshot', undefined)).remote).toMatchObject({ inUse: false })
+      expect((await client.core.engine.info()).kind).toBe('local')
+    } finally {
+      await client.dispose()
+      await rm(home, { recursive: true, force: true })
+    }
+  }, 120_000)
 
   it('stops an answer when asked, keeping what came', async () => {
     const engine = new RemoteEngine({ baseUrl, apiKey: KEY })

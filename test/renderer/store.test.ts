@@ -54,6 +54,7 @@ const snapshot = (session: SessionView): AppSnapshot => ({
   settings: DEFAULT_APP_SETTINGS,
   settingsWarning: null,
   server: { status: { running: false, host: '127.0.0.1', port: 1234, baseUrl: null, keyRequired: false, error: null }, log: [] },
+  remote: null,
 })
 
 /** A client whose core is this test: it answers from `answers` and delivers the events the test emits. */

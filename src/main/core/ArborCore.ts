@@ -7,12 +7,12 @@ import { ArborFailure, fail, ok, type Result } from '../../shared/errors'
 import type { ToolInfo } from '../../shared/extensions/ExtensionContext'
 import type { ExtensionInfo } from '../../shared/extensions/ExtensionInfo'
 import { groupTokenCost, type ToolForModel } from '../../shared/extensions/toolTokenCost'
-import type { AppSnapshot, LoadSettings } from '../../shared/types'
+import type { AppSnapshot, LoadSettings, RemoteEngineView } from '../../shared/types'
 import { ApiService } from './api/ApiService'
 import { defaultExtensionStateFile } from './arborHome'
 import { extensionCallContext, modelInfoOf } from './chat/extensionCallContext'
 import { TreeTurns } from './chat/TreeTurns'
-import { LocalEngine, type Engine, type LocalEngineOptions, type MeasuredMemory } from './engine'
+import { EngineSwitch, LocalEngine, type Engine, type LocalEngineOptions, type MeasuredMemory } from './engine'
 import type { ExtensionRegistryOptions } from './extensions/ExtensionRegistry'
 import { Extensions } from './extensions/Extensions'
 import { ExtensionStateStore } from './extensions/ExtensionStateStore'
@@ -33,6 +33,7 @@ import { SessionService } from './sessions/SessionService'
 import { SessionsFolder } from './sessions/SessionsFolder'
 import { HubDownloads } from './hub/HubDownloads'
 import { HubService, type HubServiceOptions } from './hub/HubService'
+import { engineKeyName, FileSecretStore, type SecretStore } from './settings/SecretStore'
 import { SettingsStore } from './settings/SettingsStore'
 import { toolPromptTokens } from './turns/toolPromptTokens'
 import { TurnRunner } from './turns/TurnRunner'
@@ -62,6 +63,11 @@ export type ArborCoreOptions = Pick<LocalEngineOptions, 'ramBudgetBytes' | 'vram
   extensionStateFile?: string
   /** The app settings file (see `SettingsStore`); without one the settings are the defaults, kept in memory. */
   settingsFile?: string
+  /**
+   * Where keys for servers used as the engine are kept. Defaults to `secrets.json` (mode 0600) beside the settings
+   * file, or memory without one; the desktop app gives a store sealed with `safeStorage`.
+   */
+  secrets?: SecretStore
   /** Start the OpenAI-compatible server when the settings say it was running. Defaults to `true`. */
   serveApi?: boolean
   /** Shows a file in the system's file manager (Electron's `shell.showItemInFolder`). Defaults to none. */
@@ -109,7 +115,7 @@ export class ArborCore {
   private disposed = false
 
   private constructor(
-    readonly engine: Engine,
+    readonly engine: EngineSwitch,
     private readonly options: ArborCoreOptions,
     private readonly sessions: SessionService,
     private readonly listeners: Set<(event: ArborEvent) => void>,
@@ -117,6 +123,7 @@ export class ArborCore {
     private readonly extensions: Extensions | null,
     private readonly settings: SettingsStore,
     hub: HubService,
+    private readonly secrets: SecretStore,
   ) {
     this.hub = hub
     this.downloads = new HubDownloads(
@@ -132,6 +139,8 @@ export class ArborCore {
     this.folder = new ModelsFolder(options.modelsFolder)
     const parts: CoreParts = {
       engine,
+      secrets,
+      remoteView: () => this.remoteView(),
       sessions,
       turns: this.turns,
       runner: this.runner,
@@ -173,7 +182,7 @@ export class ArborCore {
       findCopy: (bytes, sha256) => models?.findCopy(bytes, sha256) ?? Promise.resolve(null),
       ...options.hub,
     })
-    const engine = options.engine ?? (await LocalEngine.create({ ...options, remoteHeaders: (url) => hub.headersFor(url) }))
+    const engine = new EngineSwitch(options.engine ?? (await LocalEngine.create({ ...options, remoteHeaders: (url) => hub.headersFor(url) })))
     const listeners = new Set<(event: ArborEvent) => void>()
     const emit = (event: ArborEvent) => {
       for (const listener of listeners) {
@@ -206,7 +215,9 @@ export class ArborCore {
     const settings = options.settingsFile ? await SettingsStore.open(options.settingsFile) : SettingsStore.inMemory()
     if (settings.warning) console.warn(`Arbor: ${settings.warning}`)
     settingsStore = settings
-    core = new ArborCore(engine, options, sessions, listeners, emit, extensions, settings, hub)
+    const secrets = options.secrets ?? (options.settingsFile ? await FileSecretStore.open(join(dirname(options.settingsFile), 'secrets.json')) : FileSecretStore.inMemory())
+    if (secrets.warning) console.warn(`Arbor: ${secrets.warning}`)
+    core = new ArborCore(engine, options, sessions, listeners, emit, extensions, settings, hub, secrets)
     models = core.folder
     core.downloads.restore((await core.folder.library()).unfinishedDownloads())
     core.extensionsWarning = () => stateStore?.warning ?? null
@@ -310,6 +321,26 @@ export class ArborCore {
       settings: this.settings.settings,
       settingsWarning: this.settings.warning,
       server: { status: this.api.status, log: this.api.log },
+      remote: this.remoteView(),
+    }
+  }
+
+  /** The server in use as the engine, else the one used last (from the settings); never its key. */
+  private remoteView(): RemoteEngineView | null {
+    const connection = this.engine.remoteConnection
+    const last = this.settings.settings.engineServer
+    const baseUrl = connection?.baseUrl ?? last?.baseUrl
+    if (!baseUrl) return null
+    const server = this.engine.remoteServer
+    return {
+      baseUrl,
+      model: connection?.model ?? last?.model ?? null,
+      inUse: connection !== null,
+      keySaved: this.secrets.get(engineKeyName(baseUrl)) !== null,
+      exactTokenCounts: Boolean(server?.tokenizer),
+      kind: server?.kind ?? null,
+      contextSize: server?.contextSize ?? null,
+      slots: server?.slots ?? null,
     }
   }
 

@@ -1,6 +1,6 @@
 import { OVERFLOW_POLICIES } from '../contextBudget'
 import { z } from 'zod'
-import type { AppSnapshot } from '../types'
+import { REMOTE_SERVER_KINDS, type AppSnapshot, type RemoteEngineView } from '../types'
 import { kvCacheTypes } from '../types'
 import { extensionViewSchema } from './extensionSchemas'
 import {
@@ -14,7 +14,7 @@ import {
 } from './modelSchemas'
 import { sessionDeltaSchema, sessionPositionSchema, sessionSummarySchema, sessionViewSchema, treeNodeSchema } from './sessionSchemas'
 import { MAX_CONTEXT_SIZE } from '../fit'
-import { appSettingsFields, appSettingsSchema } from './settingsSchemas'
+import { appSettingsFields, appSettingsSchema, engineBaseUrl } from './settingsSchemas'
 import { apiRequestLogSchema, apiServerStatusSchema, apiStartSchema } from './apiSchemas'
 import { downloadViewSchema, hubFileSchema, hubRepoSchema } from './hubSchemas'
 
@@ -52,6 +52,17 @@ const fitSettings = z.object({
 const none = z.undefined()
 const extensionViews = z.array(extensionViewSchema)
 
+const remoteEngineViewSchema: z.ZodType<RemoteEngineView> = z.object({
+  baseUrl: z.string(),
+  model: z.string().nullable(),
+  inUse: z.boolean(),
+  keySaved: z.boolean(),
+  exactTokenCounts: z.boolean(),
+  kind: z.enum(REMOTE_SERVER_KINDS).nullable(),
+  contextSize: z.number().nullable(),
+  slots: z.number().nullable(),
+})
+
 export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
   version: z.string(),
   hardware: hardwareSchema,
@@ -68,6 +79,7 @@ export const appSnapshotSchema: z.ZodType<AppSnapshot> = z.object({
   settings: appSettingsSchema,
   settingsWarning: z.string().nullable(),
   server: z.object({ status: apiServerStatusSchema, log: z.array(apiRequestLogSchema) }),
+  remote: remoteEngineViewSchema.nullable(),
 })
 
 const request = <A extends z.ZodType, R extends z.ZodType>(arg: A, result: R) => ({ arg, result })
@@ -90,6 +102,15 @@ export const requests = {
   'model.load': request(
     z.object({ path, settings: fitSettings.extend({ threads: z.number().int().min(1).max(512) }), override: z.boolean().optional() }),
     loadedModelSchema,
+  ),
+  /**
+   * Uses a model served elsewhere (an OpenAI-compatible server) as the engine: unloads the local model, connects,
+   * and keeps the server (and, unless `apiKey` is null, its key, sealed) for next time. Without `apiKey` the key
+   * saved for that server is sent; null sends none and forgets it.
+   */
+  'model.connect': request(
+    z.object({ baseUrl: engineBaseUrl, apiKey: z.string().min(1).max(400).regex(/^[\x21-\x7e]+$/, 'printable characters, no spaces').nullable().optional(), model: z.string().min(1).max(300).optional() }),
+    z.object({ model: loadedModelSchema, remote: remoteEngineViewSchema }),
   ),
   'model.cancelLoad': request(none, z.object({ cancelled: z.boolean() })),
   /** Stops every generation (each stored as stopped), then frees the model. */

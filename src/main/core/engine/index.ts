@@ -5,3 +5,5 @@ export { createTokenCounter, type TokenCounter } from './createTokenCounter'
 /** Downloads go through node-llama-cpp's own downloader (resume, split files), so it lives behind this door too. */
 export { downloadModelFile, type DownloadProgress } from './remoteModel'
 export { RemoteEngine, type RemoteEngineOptions } from './remote/RemoteEngine'
+export { EngineSwitch, type RemoteConnection } from './EngineSwitch'
+export { normalizeBaseUrl } from './remote/RemoteServer'

@@ -1,13 +1,15 @@
 import type { ArborEvent, ExtensionView, RequestArgs, RequestName, RequestResults } from '../../../shared/contract'
 import type { ApiService } from '../api/ApiService'
 import type { TreeTurns } from '../chat/TreeTurns'
-import type { Engine } from '../engine'
+import type { EngineSwitch } from '../engine'
 import type { Extensions } from '../extensions/Extensions'
 import type { HubDownloads } from '../hub/HubDownloads'
 import type { HubService } from '../hub/HubService'
 import type { ModelsFolder } from '../ModelsFolder'
 import type { SessionService } from '../sessions/SessionService'
+import type { SecretStore } from '../settings/SecretStore'
 import type { SettingsStore } from '../settings/SettingsStore'
+import type { RemoteEngineView } from '../../../shared/types'
 import type { TurnRunner } from '../turns/TurnRunner'
 
 export type Handler<K extends RequestName> = (arg: RequestArgs[K]) => Promise<RequestResults[K]> | RequestResults[K]
@@ -20,7 +22,12 @@ export type Handlers = { [K in RequestName]: Handler<K> }
 
 /** What the request areas share: the engine and its clients, and the core's announcements. */
 export type CoreParts = {
-  engine: Engine
+  /** The engine in use: the local one, or a server connected to ("Connect to a server…"). */
+  engine: EngineSwitch
+  /** Keys of servers used as the engine; never sent to a UI. */
+  secrets: SecretStore
+  /** The server in use as the engine, or the last one. */
+  remoteView(): RemoteEngineView | null
   sessions: SessionService
   turns: TreeTurns
   runner: TurnRunner

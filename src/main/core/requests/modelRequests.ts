@@ -1,6 +1,9 @@
 import { resolve } from 'node:path'
 import { fileRef, type ModelRef } from '../../../shared/engine/engineTypes'
 import { ArborFailure } from '../../../shared/errors'
+import { MAX_CONTEXT_SIZE } from '../../../shared/fit'
+import { engineKeyName } from '../settings/SecretStore'
+import { normalizeBaseUrl } from '../engine'
 import type { CoreParts, HandlersFor } from './CoreParts'
 
 /** A path, or the http(s) URL of a remote GGUF (inspected and estimated from its header, never loaded from there). */
@@ -74,6 +77,32 @@ export function modelRequests(parts: CoreParts): HandlersFor<'model.' | 'models.
         await parts.models.used(path, settings).catch(() => undefined)
         void parts.modelsChanged()
         return loaded
+      } finally {
+        loading = null
+        modelChanged()
+      }
+    },
+    'model.connect': async ({ baseUrl, apiKey, model }) => {
+      if (loading) throw new ArborFailure('LOAD_IN_PROGRESS', 'A model is already loading. Cancel it or wait for it to finish.')
+      const controller = new AbortController()
+      loading = controller
+      const url = normalizeBaseUrl(baseUrl)
+      const keyName = engineKeyName(url)
+      const key = apiKey === undefined ? parts.secrets.get(keyName) : apiKey
+      const { engineConnectTimeoutSeconds, engineIdleTimeoutSeconds } = parts.settings.settings
+      try {
+        const loaded = await parts.turns.holding('Connecting to a server', parts.stopTurns, () =>
+          engine.connect(
+            { baseUrl: url, apiKey: key, ...(model ? { model } : {}), connectTimeoutMs: engineConnectTimeoutSeconds * 1000, idleTimeoutMs: engineIdleTimeoutSeconds * 1000 },
+            // The server's own context and slots: it runs the model as it was started.
+            { contextSize: MAX_CONTEXT_SIZE, sequences: 1, gpuLayers: 0, kvCacheType: 'F16', threads: 1 },
+          ),
+        )
+        // Kept only once the server took them: a mistyped address or key is not remembered.
+        await parts.settings.update({ engineServer: { baseUrl: url, model: model ?? null } })
+        if (apiKey !== undefined) await parts.secrets.set(keyName, apiKey)
+        parts.announce('modelLoaded')
+        return { model: loaded, remote: parts.remoteView()! }
       } finally {
         loading = null
         modelChanged()

@@ -5,7 +5,8 @@ import { ArborFailure } from '../../../../shared/errors'
 import type { FitReport, LoadedModel, LoadState, MemorySample, ModelFacts } from '../../../../shared/types'
 import type { Engine, MeasuredMemory } from '../Engine'
 import { readSse, wireMessages, wireSampling, type WireChunk } from './openaiWire'
-import { localHardware, remoteFacts, RemoteServer, type RemoteServerOptions, type ServerFacts } from './RemoteServer'
+import { localHardware, remoteFacts, RemoteServer, type RemoteServerOptions } from './RemoteServer'
+import { readServerFacts, serverTokenize, type ServerFacts } from './serverFacts'
 
 export type RemoteEngineOptions = RemoteServerOptions & {
   /**
@@ -17,13 +18,16 @@ export type RemoteEngineOptions = RemoteServerOptions & {
 
 
 const CHARS_PER_TOKEN = 4
+/** The context assumed for a server that does not say its own (the common default of Ollama and LM Studio). */
+const ASSUMED_CONTEXT = 4096
 
 /**
  * The engine port over an OpenAI-compatible HTTP server. "Loading" connects: it asks the server for its models (and
  * llama-server for its context and slots) and fails with a coded error when the server is unreachable, refuses the
  * key, or lacks the model. Generations are streamed chat completions with tools and sampling; the whole history is
  * sent each time (the server's prefix cache does the reuse, and its reported cached tokens are the `reused` figure).
- * Token counts come from llama-server's `/tokenize`, else an estimate (four characters a token).
+ * Token counts come from the server's tokenizer (llama-server's and vLLM's `/tokenize`), else an estimate (four
+ * characters a token, marked ≈ by the UI).
  */
 export class RemoteEngine implements Engine {
   private loadState: LoadState = { status: 'idle' }
@@ -33,11 +37,11 @@ export class RemoteEngine implements Engine {
   private disposed = false
   readonly baseUrl: string
 
-  private readonly server: RemoteServer
+  private readonly http: RemoteServer
 
   constructor(private readonly options: RemoteEngineOptions) {
-    this.server = new RemoteServer(options)
-    this.baseUrl = this.server.baseUrl
+    this.http = new RemoteServer(options)
+    this.baseUrl = this.http.baseUrl
   }
 
   get state(): LoadState {
@@ -46,6 +50,11 @@ export class RemoteEngine implements Engine {
 
   get loaded(): LoadedModel | null {
     return this.current?.loaded ?? null
+  }
+
+  /** What the connected server said about itself; null until connected. */
+  get server(): ServerFacts | null {
+    return this.current?.server ?? null
   }
 
   onStateChange(listener: (state: LoadState) => void): () => void {
@@ -62,8 +71,8 @@ export class RemoteEngine implements Engine {
     return {
       kind: 'remote',
       hardware: localHardware(),
-      capabilities: { exactTokenCounts: this.current?.server.kind === 'llama-server', toolCalls: true, kvReuse: true, loadProgress: false, memoryEstimates: false },
-      parallel: this.current?.server.slots ?? 0,
+      capabilities: { exactTokenCounts: Boolean(this.current?.server.tokenizer), toolCalls: true, kvReuse: true, loadProgress: false, memoryEstimates: false },
+      parallel: this.current ? (this.current.server.slots ?? 1) : 0,
       queueLimit: 64,
     }
   }
@@ -84,11 +93,16 @@ export class RemoteEngine implements Engine {
     const label = `${this.options.model ?? 'the first model'} at ${this.baseUrl}`
     this.setState({ status: 'loading', path: label, phase: 'initializing', bytesRead: 0, bytesTotal: 0 })
     try {
-      const server = await this.server.facts()
-      const contextSize = Math.min(request.settings.contextSize, server.contextSize) || server.contextSize
+      const server = await readServerFacts(this.http, this.options.model)
+      const serverContext = server.contextSize ?? ASSUMED_CONTEXT
+      const contextSize = Math.min(request.settings.contextSize, serverContext) || serverContext
+      const warnings = [
+        ...(server.contextSize === null ? [`The server does not say its context size; Arbor assumes ${ASSUMED_CONTEXT.toLocaleString('en-US')} tokens.`] : []),
+        ...(server.tokenizer ? [] : ['The server cannot count tokens: counts are estimates (≈).']),
+      ]
       const loaded: LoadedModel = {
-        facts: remoteFacts(server.model, this.baseUrl, contextSize),
-        settings: { ...request.settings, contextSize, sequences: server.slots },
+        facts: remoteFacts(server.model, this.baseUrl, contextSize, warnings),
+        settings: { ...request.settings, contextSize, sequences: server.slots ?? 1 },
         // The memory is the server's: nothing of it is on this machine.
         estimate: { ramBytes: 0, vramBytes: 0, weights: none(), kvCache: none(), compute: none(), overhead: none() },
         loadMs: performance.now() - started,
@@ -114,15 +128,15 @@ export class RemoteEngine implements Engine {
 
   async tokenize(texts: readonly string[]): Promise<number[][]> {
     const server = this.need().server
-    if (server.kind !== 'llama-server') return texts.map((t) => Array.from({ length: estimateTokens(t) }, () => 0))
+    if (!server.tokenizer) return texts.map((t) => Array.from({ length: estimateTokens(t) }, () => 0))
     // One at a time: a session's worth of texts must not become as many requests at once.
     const out: number[][] = []
-    for (const content of texts) out.push(((await this.server.json('/tokenize', { content, add_special: false })) as { tokens: number[] }).tokens)
+    for (const content of texts) out.push(await serverTokenize(this.http, server, content))
     return out
   }
 
   async countTokens(texts: readonly string[]): Promise<number[]> {
-    if (this.need().server.kind !== 'llama-server') return texts.map(estimateTokens)
+    if (!this.need().server.tokenizer) return texts.map(estimateTokens)
     return (await this.tokenize(texts)).map((t) => t.length)
   }
 
@@ -192,7 +206,7 @@ export class RemoteEngine implements Engine {
     try {
       yield { type: 'started', sequence: 0, promptTokens: 0, reusedTokens: 0 }
       // Servers that hold their headers until the first token (llama-server, Arbor): the wait is the idle limit.
-      const response = await this.server.fetch(path, { method: 'POST', body: JSON.stringify({ model: server.model, stream: true, stream_options: { include_usage: true }, ...body }) }, idleMs, signal)
+      const response = await this.http.fetch(path, { method: 'POST', body: JSON.stringify({ model: server.model, stream: true, stream_options: { include_usage: true }, ...body }) }, idleMs, signal)
       for await (const chunk of readSse(response.body!, signal, idleMs)) {
         if (chunk.error) throw new ArborFailure('GENERATION_FAILED', `${this.baseUrl}: ${chunk.error.message ?? 'error'}`)
         usage = chunk.usage ?? usage

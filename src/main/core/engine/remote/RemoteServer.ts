@@ -14,18 +14,18 @@ export type RemoteServerOptions = {
   connectTimeoutMs?: number
 }
 
-/** What a server says about itself: llama-server's `/props`, else only its model list. */
-export type ServerFacts = { model: string; contextSize: number; slots: number; kind: 'llama-server' | 'openai' }
+/** A server's base URL as Arbor keeps it: no trailing slash, no `/v1` (each request names its own path). */
+export const normalizeBaseUrl = (baseUrl: string): string => baseUrl.trim().replace(/\/+$/, '').replace(/\/v1$/, '')
 
 /**
  * An OpenAI-compatible server as HTTP: requests with the key and a timeout until the headers, its refusals as
- * coded failures (`ENGINE_UNREACHABLE`, `ENGINE_UNAUTHORIZED`, `MODEL_NOT_FOUND`), and what it says about itself.
+ * coded failures (`ENGINE_UNREACHABLE`, `ENGINE_UNAUTHORIZED`, `MODEL_NOT_FOUND`).
  */
 export class RemoteServer {
   readonly baseUrl: string
 
   constructor(private readonly options: RemoteServerOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')
+    this.baseUrl = normalizeBaseUrl(options.baseUrl)
   }
 
   private headers(): Record<string, string> {
@@ -55,20 +55,6 @@ export class RemoteServer {
     const response = await this.fetch(path, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) })
     return response.json()
   }
-
-  /** The models the server offers, and llama-server's context and slots when it is one. */
-  async facts(): Promise<ServerFacts> {
-    const listed = ((await this.json('/v1/models')) as { data?: { id?: unknown }[] }).data ?? []
-    const ids = listed.flatMap((m) => (typeof m.id === 'string' ? [m.id] : []))
-    const model = this.options.model ?? ids[0]
-    if (!model) throw new ArborFailure('MODEL_NOT_FOUND', `${this.baseUrl} lists no model.`)
-    if (this.options.model && ids.length && !ids.includes(this.options.model))
-      throw new ArborFailure('MODEL_NOT_FOUND', `${this.baseUrl} has no model "${this.options.model}"; it offers ${ids.join(', ')}.`)
-    const props = (await this.json('/props').catch(() => null)) as { default_generation_settings?: { n_ctx?: number }; total_slots?: number } | null
-    const nCtx = props?.default_generation_settings?.n_ctx
-    if (props && typeof nCtx === 'number') return { model, contextSize: nCtx, slots: props.total_slots ?? 1, kind: 'llama-server' }
-    return { model, contextSize: 4096, slots: 1, kind: 'openai' }
-  }
 }
 
 /** This machine as the UI shows it beside a remote engine (the model's memory is the server's). */
@@ -78,7 +64,7 @@ export function localHardware(): Hardware {
 }
 
 /** What is known of a model a server runs: its id and context; the file's facts are the server's. */
-export function remoteFacts(model: string, baseUrl: string, contextSize: number): ModelFacts {
+export function remoteFacts(model: string, baseUrl: string, contextSize: number, warnings: string[] = []): ModelFacts {
   return {
     path: `${baseUrl}#${model}`,
     fileName: model,
@@ -96,7 +82,7 @@ export function remoteFacts(model: string, baseUrl: string, contextSize: number)
     trainContextSize: contextSize,
     hasChatTemplate: true,
     tensorCount: 0,
-    warnings: [`Served by ${baseUrl}: memory and fit are the server's.`],
+    warnings: [`Served by ${baseUrl}: memory and fit are the server's.`, ...warnings],
     inspectMs: 0,
   }
 }
