@@ -59,6 +59,8 @@ export type ContextComposition = {
   templateTokens: number
   /** The template's part is estimated, not rendered: the context is far past its size (see `CompositionCounter`). */
   estimated?: boolean
+  /** Every count is an estimate: the engine (a server without a tokenizer route) cannot count tokens. */
+  approximate?: boolean
   contextSize: number
 }
 

@@ -216,6 +216,9 @@ export type AppSnapshot = {
   remote: RemoteEngineView | null
 }
 
+/** A model a server runs (the engine is connected to it), not a file on this machine. */
+export const isServedModel = (model: Pick<LoadedModel, 'facts'>): boolean => model.facts.architecture === 'remote'
+
 export const REMOTE_SERVER_KINDS = ['llama-server', 'vllm', 'ollama', 'lmstudio', 'arbor', 'openai'] as const
 export type RemoteServerKind = (typeof REMOTE_SERVER_KINDS)[number]
 

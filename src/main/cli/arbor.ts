@@ -24,9 +24,10 @@ const usage = `Usage: npm run arbor -- <command> [options]
   api <file.gguf> [--port N] [--host H] [--api-key K] [--context N] [--agents N] [--threads N]
       Serves the model over the OpenAI-compatible API (default http://127.0.0.1:1234/v1) until
       Ctrl+C; --agents is how many requests are answered at once (sequences).
-  chat|api --engine <base-url> [--engine-model ID] ...
+  chat|api --engine <base-url> [--engine-model ID] [--engine-key K] ...
       The same with a model served elsewhere (llama-server, vLLM, Ollama, LM Studio, another
-      Arbor) as the engine instead of a file; its API key from ARBOR_ENGINE_KEY.
+      Arbor) as the engine instead of a file; its API key from --engine-key or (not shown by
+      ps) ARBOR_ENGINE_KEY. \`npm run serve -- --engine URL\` does the same for headless mode.
   search <query> [--json]
       Hugging Face repositories with GGUF files, most downloaded first (HF_ENDPOINT, HF_TOKEN).
   pull <url | hf:owner/repo[:QUANT]> [--models DIR] [--json]
@@ -65,6 +66,7 @@ const { positionals, values } = parseArgs({
     model: { type: 'string' },
     engine: { type: 'string' },
     'engine-model': { type: 'string' },
+    'engine-key': { type: 'string' },
     at: { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -128,7 +130,7 @@ async function main(): Promise<number> {
   }
   // A model served elsewhere: its key from the environment (a flag would show in every process list).
   const engine = values.engine
-    ? new RemoteEngine({ baseUrl: values.engine, apiKey: process.env.ARBOR_ENGINE_KEY ?? null, ...(values['engine-model'] ? { model: values['engine-model'] } : {}) })
+    ? new RemoteEngine({ baseUrl: values.engine, apiKey: values['engine-key'] ?? process.env.ARBOR_ENGINE_KEY ?? null, ...(values['engine-model'] ? { model: values['engine-model'] } : {}) })
     : undefined
   const core = await ArborCore.create({
     modelsFolder: values.models ?? defaultModelsFolder(),

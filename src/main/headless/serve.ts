@@ -12,6 +12,9 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8765' },
     models: { type: 'string' },
     token: { type: 'string' },
+    engine: { type: 'string' },
+    'engine-model': { type: 'string' },
+    'engine-key': { type: 'string' },
   },
 })
 
@@ -28,6 +31,17 @@ const core = await ArborCore.create({
   transport: 'headless',
   extensions: defaultExtensionFolders(root),
 })
+if (values.engine) {
+  // As "Connect to a server…" in the window: the key given (else ARBOR_ENGINE_KEY, else the one saved) is kept sealed.
+  const apiKey = values['engine-key'] ?? process.env.ARBOR_ENGINE_KEY
+  const connected = await core.request('model.connect', { baseUrl: values.engine, ...(apiKey ? { apiKey } : {}), ...(values['engine-model'] ? { model: values['engine-model'] } : {}) })
+  if (!connected.ok) {
+    console.error(`${connected.error.code}: ${connected.error.message}`)
+    await core.dispose()
+    process.exit(1)
+  }
+  console.log(`Engine: ${connected.value.model.facts.fileName} at ${connected.value.remote.baseUrl}`)
+}
 const server = await createHeadlessServer({ core, rendererDir, host: values.host, port: Number(values.port), token: values.token })
 if (values.host !== '127.0.0.1' && values.host !== 'localhost')
   console.warn(`Warning: listening on ${values.host}: anyone who can reach this address and has the token controls Arbor.`)

@@ -5,6 +5,7 @@ import { DropOverlay } from './components/DropOverlay'
 import { ErrorPanel } from './components/ErrorPanel'
 import { ExtensionManager } from './components/extensions/ExtensionManager'
 import { HubDialog } from './components/HubDialog'
+import { ConnectDialog } from './components/ConnectDialog'
 import { ServerDialog } from './components/ServerDialog'
 import { SettingsDialog } from './components/SettingsDialog'
 import { ExtensionNoticeToast } from './components/extensions/ExtensionNoticeToast'
@@ -102,6 +103,7 @@ export function App() {
       <ExtensionManager />
       <SettingsDialog />
       <ServerDialog />
+      <ConnectDialog />
       <HubDialog />
       <ExtensionNoticeToast />
       {dragging && <DropOverlay extensions={extensionsOpen} />}

@@ -45,6 +45,7 @@ export const contextCompositionSchema: z.ZodType<ContextComposition> = z.object(
   templateTokens: count,
   contextSize: count,
   estimated: z.boolean().optional(),
+  approximate: z.boolean().optional(),
 })
 
 export const sessionPositionSchema: z.ZodType<SessionPosition> = z.object({

@@ -81,6 +81,7 @@ export class CompositionCounter {
         templateTokens: Math.max(0, this.lastPrompt.tokens - systemPromptTokens - toolTokens - historyTokens),
         contextSize: loaded.settings.contextSize,
         ...(estimated ? { estimated: true } : {}),
+        ...((await this.engine.info()).capabilities.exactTokenCounts ? {} : { approximate: true }),
       }
     } catch {
       // The model went away while counting: there is nothing to show.

@@ -13,11 +13,12 @@ const selectPicker = (s: AppState) => ({
   openFile: s.openFile,
   createDemo: s.createDemo,
   openHub: s.setHubOpen,
+  openConnect: s.setConnectOpen,
 })
 
 /** The ways to open a model: drop, choose a file, pick from the models folder, or make the demo. */
 export function ModelPicker() {
-  const { hasSelection, inspecting, creatingDemo, transport, openFile, createDemo, openHub } = useArbor(useShallow(selectPicker))
+  const { hasSelection, inspecting, creatingDemo, transport, openFile, createDemo, openHub, openConnect } = useArbor(useShallow(selectPicker))
   const input = useRef<HTMLInputElement>(null)
 
   const onChosen = (e: ChangeEvent<HTMLInputElement>) => {
@@ -57,6 +58,9 @@ export function ModelPicker() {
         />
         <button type="button" className="btn" data-testid="open-hub" onClick={() => openHub(true)}>
           Get models…
+        </button>
+        <button type="button" className="btn" data-testid="open-connect" title="Use a model served by another machine (llama-server, vLLM, Ollama, LM Studio, Arbor)" onClick={() => openConnect(true)}>
+          Connect to a server…
         </button>
         <button type="button" className="btn" data-testid="create-demo" disabled={creatingDemo} onClick={() => void createDemo()}>
           {creatingDemo ? 'Creating demo model…' : 'Create demo model'}

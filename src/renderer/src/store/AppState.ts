@@ -10,6 +10,7 @@ import type { ModelSlice } from './createModelSlice'
 import type { SessionSlice } from './createSessionSlice'
 import type { SamplingSlice } from './createSamplingSlice'
 import type { SettingsSlice } from './createSettingsSlice'
+import type { RemoteSlice } from './createRemoteSlice'
 import type { ServerSlice } from './createServerSlice'
 import type { TreeSlice } from './createTreeSlice'
 import type { UiSlice } from './createUiSlice'
@@ -29,4 +30,5 @@ export type AppState = AppSlice &
   SettingsSlice &
   ServerSlice &
   HubSlice &
-  LibrarySlice
+  LibrarySlice &
+  RemoteSlice

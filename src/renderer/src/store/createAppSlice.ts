@@ -79,6 +79,7 @@ export const createAppSlice =
       if (snap.extensionsWarning) get().showExtensionNotice('arbor', snap.extensionsWarning)
       get().adoptSettings(snap.settings, snap.settingsWarning)
       get().adoptServer(snap.server.status, snap.server.log)
+      get().adoptRemote(snap.remote)
       const active = loadedPath(snap.load)
       const { selectedPath, facts } = get()
       if (snap.load.status === 'loaded' && (selectedPath === null || (selectedPath === active && !facts))) get().adoptLoadedModel(snap.load.model)

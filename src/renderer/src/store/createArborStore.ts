@@ -14,6 +14,7 @@ import { createTreeSlice } from './createTreeSlice'
 import { createSamplingSlice } from './createSamplingSlice'
 import { createSettingsSlice } from './createSettingsSlice'
 import { createHubSlice } from './createHubSlice'
+import { createRemoteSlice } from './createRemoteSlice'
 import { createServerSlice } from './createServerSlice'
 import { createUiSlice } from './createUiSlice'
 
@@ -37,5 +38,6 @@ export function createArborStore(client: ArborClient): ArborStore {
     ...createServerSlice(client)(...a),
     ...createHubSlice(client)(...a),
     ...createLibrarySlice(client)(...a),
+    ...createRemoteSlice(client)(...a),
   }))
 }

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand'
-import type { FitReport, FitSettings, LoadedModel } from '../../../shared/types'
+import { isServedModel, type FitReport, type FitSettings, type LoadedModel } from '../../../shared/types'
 import type { ArborClient } from '../api/ArborClient'
 import type { AppState } from './AppState'
 
@@ -90,6 +90,8 @@ export const createFitSlice =
       },
 
       adoptLoadedModel(model) {
+        // A server's model is no file to pick or judge here: the picked file (if any) stays.
+        if (isServedModel(model)) return
         const { threads, ...fit } = model.settings
         get().resetFit()
         set({ selectedPath: model.facts.path, facts: model.facts, fitSettings: fit, threads, threadsChosen: true })

@@ -122,6 +122,7 @@ export async function failureOf(response: Response, baseUrl: string): Promise<Ar
   } catch {
     // Not JSON: the text itself says it.
   }
+  message = message.trim().replace(/\.+$/, '')
   if (response.status === 401 || response.status === 403)
     return new ArborFailure('ENGINE_UNAUTHORIZED', `${baseUrl} refused the API key (${response.status}): ${message || 'unauthorized'}. Check the key.`)
   if (response.status === 404) return new ArborFailure('MODEL_NOT_FOUND', `${baseUrl} has no such model or route (404): ${message}`)

@@ -54,7 +54,7 @@ function PolicySelect({ own, fallback, onChange }: { own: OverflowPolicy | null;
 }
 
 /** The draft's cost and what sending it would do, once the core has counted it. */
-function DraftStatus({ count, draftTokens, historyTokens, policy }: { count: DraftCount; draftTokens: number; historyTokens: number; policy: OverflowPolicy }) {
+function DraftStatus({ count, draftTokens, historyTokens, policy, about }: { count: DraftCount; draftTokens: number; historyTokens: number; policy: OverflowPolicy; about: string }) {
   const { promptTokens, maxPromptTokens, compactAt } = count
   const fmt = (n: number) => n.toLocaleString('en-US')
   const level = promptTokens > maxPromptTokens ? 'over' : promptTokens > compactAt ? 'near' : 'ok'
@@ -72,7 +72,7 @@ function DraftStatus({ count, draftTokens, historyTokens, policy }: { count: Dra
         : null
   return (
     <span className={`draft-status draft-${level}`} data-testid="draft-status" data-level={level} role={level === 'over' ? 'status' : undefined}>
-      Draft <b data-testid="draft-tokens">{fmt(draftTokens)}</b> · with it <b data-testid="draft-total">{fmt(promptTokens)}</b> of {fmt(maxPromptTokens)} for the prompt
+      Draft <b data-testid="draft-tokens">{about}{fmt(draftTokens)}</b> · with it <b data-testid="draft-total">{about}{fmt(promptTokens)}</b> of {fmt(maxPromptTokens)} for the prompt
       {what && <span className="draft-what"> — {what}</span>}
     </span>
   )
@@ -119,6 +119,8 @@ export function CompositionBar() {
     )
   const { systemPromptTokens, toolTokens, historyTokens, historyMessages: depth, templateTokens, contextSize } = composition
   const used = systemPromptTokens + toolTokens + historyTokens + templateTokens
+  // A server that cannot count tokens: every figure is an estimate (four characters a token).
+  const about = composition.approximate ? '≈' : ''
   const counted = draftCount && draftCount.text === draft && draftCount.leafId === leafId ? draftCount : null
   // The draft's part: what the prompt takes with it, less what it takes without it.
   const draftTokens = counted && draft ? Math.max(0, counted.promptTokens - used) : 0
@@ -135,30 +137,31 @@ export function CompositionBar() {
       </div>
       <div className="composition-legend">
         <span>
-          <i className="swatch seg-system" /> System prompt <b data-testid="composition-system">{systemPromptTokens}</b>
+          <i className="swatch seg-system" /> System prompt <b data-testid="composition-system">{about}{systemPromptTokens}</b>
         </span>
         {toolTokens > 0 && (
           <span title="Function-calling instructions and the definitions of the tools extensions offer">
-            <i className="swatch seg-tools" /> Tools <b data-testid="composition-tools">{toolTokens}</b>
+            <i className="swatch seg-tools" /> Tools <b data-testid="composition-tools">{about}{toolTokens}</b>
           </span>
         )}
         <span>
-          <i className="swatch seg-history" /> History ({depth} {depth === 1 ? 'message' : 'messages'}) <b data-testid="composition-history">{historyTokens}</b>
+          <i className="swatch seg-history" /> History ({depth} {depth === 1 ? 'message' : 'messages'}) <b data-testid="composition-history">{about}{historyTokens}</b>
         </span>
         <span title="The chat template's own tokens: role markers and separators around the messages">
           <i className="swatch seg-template" /> Template{' '}
           <b data-testid="composition-template" title={composition.estimated ? 'Estimated: the conversation is far longer than the context, so it is not rendered whole' : undefined}>
-            {composition.estimated ? '≈' : ''}
+            {composition.estimated || composition.approximate ? '≈' : ''}
             {templateTokens}
           </b>
         </span>
         {toggle}
         <PolicySelect own={ownPolicy} fallback={defaultPolicy} onChange={(p) => void setOverflowPolicy(p)} />
-        <span className="composition-total">
+        <span className="composition-total" title={composition.approximate ? 'The server cannot count tokens: these are estimates, about four characters a token' : undefined}>
+          {about}
           {used} of <b data-testid="composition-context">{contextSize}</b> context
         </span>
       </div>
-      {counted && draft && <DraftStatus count={counted} draftTokens={draftTokens} historyTokens={historyTokens} policy={policy} />}
+      {counted && draft && <DraftStatus count={counted} draftTokens={draftTokens} historyTokens={historyTokens} policy={policy} about={about} />}
     </div>
   )
 }

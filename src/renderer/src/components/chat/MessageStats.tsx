@@ -18,7 +18,8 @@ export function MessageStats({ stats }: { stats: TurnStats }) {
     { key: 'generatedTokens', label: 'generated', value: `${stats.generatedTokens} tok` },
     { key: 'timeToFirstTokenMs', label: 'first token', value: formatDuration(stats.timeToFirstTokenMs) },
     { key: 'tokensPerSecond', label: 'speed', value: `${stats.tokensPerSecond.toFixed(1)} tok/s` },
-    { key: 'threads', label: 'threads', value: String(stats.threads) },
+    // 0: the answer came from a server, whose threads are its own.
+    ...(stats.threads > 0 ? [{ key: 'threads', label: 'threads', value: String(stats.threads) }] : []),
     { key: 'stopReason', label: 'stop', value: stopReasons[stats.stopReason] },
   ]
   // The session's "drop the middle" policy left these out so that the prompt fitted.
