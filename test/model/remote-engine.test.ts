@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RemoteEngine } from '../../src/main/core/engine'
 import { DEMO_ANSWER } from '../../src/main/core/gguf-writer/makeDemoModel'
 import type { EngineEvent } from '../../src/shared/engine/engineTypes'
-import { getDemoModelPath } from '../helpers/fixtures'
+import { cp } from 'node:fs/promises'
+import { ECHO_SCRIPT, toolScriptText } from '../../src/main/core/gguf-writer/makeToolCallingModel'
+import { getDemoModelPath, getToolCallingModelPath } from '../helpers/fixtures'
 import { codeOf, createTestCore, unwrap, type TestCore } from '../helpers/testCore'
 
 const settings = { contextSize: 2048, sequences: 2, gpuLayers: 0, kvCacheType: 'F16' as const, threads: 2 }
@@ -102,6 +104,25 @@ describe('a remote engine (an OpenAI-compatible server as the engine)', () => {
     }
   }, 120_000)
 
+  it('regenerates through the server: a sibling answer on the same path, the prefix reused; counts are estimates, said so', async () => {
+    const client = await createTestCore({ engine: new RemoteEngine({ baseUrl, apiKey: KEY }) })
+    try {
+      unwrap(await client.core.request('model.load', { path: 'remote', settings }))
+      const { assistant } = unwrap(await client.core.request('chat.send', { text: 'Hello' }))
+      const again = unwrap(await client.core.request('chat.regenerate', { nodeId: assistant.id })).assistant
+      expect(again.id).not.toBe(assistant.id)
+      expect(again.parentId).toBe(assistant.parentId)
+      expect(again.text).toBe(DEMO_ANSWER)
+      // The same prompt again: the server's cache held all of it but the last token(s) it must evaluate to answer.
+      expect(again.stats!.reusedTokens).toBeGreaterThanOrEqual(again.stats!.promptTokens - 2)
+      const composition = unwrap(await client.core.request('app.snapshot', undefined)).session.composition
+      expect(composition).toMatchObject({ approximate: true })
+      expect(composition!.historyTokens).toBeGreaterThan(0)
+    } finally {
+      await client.dispose()
+    }
+  }, 60_000)
+
   it('stops an answer when asked, keeping what came', async () => {
     const engine = new RemoteEngine({ baseUrl, apiKey: KEY })
     try {
@@ -172,6 +193,39 @@ describe('a remote engine (an OpenAI-compatible server as the engine)', () => {
       expect(refused.stdout + refused.stderr).not.toContain('wrong-key-456')
     } finally {
       await rm(home, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
+/** A tool round through a server: the peer's model calls a tool, this core runs it (an extension) and sends the result back. */
+describe('a tool round through a remote engine', () => {
+  let peer: TestCore
+  let baseUrl: string
+  beforeAll(async () => {
+    peer = await createTestCore()
+    unwrap(await peer.core.request('model.load', { path: await getToolCallingModelPath(), settings: { ...settings, sequences: 1 } }))
+    baseUrl = (await peer.core.api.start({ port: 0 }, false)).baseUrl!
+  }, 60_000)
+  afterAll(() => peer?.dispose())
+
+  it('the call comes back parsed, the tool runs here, its result goes to the server, and the model answers after it', async () => {
+    const userFolder = await mkdtemp(join(tmpdir(), 'arbor-remote-tools-'))
+    await cp(join(import.meta.dirname, '../fixtures/extensions/core/echo-tool'), join(userFolder, 'echo-tool'), { recursive: true })
+    const client = await createTestCore({ engine: new RemoteEngine({ baseUrl }), extensions: { bundledFolder: null, userFolder, watch: false } })
+    try {
+      unwrap(await client.core.request('model.load', { path: 'remote', settings }))
+      unwrap(await client.core.request('session.setTools', { enabled: true }))
+      const { assistant } = unwrap(await client.core.request('chat.send', { text: 'Say hi through the tool.' }))
+      expect(assistant.text).toBe(toolScriptText(ECHO_SCRIPT.answer))
+      const nodes = unwrap(await client.core.request('app.snapshot', undefined)).session.nodes
+      const call = nodes.find((n) => n.toolCalls?.length)
+      expect(call?.toolCalls).toEqual([{ id: expect.any(String), name: 'echo', arguments: { text: 'hi' } }])
+      expect(nodes.find((n) => n.kind === 'toolResult')).toMatchObject({ tool: { name: 'echo', isError: false }, text: '{"echoed":"hi"}' })
+      // The continuation re-sent the history: the server reused the prompt that led to the call.
+      expect(assistant.stats!.reusedTokens).toBeGreaterThan(0)
+    } finally {
+      await client.dispose()
+      await rm(userFolder, { recursive: true, force: true })
     }
   }, 120_000)
 })
