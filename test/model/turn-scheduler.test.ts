@@ -1,3 +1,4 @@
+import type { Result } from '../../src/shared/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_ANSWER } from '../../src/main/core/gguf-writer/makeDemoModel'
 import type { TurnEvent, TurnRequest } from '../../src/main/core/turns/TurnRunner'
@@ -133,11 +134,15 @@ describe('turns scheduled over the sequences of a context', () => {
   })
 
   it('Unload stops queued and running turns alike, each ending as stopped', async () => {
-    const running = collect(t.core.runner.run(request('Running when the model goes.')))
+    // The unload is asked at the running turn's first token: a fixed delay raced a 30-token answer that a warm cache
+    // writes in under 20 ms.
+    let unloading: Promise<Result<unknown>> | null = null
+    const running = collect(t.core.runner.run(request('Running when the model goes.')), (e) => {
+      if (e.type === 'text') unloading ??= t.core.request('model.unload', undefined)
+    })
     const queued = collect(t.core.runner.run(request('Waiting when the model goes.')))
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    unwrap(await t.core.request('model.unload', undefined))
     const [r, q] = await Promise.all([running, queued])
+    expect(unloading && codeOf(await unloading)).toBe('ok')
     expect(replyOf(r).end.reason).toBe('stopped')
     expect(replyOf(q).end.reason).toBe('stopped')
     expect(codeOf(await t.core.request('chat.send', { text: 'hi' }))).toBe('NO_MODEL_LOADED')
